@@ -1,0 +1,152 @@
+"""Changes: the immutable values that diff produces, plan orders, safety checks and apply performs.
+
+A `Change` names one object by kind and natural key, says what happens to it, and carries the
+before/after values as plain JSON-able dicts (the one serialization that renderers, checksums,
+saved plans and apply all read). A `Finding` is something the plan must say but cannot do
+(an un-archive request, a rate limit the API cannot reset); an `Unmanaged` entry is a live
+object left alone because the file does not manage it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+JSON = dict[str, Any]
+
+
+class Kind(StrEnum):
+    """Kinds of object reconciler manages; the value is the stable name used in plan files."""
+
+    PROJECT = "project"
+    USER = "user"
+    INVITE = "invite"
+    PROJECT_USER = "project_user"
+    SERVICE_ACCOUNT = "service_account"
+    RATE_LIMIT = "rate_limit"
+    CERTIFICATE = "certificate"
+    # Activation of a certificate: key (scope, certificate name), scope "" = organization.
+    CERTIFICATE_ACTIVATION = "certificate_activation"
+
+
+class Action(StrEnum):
+    """What a change does. REPLACE is delete-then-create, for what the API cannot update."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    ARCHIVE = "archive"
+    REPLACE = "replace"
+
+
+class Severity(StrEnum):
+    """How serious a finding is: an error makes the plan unappliable."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field's before → after in an update."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change to one object.
+
+    `key` is the natural key: (project,) for projects, (email,) for users and invites,
+    (project, email) for project users, (project, name) for service accounts,
+    (project, model) for rate limits, (name,) for certificates, (scope, name) for activations.
+    `before` is the live value (None for a create), `after` the desired one (None for a delete).
+    `reason` says why, in a few words, when it is not obvious ("prune.project_users is on").
+    """
+
+    kind: Kind
+    action: Action
+    key: tuple[str, ...]
+    before: JSON | None = None
+    after: JSON | None = None
+    fields: tuple[FieldChange, ...] = ()
+    reason: str = ""
+
+    @property
+    def project(self) -> str | None:
+        """The project this change belongs to, or None for organization-level changes."""
+        if self.kind in (Kind.PROJECT_USER, Kind.SERVICE_ACCOUNT, Kind.RATE_LIMIT):
+            return self.key[0]
+        if self.kind is Kind.PROJECT:
+            return self.key[0]
+        if self.kind is Kind.CERTIFICATE_ACTIVATION and self.key[0]:
+            return self.key[0]
+        return None
+
+    @property
+    def destructive(self) -> bool:
+        """Deletes, replaces and archives lose something; safety and renderers single them out."""
+        return self.action in (Action.DELETE, Action.REPLACE, Action.ARCHIVE)
+
+    def to_json(self) -> JSON:
+        """The canonical serialization (plan files, checksums, json rendering)."""
+        return {
+            "kind": self.kind.value,
+            "action": self.action.value,
+            "key": list(self.key),
+            "before": self.before,
+            "after": self.after,
+            "fields": [{"field": f.field, "before": f.before, "after": f.after} for f in self.fields],
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Change:
+        """Inverse of to_json (for saved plans)."""
+        return cls(
+            kind=Kind(data["kind"]),
+            action=Action(data["action"]),
+            key=tuple(data["key"]),
+            before=data.get("before"),
+            after=data.get("after"),
+            fields=tuple(
+                FieldChange(f["field"], f["before"], f["after"]) for f in data.get("fields", [])
+            ),
+            reason=data.get("reason", ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something the plan must tell but no change can do. Errors block apply."""
+
+    severity: Severity
+    kind: Kind
+    key: tuple[str, ...]
+    message: str
+
+    def to_json(self) -> JSON:
+        """Canonical serialization."""
+        return {
+            "severity": self.severity.value,
+            "kind": self.kind.value,
+            "key": list(self.key),
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Unmanaged:
+    """A live object left alone because the file does not manage it (drift is never silent)."""
+
+    kind: Kind
+    key: tuple[str, ...]
+    reason: str = field(default="")
+
+    def to_json(self) -> JSON:
+        """Canonical serialization."""
+        return {"kind": self.kind.value, "key": list(self.key), "reason": self.reason}

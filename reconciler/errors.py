@@ -1,0 +1,144 @@
+"""One exception tree for reconciler, and the process exit codes.
+
+    ReconcilerError                 anything reconciler reports to a person (exit 1)
+    ├── ConfigError                 the config file is unreadable or invalid (all problems at once)
+    ├── ApiError                    the Admin API said no, or could not be reached
+    │   ├── AuthError               401 / 403: the admin key is missing, wrong or not allowed
+    │   ├── NotFoundError           404: an id that does not exist (any more)
+    │   ├── BadRequestError         400 / 409 / 422: the API refused the request; its message says why
+    │   ├── ThrottledError          429 after the retry budget was spent
+    │   ├── ServerError             5xx after the retry budget was spent
+    │   ├── TransportError          connect / read timeout, dropped connection (outcome unknown)
+    │   └── ProtocolError           a response we cannot trust (malformed page, stuck cursor)
+    ├── UnsafePlanError             a safety gate refused the plan (names rule, objects, override)
+    ├── StalePlanError              a saved plan no longer matches the live organization
+    ├── SecretSinkError             a created API key could not be delivered to its sink
+    └── ApplyFailedError            some changes failed; the summary says which
+
+Lower-level errors (httpx, yaml, OSError) are translated into this tree in exactly one place
+each: the API client, the config loader, the secret sinks. The CLI turns a ReconcilerError into
+a one-line message and exit code 1; a traceback is shown only with --debug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, as `terraform plan -detailed-exitcode`."""
+
+    OK = 0
+    ERROR = 1
+    CHANGES = 2
+
+
+class ReconcilerError(Exception):
+    """Base of every error reconciler reports; its str() is the one-line message for people."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in a config file, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.path}:" if self.path else ""
+        prefix = "" if self.severity == "error" else f" {self.severity}:"
+        return f"{where}:{prefix}{field} {self.message}"
+
+
+class ConfigError(ReconcilerError):
+    """The config file cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class ApiError(ReconcilerError):
+    """The Admin API refused a request or could not be reached.
+
+    `operation` names what we were doing ("GET /organization/projects"), never the key.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str = "",
+        status: int | None = None,
+        error_type: str | None = None,
+        code: str | None = None,
+        param: str | None = None,
+    ) -> None:
+        self.message = message
+        self.operation = operation
+        self.status = status
+        self.error_type = error_type
+        self.code = code
+        self.param = param
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        parts = [self.operation] if self.operation else []
+        if self.status is not None:
+            parts.append(f"HTTP {self.status}")
+        head = " ".join(parts)
+        return f"{head}: {self.message}" if head else self.message
+
+
+class AuthError(ApiError):
+    """401 / 403."""
+
+
+class NotFoundError(ApiError):
+    """404."""
+
+
+class BadRequestError(ApiError):
+    """400 / 409 / 422: the API understood and refused."""
+
+
+class ThrottledError(ApiError):
+    """429, still throttled after the retry budget."""
+
+
+class ServerError(ApiError):
+    """5xx, still failing after the retry budget."""
+
+
+class TransportError(ApiError):
+    """No usable response: timeout, refused or dropped connection. A write's outcome is unknown."""
+
+
+class ProtocolError(ApiError):
+    """A response that breaks the API's contract (a page without `has_more`, a stuck cursor)."""
+
+
+class UnsafePlanError(ReconcilerError):
+    """A safety gate refused the plan. The message names the rule, the objects and the override."""
+
+
+class StalePlanError(ReconcilerError):
+    """A saved plan was computed from a live state that has changed since."""
+
+
+class SecretSinkError(ReconcilerError):
+    """A created API key could not be delivered; the message never contains the key."""
+
+
+class ApplyFailedError(ReconcilerError):
+    """Apply finished with failed or skipped changes."""

@@ -1,0 +1,201 @@
+"""The canonical model of an OpenAI organization, shared by desired and live state.
+
+Desired state (from the config file) and live state (from the Admin API) are values of the
+same type, keyed by natural keys: project name, user email (lower-cased), service-account name
+within its project, model within its project, certificate name. Diffing two values of one type
+is what keeps the core small.
+
+Scope is part of the value: a collection that is `None` was not declared (desired) or not read
+(live) and is left alone; an empty collection was declared empty and is authoritative.
+
+Live state additionally carries an `IdIndex` of the server ids behind the natural keys, which
+only `apply` needs. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+OrgRole = Literal["owner", "reader"]
+ProjectRole = Literal["owner", "member"]
+ServiceAccountRole = Literal["owner", "member", "none"]
+InviteStatus = Literal["pending", "accepted", "expired"]
+
+RATE_LIMIT_FIELDS: tuple[str, ...] = (
+    "max_requests_per_1_minute",
+    "max_tokens_per_1_minute",
+    "max_images_per_1_minute",
+    "max_audio_megabytes_per_1_minute",
+    "max_requests_per_1_day",
+    "batch_1_day_max_input_tokens",
+)
+
+
+def normalize_email(email: str) -> str:
+    """Emails compare case-insensitively; the model stores them lower-cased and stripped."""
+    return email.strip().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """An organization member."""
+
+    email: str
+    role: OrgRole
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    """An invitation to the organization (live only; desired users become invites in the diff).
+
+    `projects` holds (project name, role) pairs sorted by name; an invite never omits it.
+    """
+
+    email: str
+    role: OrgRole
+    projects: tuple[tuple[str, ProjectRole], ...] = ()
+    status: InviteStatus = "pending"
+    expires_at: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceAccount:
+    """A project service account. `api_key` is whether one is wanted at creation (desired only:
+    the API cannot tell afterwards, so the diff never compares it)."""
+
+    name: str
+    role: ServiceAccountRole = "member"
+    api_key: bool = field(default=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """A project's rate limit for one model. A field that is None is not managed (desired) or
+    not offered for this model (live)."""
+
+    model: str
+    max_requests_per_1_minute: int | None = None
+    max_tokens_per_1_minute: int | None = None
+    max_images_per_1_minute: int | None = None
+    max_audio_megabytes_per_1_minute: int | None = None
+    max_requests_per_1_day: int | None = None
+    batch_1_day_max_input_tokens: int | None = None
+
+    def limits(self) -> dict[str, int]:
+        """The fields that are set, by name."""
+        values = {name: getattr(self, name) for name in RATE_LIMIT_FIELDS}
+        return {name: value for name, value in values.items() if value is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """An organization mTLS certificate, identified by the SHA-256 fingerprint of its DER.
+
+    `pem` is the content to upload (desired) and is not compared; `active` is activation at the
+    organization level (project activation lives on `Project.certificates`).
+    """
+
+    name: str
+    fingerprint: str
+    active: bool = False
+    expires_at: int | None = None
+    pem: str | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A project. Collections that are None are out of scope (not declared / not read).
+
+    `id` pins identity across a rename in desired state and is the server id in live state; it
+    is not compared directly (the diff matches projects by pin, then by name).
+    """
+
+    name: str
+    id: str | None = field(default=None, compare=False)
+    archived: bool = False
+    members: Mapping[str, ProjectRole] | None = None
+    service_accounts: Mapping[str, ServiceAccount] | None = None
+    rate_limits: Mapping[str, RateLimit] | None = None
+    certificates: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """The whole organization. `users`, `invites` and `certificates` are None when out of scope;
+    `projects` holds every project in scope (desired: declared; live: read, archived included).
+    """
+
+    users: Mapping[str, User] | None = None
+    invites: Mapping[str, Invite] | None = None
+    certificates: Mapping[str, Certificate] | None = None
+    projects: Mapping[str, Project] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PruneSettings:
+    """Which kinds the file is authoritative for: undeclared live objects get deleted."""
+
+    invites: bool = True
+    project_users: bool = True
+    service_accounts: bool = True
+    users: bool = False
+    certificates: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SafetySettings:
+    """Gates checked before any write (see safety.py)."""
+
+    min_owners: int = 1
+    max_deletes: int = 10
+    max_delete_share: float = 0.25
+    protected_users: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The `settings:` block of the config."""
+
+    prune: PruneSettings = PruneSettings()
+    safety: SafetySettings = SafetySettings()
+
+
+@dataclass(frozen=True, slots=True)
+class Desired:
+    """What the config file declares, after validation."""
+
+    org: Organization
+    settings: Settings = Settings()
+
+
+@dataclass(frozen=True, slots=True)
+class IdIndex:
+    """Server ids behind natural keys in live state (only apply and drift attribution need them).
+
+    Keys: project name; user email; invite email; (project, service-account name);
+    (project, model) for rate limits; certificate name.
+    """
+
+    projects: Mapping[str, str] = field(default_factory=dict)
+    users: Mapping[str, str] = field(default_factory=dict)
+    invites: Mapping[str, str] = field(default_factory=dict)
+    service_accounts: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    rate_limits: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    certificates: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    """What the Admin API returned, in scope, with its ids.
+
+    `admin_key_owner` is the email of the user who owns the admin key in use, when it could be
+    identified (safety never lets a plan remove or demote that user); `default_project` is the
+    name of the organization's default project when known.
+    """
+
+    org: Organization
+    ids: IdIndex = IdIndex()
+    admin_key_owner: str | None = None
+    default_project: str | None = None
