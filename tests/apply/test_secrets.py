@@ -35,7 +35,7 @@ META = KeyMetadata(
 def test_secret_is_redacted_in_repr_str_and_format() -> None:
     """A Secret never shows its value through repr, str, f-strings or logging."""
     secret = Secret(FAKE_KEY)
-    shown = [repr(secret), str(secret), f"{secret}", "{}".format(secret), str([secret])]
+    shown = [repr(secret), str(secret), f"{secret:>20}", str([secret])]
     assert all(FAKE_KEY not in text for text in shown)
     assert secret.reveal() == FAKE_KEY
 
