@@ -1,0 +1,22 @@
+"""The configuration file: YAML with file:line:col provenance, its schema, checks and model.
+
+    load_config(path, *, now=None) -> LoadedConfig      read, validate, cross-check, convert
+    config_from_dict(data, *, base_dir, source, now)    the same checks on parsed data
+    desired_to_config_dict(desired) -> dict             the model back in the file's format
+    json_schema() -> dict                               the JSON Schema, for editors and CI
+
+Every problem is reported at once, in a ConfigError, as `FILE:LINE:COL: path: message`.
+"""
+
+from reconciler.config.convert import desired_to_config_dict
+from reconciler.config.load import LoadedConfig, config_from_dict, digest_of, load_config
+from reconciler.config.schema import json_schema
+
+__all__ = [
+    "LoadedConfig",
+    "config_from_dict",
+    "desired_to_config_dict",
+    "digest_of",
+    "json_schema",
+    "load_config",
+]

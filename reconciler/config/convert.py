@@ -1,0 +1,155 @@
+"""Between the file format and the canonical model, both ways.
+
+`to_desired` turns a validated `ConfigFile` (plus its loaded certificates) into `model.Desired`:
+emails lower-cased, rate-limit profiles expanded, keys absent from the file left as None.
+`desired_to_config_dict` is the inverse, as plain data in the file's format (what `export`
+dumps as YAML): profiles are not reconstructed, certificates carry their PEM inline, and every
+setting is written out. config → model → dict → model is the identity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler import model
+from reconciler.config.certificates import LoadedCertificate
+from reconciler.config.checks import effective_rate_limits
+from reconciler.config.schema import ConfigFile, ProjectConfig, SettingsConfig
+
+
+def to_desired(config: ConfigFile, certificates: dict[str, LoadedCertificate]) -> model.Desired:
+    """The canonical model of a config that passed every check."""
+    users = None
+    if config.users is not None:
+        users = {
+            model.normalize_email(u.email): model.User(
+                email=model.normalize_email(u.email), role=u.role
+            )
+            for u in config.users
+        }
+    certs = None
+    if config.certificates is not None:
+        certs = {
+            c.name: _certificate(c.name, c.active, certificates[c.name])
+            for c in config.certificates
+        }
+    projects = {p.name: _project(p, config) for p in config.projects}
+    org = model.Organization(users=users, invites=None, certificates=certs, projects=projects)
+    return model.Desired(org=org, settings=_settings(config.settings))
+
+
+def _certificate(name: str, active: bool, loaded: LoadedCertificate) -> model.Certificate:
+    return model.Certificate(
+        name=name,
+        fingerprint=loaded.info.fingerprint,
+        active=active,
+        expires_at=loaded.info.expires_at,
+        pem=loaded.pem,
+    )
+
+
+def _settings(settings: SettingsConfig) -> model.Settings:
+    prune = model.PruneSettings(**settings.prune.model_dump())
+    safety = settings.safety
+    return model.Settings(
+        prune=prune,
+        safety=model.SafetySettings(
+            min_owners=safety.min_owners,
+            max_deletes=safety.max_deletes,
+            max_delete_share=safety.max_delete_share,
+            protected_users=frozenset(model.normalize_email(e) for e in safety.protected_users),
+        ),
+    )
+
+
+def _project(project: ProjectConfig, config: ConfigFile) -> model.Project:
+    members = None
+    if project.members is not None:
+        members = {model.normalize_email(email): role for email, role in project.members.items()}
+    accounts = None
+    if project.service_accounts is not None:
+        accounts = {
+            a.name: model.ServiceAccount(name=a.name, role=a.role, api_key=a.api_key)
+            for a in project.service_accounts
+        }
+    limits = effective_rate_limits(project, config.rate_limit_profiles)
+    rate_limits = None
+    if limits is not None:
+        rate_limits = {
+            name: model.RateLimit(model=name, **fields) for name, fields in limits.items()
+        }
+    certs = None if project.certificates is None else frozenset(project.certificates)
+    return model.Project(
+        name=project.name,
+        id=project.id,
+        archived=project.archived,
+        members=members,
+        service_accounts=accounts,
+        rate_limits=rate_limits,
+        certificates=certs,
+    )
+
+
+def desired_to_config_dict(desired: model.Desired) -> dict[str, Any]:
+    """The model as plain config data (sorted, defaults written out); loads back to an equal model.
+
+    A certificate without PEM content (a live one not fetched with its content) is written
+    without `pem`/`file`, which the loader rejects: export must fetch the content first.
+    """
+    org = desired.org
+    data: dict[str, Any] = {"version": 1, "settings": _settings_dict(desired.settings)}
+    if org.users is not None:
+        data["users"] = [{"email": u.email, "role": u.role} for _, u in sorted(org.users.items())]
+    if org.certificates is not None:
+        data["certificates"] = [_certificate_dict(c) for _, c in sorted(org.certificates.items())]
+    data["projects"] = [_project_dict(p) for _, p in sorted(org.projects.items())]
+    return data
+
+
+def _settings_dict(settings: model.Settings) -> dict[str, Any]:
+    prune, safety = settings.prune, settings.safety
+    return {
+        "prune": {
+            "invites": prune.invites,
+            "project_users": prune.project_users,
+            "service_accounts": prune.service_accounts,
+            "users": prune.users,
+            "certificates": prune.certificates,
+        },
+        "safety": {
+            "min_owners": safety.min_owners,
+            "max_deletes": safety.max_deletes,
+            "max_delete_share": safety.max_delete_share,
+            "protected_users": sorted(safety.protected_users),
+        },
+    }
+
+
+def _certificate_dict(cert: model.Certificate) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": cert.name}
+    if cert.pem is not None:
+        data["pem"] = cert.pem
+    data["active"] = cert.active
+    return data
+
+
+def _project_dict(project: model.Project) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": project.name}
+    if project.id is not None:
+        data["id"] = project.id
+    if project.archived:
+        data["archived"] = True
+    if project.members is not None:
+        data["members"] = dict(sorted(project.members.items()))
+    if project.service_accounts is not None:
+        data["service_accounts"] = [
+            {"name": a.name, "role": a.role, "api_key": a.api_key}
+            for _, a in sorted(project.service_accounts.items())
+        ]
+    if project.rate_limits is not None:
+        data["rate_limits"] = {
+            name: rl.limits() for name, rl in sorted(project.rate_limits.items())
+        }
+    if project.certificates is not None:
+        data["certificates"] = sorted(project.certificates)
+    return data

@@ -1,0 +1,106 @@
+"""Loading a config: read, parse, validate, cross-check, convert — every problem at once.
+
+The only I/O is reading the config file and the PEM files it names; the clock for the expiry
+warning is a parameter. Any problem (with severity "error") raises one ConfigError listing
+them all, each as `FILE:LINE:COL: path: message`; warnings travel with the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from reconciler import model
+from reconciler.config.certificates import load_certificates
+from reconciler.config.checks import check_config
+from reconciler.config.convert import desired_to_config_dict, to_desired
+from reconciler.config.schema import ConfigFile
+from reconciler.config.source import Locations
+from reconciler.config.validation import problems_from
+from reconciler.config.yamlfile import ParsedYaml, fatal, parse_yaml, read_text
+from reconciler.errors import ConfigError, Problem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A valid config: the desired model, warnings, a digest of its content, and its path."""
+
+    desired: model.Desired
+    warnings: tuple[Problem, ...]
+    digest: str
+    path: Path
+
+
+def load_config(path: Path, *, now: datetime | None = None) -> LoadedConfig:
+    """Load and check the config file at `path`; raise ConfigError listing every problem."""
+    source = str(path)
+    parsed = parse_yaml(read_text(path, source=source), source=source)
+    return _finish(parsed, base_dir=path.parent, path=path, now=now)
+
+
+def config_from_dict(
+    data: Mapping[str, Any], *, base_dir: Path, source: str = "<dict>", now: datetime | None = None
+) -> LoadedConfig:
+    """The same checks on already-parsed data (no line numbers); PEM files relative to base_dir."""
+    parsed = ParsedYaml(data=dict(data), locations=Locations(source))
+    return _finish(parsed, base_dir=base_dir, path=Path(source), now=now)
+
+
+def digest_of(desired: model.Desired) -> str:
+    """sha256 of the canonical JSON of the config's content (not its formatting or anchors)."""
+    canonical = json.dumps(desired_to_config_dict(desired), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _finish(
+    parsed: ParsedYaml, *, base_dir: Path, path: Path, now: datetime | None
+) -> LoadedConfig:
+    loc = parsed.locations
+    if not isinstance(parsed.data, dict):
+        kind = (
+            "a list" if isinstance(parsed.data, list) else f"a {type(parsed.data).__name__} value"
+        )
+        mark = loc.find(())
+        line, column = mark if mark else (None, None)
+        raise fatal(
+            loc.source,
+            f"the top level must be a mapping (with `version: 1`), not {kind}",
+            line,
+            column,
+        )
+    problems = list(parsed.problems)
+    try:
+        config = ConfigFile.model_validate(parsed.data)
+    except ValidationError as exc:
+        raise ConfigError(_ordered(problems + problems_from(exc, loc))) from None
+    problems += check_config(config, loc)
+    certs = load_certificates(config, loc, base_dir=base_dir, now=_aware(now))
+    problems += certs.problems
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ConfigError(_ordered(errors))
+    desired = to_desired(config, certs.loaded)
+    log.debug("loaded %s: %d projects", path, len(desired.org.projects))
+    warnings = tuple(_ordered([p for p in problems if p.severity != "error"]))
+    return LoadedConfig(desired=desired, warnings=warnings, digest=digest_of(desired), path=path)
+
+
+def _aware(now: datetime | None) -> datetime:
+    """`now`, or the current time; a naive datetime is taken as UTC."""
+    if now is None:
+        return datetime.now(UTC)
+    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))

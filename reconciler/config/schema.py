@@ -1,0 +1,169 @@
+"""The configuration file's schema: pydantic v2 models, strict, unknown keys rejected.
+
+This is the *file* format (what people write); `convert.py` turns a validated `ConfigFile`
+into the canonical `model.Desired`. Strict mode means no silent coercion: `"500"` is not a
+rate limit and `yes` is not a role. A key left out of a project (`members`, `rate_limits`, …)
+means "not managed here" and stays None; an empty one is authoritative and means "none".
+Cross-references (members are users, certificates are declared, names are unique) are checked
+in `checks.py`, where every problem can be reported with its line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reconciler import model
+
+SCHEMA_ID = "https://github.com/openai-org-reconciler/reconciler.schema.json"
+
+PositiveInt = Annotated[int, Field(gt=0, strict=True)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+_PRUNE = model.PruneSettings()
+_SAFETY = model.SafetySettings()
+
+
+class _Strict(BaseModel):
+    """Base: strict types, unknown keys are errors, values are frozen once validated."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class PruneConfig(_Strict):
+    """Which kinds the file is authoritative for: live objects it does not declare get deleted."""
+
+    invites: bool = Field(default=_PRUNE.invites, description="Revoke undeclared pending invites.")
+    project_users: bool = Field(
+        default=_PRUNE.project_users,
+        description="Remove members of declared projects who are not declared.",
+    )
+    service_accounts: bool = Field(
+        default=_PRUNE.service_accounts,
+        description="Delete service accounts of declared projects that are not declared.",
+    )
+    users: bool = Field(
+        default=_PRUNE.users,
+        description="Remove organization users not declared in `users` (off by default).",
+    )
+    certificates: bool = Field(
+        default=_PRUNE.certificates,
+        description="Delete organization certificates not declared in `certificates`.",
+    )
+
+
+class SafetyConfig(_Strict):
+    """Gates checked before any write."""
+
+    min_owners: int = Field(
+        default=_SAFETY.min_owners, ge=0, description="Organization owners that must remain."
+    )
+    max_deletes: int = Field(
+        default=_SAFETY.max_deletes, ge=0, description="More deletes than this need --force."
+    )
+    max_delete_share: float = Field(
+        default=_SAFETY.max_delete_share,
+        gt=0,
+        le=1,
+        description="Deleting more than this share of existing objects needs --force.",
+    )
+    protected_users: list[str] = Field(
+        default_factory=list, description="Emails never removed or demoted."
+    )
+
+
+class SettingsConfig(_Strict):
+    """The `settings:` block."""
+
+    prune: PruneConfig = Field(default_factory=PruneConfig)
+    safety: SafetyConfig = Field(default_factory=SafetyConfig)
+
+
+class UserConfig(_Strict):
+    """An organization member (invited when not yet in the organization)."""
+
+    email: str = Field(min_length=3, description="Compared case-insensitively.")
+    role: model.OrgRole
+
+
+class CertificateConfig(_Strict):
+    """An mTLS certificate: its PEM from `file` (relative to the config file) or inline `pem`."""
+
+    name: Name
+    file: str | None = Field(default=None, description="PEM file, relative to the config file.")
+    pem: str | None = Field(default=None, description="The PEM text itself.")
+    active: bool = Field(default=False, description="Active for the whole organization.")
+
+
+class RateLimitConfig(_Strict):
+    """Limits for one model; a field left out is not managed."""
+
+    max_requests_per_1_minute: PositiveInt | None = None
+    max_tokens_per_1_minute: PositiveInt | None = None
+    max_images_per_1_minute: PositiveInt | None = None
+    max_audio_megabytes_per_1_minute: PositiveInt | None = None
+    max_requests_per_1_day: PositiveInt | None = None
+    batch_1_day_max_input_tokens: PositiveInt | None = None
+
+
+class ServiceAccountConfig(_Strict):
+    """A project service account."""
+
+    name: Name
+    role: model.ProjectRole = "member"
+    api_key: bool = Field(default=True, description="Create an API key with the account.")
+
+
+class ProjectConfig(_Strict):
+    """A project. Leaving a collection out leaves it alone; an empty one means "none"."""
+
+    name: Name
+    id: str | None = Field(
+        default=None, pattern=r"^proj_[A-Za-z0-9_-]+$", description="Pins identity across a rename."
+    )
+    archived: bool = Field(
+        default=False, description="Irreversible: archived projects have nothing else."
+    )
+    members: dict[str, model.ProjectRole] | None = Field(
+        default=None, description="email: owner|member"
+    )
+    service_accounts: list[ServiceAccountConfig] | None = None
+    rate_limit_profile: str | None = Field(
+        default=None, description="A name from `rate_limit_profiles`."
+    )
+    rate_limits: dict[str, RateLimitConfig] | None = Field(
+        default=None, description="model: limits; merged field by field over the profile's."
+    )
+    certificates: list[str] | None = Field(
+        default=None, description="Certificates active for this project."
+    )
+
+
+class ConfigFile(_Strict):
+    """The whole configuration file (version 1)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        title="reconciler configuration",
+        json_schema_extra={"$id": SCHEMA_ID},
+    )
+
+    version: Literal[1]
+    settings: SettingsConfig = Field(default_factory=SettingsConfig)
+    users: list[UserConfig] | None = Field(
+        default=None, description="Leave out to manage no users."
+    )
+    certificates: list[CertificateConfig] | None = None
+    rate_limit_profiles: dict[str, dict[str, RateLimitConfig]] = Field(
+        default_factory=dict, description="Named sets of per-model limits projects can share."
+    )
+    projects: list[ProjectConfig] = Field(default_factory=list)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the configuration file, for editors and CI."""
+    schema = ConfigFile.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

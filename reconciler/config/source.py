@@ -1,0 +1,75 @@
+"""Where things are in a config file: paths into the document and their line:column marks.
+
+A `Path` is the route from the document root to a value: mapping keys and sequence indexes,
+as in `("projects", 3, "members")`. `Locations` remembers the 1-based line and column of every
+mapping key and sequence item, so that any problem found later (by pydantic, by the
+cross-reference checks) can be reported as `FILE:LINE:COL: projects[3].members: message`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+from reconciler.errors import Problem
+
+PathItem = Hashable
+Path = tuple[PathItem, ...]
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_@+-]+$")
+
+
+def format_path(path: Sequence[PathItem]) -> str:
+    """`projects[3].members["a.b@example.com"]`: dotted keys, [i] for items, quotes when needed."""
+    out = ""
+    for item in path:
+        if isinstance(item, int) and not isinstance(item, bool):
+            out += f"[{item}]"
+        elif isinstance(item, str) and _PLAIN_KEY.match(item):
+            out += f".{item}" if out else item
+        else:
+            out += f"[{_quote(item)}]"
+    return out
+
+
+def _quote(item: PathItem) -> str:
+    text = str(item).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+@dataclass
+class Locations:
+    """Line and column (1-based) of every mapping key and sequence item, by path."""
+
+    source: str
+    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def add(self, path: Path, line: int, column: int) -> None:
+        """Remember the first place a path was seen (an alias re-visits the anchor's place)."""
+        self.marks.setdefault(path, (line, column))
+
+    def find(self, path: Sequence[PathItem]) -> tuple[int, int] | None:
+        """The mark of `path`, or of its longest located prefix (a missing key: its parent)."""
+        route = tuple(path)
+        while route:
+            mark = self.marks.get(route)
+            if mark is not None:
+                return mark
+            route = route[:-1]
+        return self.marks.get(())
+
+    def problem(
+        self, path: Sequence[PathItem], message: str, *, severity: str = "error"
+    ) -> Problem:
+        """A Problem located at `path` (or the nearest located ancestor)."""
+        mark = self.find(path)
+        line, column = mark if mark is not None else (None, None)
+        return Problem(
+            file=self.source,
+            line=line,
+            column=column,
+            path=format_path(path),
+            message=message,
+            severity=severity,
+        )

@@ -1,0 +1,98 @@
+"""Pydantic's validation errors, turned into located, human problems.
+
+Pydantic reports a location as a tuple of keys and indexes (plus markers such as `[key]` for a
+bad mapping key); `Locations` maps it back to a line and column. Unknown keys get a
+"did you mean" from the fields the schema allows at that place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+from collections.abc import Sequence
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from reconciler.config.schema import ConfigFile
+from reconciler.config.source import Locations, PathItem
+from reconciler.errors import Problem
+
+
+def problems_from(error: ValidationError, locations: Locations) -> list[Problem]:
+    """One Problem per pydantic error, in document order."""
+    problems = [_problem(detail, locations) for detail in error.errors(include_url=False)]
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _problem(detail: ErrorDetails, locations: Locations) -> Problem:
+    path = [item for item in detail["loc"] if item != "[key]"]
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return locations.problem(path, _unknown_key(path))
+    if kind == "missing":
+        return locations.problem(path[:-1], f"missing required key {path[-1]!r}")
+    if path == ["version"] and kind == "literal_error":
+        got = detail.get("input")
+        return locations.problem(
+            path, f"unsupported version {got!r}; this reconciler reads version 1"
+        )
+    return locations.problem(path, _message(detail))
+
+
+def _message(detail: ErrorDetails) -> str:
+    message = detail["msg"]
+    if detail["type"] in ("literal_error", "string_pattern_mismatch") or "_type" in detail["type"]:
+        message += f", got {_short(detail.get('input'))}"
+    return message
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unknown_key(path: Sequence[PathItem]) -> str:
+    key = path[-1]
+    allowed = _fields_at(path[:-1])
+    message = f"unknown key {str(key)!r}"
+    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+    if close:
+        return f"{message} (did you mean {close[0]!r}?)"
+    if allowed:
+        return f"{message}; expected one of: {', '.join(allowed)}"
+    return message
+
+
+def _fields_at(path: Sequence[PathItem]) -> list[str]:
+    """Field names allowed at `path` in the schema (empty when it is not a model)."""
+    current: Any = ConfigFile
+    for item in path:
+        current = _step(_unwrap(current), item)
+        if current is None:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _step(annotation: Any, item: PathItem) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(str(item))
+        return field.annotation if field is not None else None
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is list and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """`X | None` → X (the schema's only unions are optional fields)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        options = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return options[0] if len(options) == 1 else annotation
+    return annotation
