@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from pydantic import BaseModel
+
 from reconciler import model
 from reconciler.config.schema import ConfigFile, ProjectConfig, RateLimitConfig
 from reconciler.config.source import Locations, Path
@@ -70,15 +72,15 @@ def valid_email(email: str) -> bool:
 
 def _explicit_nulls(config: ConfigFile, loc: Locations) -> Iterator[Problem]:
     """`members:` with nothing after it is ambiguous: leave it out, or write `{}` / `[]`."""
-    owners: list[tuple[Path, object, tuple[str, ...]]] = [((), config, ("users", "certificates"))]
+    message = "empty value: leave the key out to leave these alone, or write [] or {} for none"
+    owners: list[tuple[Path, BaseModel, tuple[str, ...]]] = [
+        ((), config, ("users", "certificates"))
+    ]
     owners += [(("projects", i), p, _PROJECT_COLLECTIONS) for i, p in enumerate(config.projects)]
     for path, obj, names in owners:
         for name in names:
-            if name in obj.model_fields_set and getattr(obj, name) is None:  # type: ignore[attr-defined]
-                yield loc.problem(
-                    (*path, name),
-                    "empty value: leave the key out to leave these alone, or write [] / {} for none",
-                )
+            if name in obj.model_fields_set and getattr(obj, name) is None:
+                yield loc.problem((*path, name), message)
 
 
 def _users(config: ConfigFile, loc: Locations) -> Iterator[Problem]:

@@ -1,0 +1,66 @@
+"""`reconciler validate CONFIG` and `reconciler schema`: offline checks of the config file.
+
+`validate` prints a one-line summary on stdout and any warnings on stderr (exit 0), or every
+problem on its own line on stderr followed by a count (exit 1). `schema` prints the JSON
+Schema of the config for editors (indent 2, sorted keys).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from reconciler.cli import handle_errors
+from reconciler.config import LoadedConfig, json_schema, load_config
+from reconciler.errors import ConfigError, ExitCode
+
+
+@click.command()
+@click.argument("config", type=click.Path(path_type=Path))
+@handle_errors
+def validate(config: Path) -> None:
+    """Check CONFIG offline: schema, references between keys, certificate files."""
+    try:
+        loaded = load_config(config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        count = len(exc.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found in {config}", err=True)
+        sys.exit(ExitCode.ERROR)
+    for warning in loaded.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(summary(loaded))
+
+
+def summary(loaded: LoadedConfig) -> str:
+    """`ok: org.yaml: 12 users, 6 projects, 1 certificate` (undeclared kinds are not counted)."""
+    org = loaded.desired.org
+    parts = []
+    if org.users is not None:
+        parts.append(_count(len(org.users), "user"))
+    parts.append(_count(len(org.projects), "project"))
+    if org.certificates is not None:
+        parts.append(_count(len(org.certificates), "certificate"))
+    if loaded.warnings:
+        parts.append(_count(len(loaded.warnings), "warning"))
+    return f"ok: {loaded.path}: {', '.join(parts)}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def schema_text() -> str:
+    """The JSON Schema as committed in reconciler.schema.json (indent 2, sorted, newline)."""
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@click.command()
+@handle_errors
+def schema() -> None:
+    """Print the JSON Schema of the config file (for editor completion and CI)."""
+    click.echo(schema_text(), nl=False)
