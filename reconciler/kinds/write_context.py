@@ -1,0 +1,181 @@
+"""What a write handler receives, and the one way a handler sends a write.
+
+`ApplyContext` carries the client, the secret sink and a mutable id index: the live ids plus
+the ids of what this run created (so an invite can name a project created a moment earlier).
+
+`send_write` is the recovery discipline every handler follows — a write is never blindly
+re-sent:
+
+- 429 means the request was not performed: wait out the client's cooldown, send again;
+- an ambiguous failure (timeout, dropped connection, 5xx) may or may not have taken effect:
+  read back first (`settled`); if the change is there, it is done; only if it is not is the
+  write sent again (a bounded number of times);
+- a 404 on a delete means the object is already gone, which is what was wanted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from reconciler.change import Action, Change, Kind
+from reconciler.errors import (
+    ApiError,
+    NotFoundError,
+    ReconcilerError,
+    ServerError,
+    ThrottledError,
+    TransportError,
+)
+from reconciler.model import Live
+from reconciler.secrets import SecretSink
+
+log = logging.getLogger(__name__)
+
+JSON = dict[str, Any]
+MAX_SENDS = 3
+MAX_THROTTLED = 8
+
+
+class WriteClient(Protocol):
+    """The part of the Admin API client that apply uses (reconciler.api's AdminClient)."""
+
+    async def list_all(self, path: str, *, params: Mapping[str, Any] | None = None) -> list[JSON]:
+        """Every item of a paginated list."""
+        ...
+
+    async def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> JSON:
+        """One object."""
+        ...
+
+    async def post(self, path: str, *, json: Mapping[str, Any] | None = None) -> JSON:
+        """A create or update (never retried by the client)."""
+        ...
+
+    async def delete(self, path: str) -> JSON:
+        """A delete (never retried by the client)."""
+        ...
+
+
+@dataclass(slots=True)
+class Ids:
+    """Server ids by natural key: live ids, plus those created during this run."""
+
+    projects: dict[str, str] = field(default_factory=dict)
+    users: dict[str, str] = field(default_factory=dict)
+    invites: dict[str, str] = field(default_factory=dict)
+    service_accounts: dict[tuple[str, str], str] = field(default_factory=dict)
+    rate_limits: dict[tuple[str, str], str] = field(default_factory=dict)
+    certificates: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ApplyContext:
+    """Collaborators and mutable state shared by the handlers of one apply."""
+
+    client: WriteClient
+    live: Live
+    sink: SecretSink
+    ids: Ids
+
+    @classmethod
+    def start(
+        cls, *, client: WriteClient, live: Live, sink: SecretSink, changes: Iterable[Change]
+    ) -> ApplyContext:
+        """A context whose id index starts from live ids (renamed projects and certificates
+        are indexed under their new names too, so their children resolve)."""
+        src = live.ids
+        ids = Ids(
+            projects=dict(src.projects),
+            users=dict(src.users),
+            invites=dict(src.invites),
+            service_accounts=dict(src.service_accounts),
+            rate_limits=dict(src.rate_limits),
+            certificates=dict(src.certificates),
+        )
+        for project in live.org.projects.values():
+            if project.id:
+                ids.projects.setdefault(project.name, project.id)
+        for change in changes:
+            _index_rename(ids, change)
+        return cls(client=client, live=live, sink=sink, ids=ids)
+
+    def project_id(self, name: str) -> str:
+        """The id of a project (live, renamed or created in this run)."""
+        found = self.ids.projects.get(name)
+        if found is None:
+            raise ReconcilerError(f"project {name!r} has no id (was its creation skipped?)")
+        return found
+
+
+def _index_rename(ids: Ids, change: Change) -> None:
+    """A rename's new name resolves to the old name's id."""
+    if change.action is not Action.UPDATE or change.before is None:
+        return
+    if change.kind is Kind.PROJECT:
+        pid = change.before.get("id") or ids.projects.get(str(change.before.get("name")))
+        if pid:
+            ids.projects[change.key[0]] = str(pid)
+    elif change.kind is Kind.CERTIFICATE:
+        cid = ids.certificates.get(str(change.before.get("name")))
+        if cid:
+            ids.certificates[change.key[0]] = cid
+
+
+class Handler(Protocol):
+    """Performs one change of one kind; returns a short note for the report (never a secret)."""
+
+    async def __call__(self, change: Change, ctx: ApplyContext) -> str | None:
+        """Perform `change`; raise a ReconcilerError if it cannot be done."""
+        ...
+
+
+Send = Callable[[], Awaitable[JSON]]
+Settled = Callable[[], Awaitable[JSON | None]]
+
+
+async def send_write(send: Send, *, settled: Settled, what: str, delete: bool = False) -> JSON:
+    """Send one write so that it takes effect at most once, recovering from ambiguous failures.
+
+    `settled` reads back and returns the object if the write has already taken effect (for a
+    delete: any value when the object is gone), else None. Returns the write's response, or
+    what `settled` found.
+    """
+    sends = throttled = 0
+    while True:
+        try:
+            sends += 1
+            return await send()
+        except ThrottledError:
+            throttled += 1
+            sends -= 1
+            if throttled >= MAX_THROTTLED:
+                raise
+            log.info("%s: throttled, sending again after the cooldown", what)
+        except NotFoundError:
+            if delete:
+                return {}  # already gone: what a delete wants
+            raise
+        except (TransportError, ServerError) as exc:
+            found = await _read_back(settled, what=what, cause=exc)
+            if found is not None:
+                log.info("%s: the write took effect despite %s", what, type(exc).__name__)
+                return found
+            if sends >= MAX_SENDS:
+                raise
+            log.info("%s: not done after %s; sending once more", what, type(exc).__name__)
+
+
+async def _read_back(settled: Settled, *, what: str, cause: ApiError) -> JSON | None:
+    """Read back after an ambiguous failure; if even that fails, report the original error."""
+    for _ in range(MAX_THROTTLED):
+        try:
+            return await settled()
+        except ThrottledError:
+            continue
+        except ApiError as exc:
+            log.info("%s: read-back failed (%s)", what, exc)
+            raise cause from None
+    raise cause
