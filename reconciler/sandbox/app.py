@@ -1,0 +1,124 @@
+"""The simulator as one function: a `Request` in, a `Response` out, whatever carries it.
+
+Routing matches `/v1` + a path template from the route modules; authentication checks the
+bearer key against the organization's admin keys; a handler's `ApiFailure` becomes the API's
+error body. The app never sleeps and never fails on purpose: faults live in `faults.py`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+from dataclasses import dataclass
+
+from reconciler.sandbox.context import Actor, Context
+from reconciler.sandbox.routes import (
+    Handler,
+    RouteSpec,
+    api_keys,
+    audit_logs,
+    certificates,
+    invites,
+    members,
+    projects,
+    rate_limits,
+    service_accounts,
+    usage,
+    users,
+)
+from reconciler.sandbox.state import State
+from reconciler.sandbox.wire import ApiFailure, Request, Response, error_response
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "/v1"
+ALL_ROUTES: list[RouteSpec] = [
+    *projects.ROUTES,
+    *users.ROUTES,
+    *invites.ROUTES,
+    *members.ROUTES,
+    *service_accounts.ROUTES,
+    *api_keys.ROUTES,
+    *rate_limits.ROUTES,
+    *certificates.ROUTES,
+    *audit_logs.ROUTES,
+    *usage.ROUTES,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A method and path template bound to its handler."""
+
+    method: str
+    template: str
+    handler: Handler
+    pattern: re.Pattern[str]
+
+
+def _compile(spec: RouteSpec) -> Route:
+    method, template, handler = spec
+    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
+    return Route(method, template, handler, re.compile(f"^{regex}$"))
+
+
+ROUTES: tuple[Route, ...] = tuple(_compile(spec) for spec in ALL_ROUTES)
+
+
+def resolve(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    """The route serving `method path` (path including `/v1`) and its path parameters."""
+    if not path.startswith(PREFIX + "/"):
+        return None
+    inner = path[len(PREFIX) :].rstrip("/") or "/"
+    for route in ROUTES:
+        if route.method != method:
+            continue
+        match = route.pattern.match(inner)
+        if match:
+            return route, match.groupdict()
+    return None
+
+
+def template_of(method: str, path: str) -> str:
+    """The path template a request is counted under (the raw path when no route matches)."""
+    found = resolve(method, path)
+    return found[0].template if found else path
+
+
+def authenticate(state: State, request: Request) -> Actor:
+    """The actor behind the request's bearer key (401 when missing or unknown)."""
+    header = request.header("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiFailure(
+            401,
+            "You didn't provide an API key. Provide it in the Authorization header (Bearer auth).",
+            code="missing_api_key",
+        )
+    for key in state.admin_keys:
+        if hmac.compare_digest(key["value"].encode(), token.strip().encode()):
+            owner = state.users.get(key["owner_id"])
+            email = owner["email"] if owner else ""
+            return Actor(kind="api_key", user_id=key["owner_id"], email=email, key_id=key["id"])
+    raise ApiFailure(401, "Incorrect API key provided.", code="invalid_api_key")
+
+
+def handle(state: State, request: Request, *, now: int, actor: Actor | None = None) -> Response:
+    """Serve one request against `state` (mutating it for writes); never raises."""
+    found = resolve(request.method, request.path)
+    try:
+        who = actor or authenticate(state, request)
+        if found is None:
+            raise ApiFailure(
+                404, f"Invalid URL ({request.method} {request.path})", code="unknown_url"
+            )
+        route, params = found
+        ctx = Context(state=state, actor=who, now=now, request=request, params=params)
+        return Response.json(200, route.handler(ctx))
+    except ApiFailure as failure:
+        logger.debug("sandbox %s %s -> %s", request.method, request.path, failure.status)
+        return failure.response()
+
+
+__all__ = ["ROUTES", "Route", "authenticate", "error_response", "handle", "resolve", "template_of"]
