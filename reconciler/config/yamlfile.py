@@ -69,7 +69,7 @@ def parse_yaml(text: str, *, source: str) -> ParsedYaml:
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
-        if node is None:
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
             raise fatal(source, "the file is empty (expected a mapping with `version: 1`)")
         builder = _Builder(loader, Locations(source))
         builder.locations.add((), node.start_mark.line + 1, node.start_mark.column + 1)

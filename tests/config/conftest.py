@@ -1,0 +1,85 @@
+"""Fixtures for config tests: a lab that writes config files and loads them at a fixed time."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
+
+from reconciler.config import LoadedConfig, load_config
+from reconciler.errors import ConfigError
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+class ConfigLab:
+    """Writes org.yaml (and PEM files) into a temporary directory and loads them at NOW."""
+
+    now = NOW
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = root / "org.yaml"
+
+    def write(self, text: str, *, name: str = "org.yaml") -> Path:
+        """Write dedented text to a file under the lab root and return its path."""
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def load(self, text: str) -> LoadedConfig:
+        """Write `text` as org.yaml and load it."""
+        return load_config(self.write(text), now=NOW)
+
+    def problems(self, text: str) -> list[str]:
+        """Write `text` as org.yaml; the lines `validate` would print, with a relative file name."""
+        path = self.write(text)
+        with pytest.raises(ConfigError) as info:
+            load_config(path, now=NOW)
+        return [str(p).removeprefix(str(self.root) + "/") for p in info.value.problems]
+
+    def warnings(self, text: str) -> list[str]:
+        """Write and load `text`; its warnings as printed, with a relative file name."""
+        loaded = self.load(text)
+        return [str(p).removeprefix(str(self.root) + "/") for p in loaded.warnings]
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> ConfigLab:
+    """A fresh ConfigLab in tmp_path."""
+    return ConfigLab(tmp_path)
+
+
+def _make_pem(not_after: datetime, common_name: str = "test.example.com") -> str:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - timedelta(days=365))
+        .not_valid_after(not_after)
+        .sign(key, hashes.SHA256())
+    )
+    return cert.public_bytes(Encoding.PEM).decode("ascii")
+
+
+@pytest.fixture
+def make_pem() -> Callable[[float], str]:
+    """A factory: make_pem(days) is a self-signed PEM expiring `days` after NOW."""
+
+    def make(days: float) -> str:
+        return _make_pem(NOW + timedelta(days=days))
+
+    return make
