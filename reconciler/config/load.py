@@ -67,9 +67,7 @@ def _finish(
 ) -> LoadedConfig:
     loc = parsed.locations
     if not isinstance(parsed.data, dict):
-        kind = (
-            "a list" if isinstance(parsed.data, list) else f"a {type(parsed.data).__name__} value"
-        )
+        kind = "a list" if isinstance(parsed.data, list) else f"a single value ({parsed.data!r})"
         mark = loc.find(())
         line, column = mark if mark else (None, None)
         raise fatal(
