@@ -67,10 +67,11 @@ def main(debug: bool) -> None:
 
 def _register() -> None:
     """Attach the commands (one module each, so this file stays a table of contents)."""
-    from reconciler.commands import validate
+    from reconciler.commands import sandbox, validate
 
     main.add_command(validate.validate)
     main.add_command(validate.schema)
+    main.add_command(sandbox.sandbox)
 
 
 _register()

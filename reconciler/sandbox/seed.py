@@ -209,5 +209,5 @@ def _resource_id(state: State, spec: Mapping[str, Any]) -> str:
     if "user" in spec:
         return _user_id(state, spec["user"])
     if "invite" in spec:
-        return next(i["id"] for i in state.invites.values() if i["email"] == spec["invite"])
+        return str(next(i["id"] for i in state.invites.values() if i["email"] == spec["invite"]))
     return _project_id(state, spec["project"])

@@ -68,7 +68,7 @@ def create_invite(ctx: Context) -> JSON:
 
 
 def _pending_for(invite: JSON, email: str, now: int) -> bool:
-    same = invite["email"].lower() == email.strip().lower()
+    same: bool = invite["email"].lower() == email.strip().lower()
     return same and render(invite, now)["status"] == "pending"
 
 

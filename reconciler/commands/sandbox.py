@@ -1,0 +1,146 @@
+"""`reconciler sandbox`: run the Admin API simulator and act on it as people would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from reconciler.cli import handle_errors
+
+if TYPE_CHECKING:
+    from reconciler.sandbox import Sandbox
+
+DEFAULT_STATE = Path(".reconciler-sandbox.json")
+state_option = click.option(
+    "--state",
+    "state_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_STATE,
+    show_default=True,
+    help="Sandbox state file (created with the demo organization if missing).",
+)
+
+
+def _open(state_file: Path) -> Sandbox:
+    from reconciler.sandbox import Sandbox
+
+    sandbox = Sandbox.load(state_file)
+    if not state_file.exists():
+        sandbox.save(state_file)
+    return sandbox
+
+
+@click.group()
+def sandbox() -> None:
+    """The OpenAI Admin API simulator: a safe place to rehearse a change."""
+
+
+@sandbox.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True)
+@state_option
+@handle_errors
+def serve(port: int, state_file: Path) -> None:
+    """Serve the sandbox on 127.0.0.1 until Ctrl-C (or SIGTERM)."""
+    from reconciler.sandbox.server import serve as run
+
+    box = _open(state_file)
+
+    def ready(url: str) -> None:
+        click.echo(f"sandbox listening on {url}  (state: {state_file})")
+        click.echo(f"admin key (sandbox-only): reconciler sandbox key --state {state_file}")
+
+    run(box, port=port, ready=ready)
+    click.echo("sandbox stopped", err=True)
+
+
+@sandbox.command()
+@state_option
+@handle_errors
+def key(state_file: Path) -> None:
+    """Print the sandbox's admin key (a sandbox-only value, useless anywhere else)."""
+    click.echo(_open(state_file).admin_key)
+    click.echo("(this key only works against this sandbox)", err=True)
+
+
+@sandbox.command("accept-invite")
+@click.argument("email")
+@state_option
+@handle_errors
+def accept_invite(email: str, state_file: Path) -> None:
+    """Accept EMAIL's pending invite, as the invitee would."""
+    _open(state_file).accept_invite(email)
+    click.echo(f"{email} accepted their invite")
+
+
+@sandbox.command("set-role")
+@click.argument("email")
+@click.argument("role")
+@click.option("--project", help="Project name (default: the organization role).")
+@click.option("--as", "actor", help="Owner making the change (default: the admin key's owner).")
+@state_option
+@handle_errors
+def set_role(
+    email: str, role: str, project: str | None, actor: str | None, state_file: Path
+) -> None:
+    """Change EMAIL's role out of band, as an owner in the dashboard (drift)."""
+    box = _open(state_file)
+    session = box.act_as(actor or _key_owner(box))
+    if project is None:
+        session.set_org_role(email, role)
+    else:
+        session.set_project_role(project, email, role)
+    click.echo(f"{email} is now {role}" + (f" in {project}" if project else ""))
+
+
+@sandbox.command("exec")
+@click.argument("method", type=click.Choice(["GET", "POST", "DELETE"], case_sensitive=False))
+@click.argument("path")
+@click.option("--data", help="JSON body.")
+@click.option("--as", "actor", help="Owner making the call (default: the admin key's owner).")
+@state_option
+@handle_errors
+def exec_(method: str, path: str, data: str | None, actor: str | None, state_file: Path) -> None:
+    """Call any endpoint out of band, as an owner in the dashboard; prints the JSON answer."""
+    from reconciler.sandbox import SandboxError
+
+    try:
+        body = json.loads(data) if data else None
+    except ValueError as exc:
+        raise SandboxError(f"--data is not valid JSON: {exc}") from exc
+    box = _open(state_file)
+    result = box.act_as(actor or _key_owner(box)).request(method, path, body)
+    click.echo(json.dumps(result, indent=2))
+
+
+@sandbox.command()
+@click.option(
+    "--seed",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Seed YAML (default: the demo organization).",
+)
+@state_option
+@handle_errors
+def reset(seed: Path | None, state_file: Path) -> None:
+    """Start the sandbox over from a seed."""
+    import yaml
+
+    from reconciler.sandbox import Sandbox, SandboxError
+
+    try:
+        box = Sandbox.from_seed(yaml.safe_load(seed.read_text())) if seed else Sandbox.demo()
+    except (OSError, yaml.YAMLError) as exc:
+        raise SandboxError(f"cannot read seed {seed}: {exc}") from exc
+    box.save(state_file)
+    click.echo(f"sandbox reset ({state_file})")
+
+
+def _key_owner(box: Sandbox) -> str:
+    owner = box.state.users.get(box.state.admin_keys[0]["owner_id"])
+    if owner is None:
+        from reconciler.sandbox import SandboxError
+
+        raise SandboxError("the admin key's owner has left the organization; pass --as")
+    return str(owner["email"])
