@@ -1,0 +1,122 @@
+"""Fetch, per project: keying live projects by name, matching declared ones, reading details.
+
+Keys: an active project holds its name; an archived project holds its name only when no active
+project does (else `name#id`), and a second active project with the same name is `name#id`.
+A declared project pinned by `id` matches that id; an unpinned one matches the active project
+of its name, and two active projects with that name are an error (pin one). Details (members,
+service accounts, rate limits, certificates) are read only for declared, active projects and
+only where the declaration has them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from reconciler.api import AdminClient
+from reconciler.errors import ReconcilerError
+from reconciler.fetch_progress import Tracker
+from reconciler.kinds import certificates, project_users, rate_limits, service_accounts
+from reconciler.kinds.parsing import unique_key
+from reconciler.model import Desired, Project
+
+
+class DuplicateProjectError(ReconcilerError):
+    """Two active live projects share a name that the file declares without an `id` pin."""
+
+
+def key_projects(live: list[Project], desired: Desired) -> dict[str, Project]:
+    """Live projects by key (see the module docstring); refuses ambiguous declared names."""
+    keyed: dict[str, Project] = {}
+    for project in sorted(live, key=lambda p: p.archived):
+        key = unique_key(project.name, project.id or "", keyed)
+        if key != project.name and not project.archived:
+            _refuse_duplicate(keyed[project.name], project, desired)
+        keyed[key] = project
+    return keyed
+
+
+def _refuse_duplicate(first: Project, second: Project, desired: Desired) -> None:
+    declared = desired.org.projects.get(first.name)
+    if declared is not None and declared.id is None:
+        raise DuplicateProjectError(
+            f"project {first.name!r}: two active live projects have this name "
+            f"({first.id} and {second.id}); pin one with `id:` in the config"
+        )
+
+
+def match_project(declared: Project, keyed: Mapping[str, Project]) -> str | None:
+    """The key of the live project a declared one refers to, if it exists."""
+    if declared.id is not None:
+        return next((key for key, p in keyed.items() if p.id == declared.id), None)
+    found = keyed.get(declared.name)
+    return declared.name if found is not None else None
+
+
+@dataclass(slots=True)
+class ProjectDetails:
+    """Live projects with their details read, and the ids behind their natural keys."""
+
+    projects: dict[str, Project] = field(default_factory=dict)
+    service_account_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    rate_limit_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+class ProjectReads:
+    """Starts the detail reads of declared projects and assembles their results."""
+
+    def __init__(self, client: AdminClient, tracker: Tracker) -> None:
+        self._client = client
+        self._tracker = tracker
+        self._tasks: dict[str, tuple[Project, dict[str, asyncio.Task[Any]]]] = {}
+
+    def start(self, group: asyncio.TaskGroup, key: str, live: Project, declared: Project) -> None:
+        """Start, in `group`, the reads `declared` asks for on the live project `live`."""
+        assert live.id is not None, "live projects always carry their id"
+        client, run, pid = self._client, self._tracker.run, live.id
+        reads = {
+            "members": (declared.members, project_users.read_members(client, pid)),
+            "service_accounts": (
+                declared.service_accounts,
+                service_accounts.read_service_accounts(client, pid),
+            ),
+            "rate_limits": (declared.rate_limits, rate_limits.read_rate_limits(client, pid)),
+            "certificates": (
+                declared.certificates,
+                certificates.read_project_certificates(client, pid),
+            ),
+        }
+        tasks: dict[str, asyncio.Task[Any]] = {}
+        for name, (wanted, read) in reads.items():
+            if wanted is None:
+                read.close()  # never awaited: not in scope
+                continue
+            tasks[name] = group.create_task(run(f"{key}: {name.replace('_', ' ')}", read))
+        self._tasks[key] = (live, tasks)
+
+    def results(self, certificate_keys: Mapping[str, str]) -> ProjectDetails:
+        """Assemble the finished reads; `certificate_keys` maps certificate ids to names."""
+        details = ProjectDetails()
+        for key, (live, tasks) in self._tasks.items():
+            project = live
+            if "members" in tasks:
+                members = tasks["members"].result()
+                project = replace(project, members={m.email: m.role for m in members})
+            if "service_accounts" in tasks:
+                accounts = tasks["service_accounts"].result()
+                project = replace(
+                    project, service_accounts={n: a for n, (a, _) in accounts.items()}
+                )
+                details.service_account_ids.update({(key, n): i for n, (_, i) in accounts.items()})
+            if "rate_limits" in tasks:
+                limits = tasks["rate_limits"].result()
+                project = replace(project, rate_limits={m: r for m, (r, _) in limits.items()})
+                details.rate_limit_ids.update({(key, m): i for m, (_, i) in limits.items()})
+            if "certificates" in tasks:
+                active = [c for c in tasks["certificates"].result() if c.active]
+                names = frozenset(certificate_keys.get(c.id, c.name) for c in active)
+                project = replace(project, certificates=names)
+            details.projects[key] = project
+        return details
