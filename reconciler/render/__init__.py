@@ -1,0 +1,41 @@
+"""Renderers of a plan: text (terminal), markdown (pull-request comment), json (canonical).
+
+Every renderer is a function `(plan, *, color, refusals) -> str`, registered by format name in
+`RENDERERS`; `render` dispatches on it. Renderers are pure: they return text, the CLI prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, Protocol
+
+from reconciler.plan import Plan
+from reconciler.render.json import render_json
+from reconciler.render.markdown import render_markdown
+from reconciler.render.text import render_text
+from reconciler.safety import Refusal
+
+Format = Literal["text", "markdown", "json"]
+FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
+
+
+class Renderer(Protocol):
+    """Turns a plan (and the safety refusals about it) into text."""
+
+    def __call__(self, plan: Plan, *, color: bool = ..., refusals: Sequence[Refusal] = ...) -> str:
+        """Render the plan."""
+        ...
+
+
+RENDERERS: dict[Format, Renderer] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json,
+}
+
+
+def render(
+    plan: Plan, *, fmt: Format, color: bool = False, refusals: Sequence[Refusal] = ()
+) -> str:
+    """Render `plan` in format `fmt` (colour applies to text only)."""
+    return RENDERERS[fmt](plan, color=color, refusals=refusals)

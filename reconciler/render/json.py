@@ -1,0 +1,28 @@
+"""The JSON rendering: the canonical plan document, plus the safety refusals for CI to read.
+
+It is `Plan.to_json()` (format `reconciler-plan`, version 1; see README "Reading a plan") with a
+`refusals` list added; `Plan.from_json` ignores that key, so a rendering reads back as a plan.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from reconciler.plan import Plan
+from reconciler.safety import Refusal
+
+
+def render_json(plan: Plan, *, color: bool = False, refusals: Sequence[Refusal] = ()) -> str:
+    """Pretty, key-sorted JSON (deterministic: the same plan gives the same bytes)."""
+    document = plan.to_json()
+    document["refusals"] = [
+        {
+            "rule": r.rule,
+            "objects": list(r.objects),
+            "override": r.override_flag,
+            "message": r.message,
+        }
+        for r in refusals
+    ]
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

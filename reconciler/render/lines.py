@@ -1,0 +1,117 @@
+"""The plain-text line for each change, shared by the text and markdown renderings.
+
+A line is a marker (`+` create, `~` update, `-` delete, `-/+` replace, `!` archive), a short
+label, and a detail: field-level before → after for updates, what a create carries, and why a
+delete or replace happens. Changes are grouped: organization first, then each project by name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from reconciler.change import Action, Change, Kind, Unmanaged
+from reconciler.plan import Plan, label, noun
+
+MARKERS: dict[Action, str] = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.DELETE: "-",
+    Action.REPLACE: "-/+",
+    Action.ARCHIVE: "!",
+}
+LABEL_WIDTH = 34
+ORGANIZATION = "organization"
+
+
+def groups(plan: Plan) -> list[tuple[str, list[Change]]]:
+    """(title, changes) per group, in plan order within each: organization, then projects."""
+    org: list[Change] = []
+    projects: dict[str, list[Change]] = {}
+    for change in plan.changes:
+        project = change.project
+        if project is None:
+            org.append(change)
+        else:
+            projects.setdefault(project, []).append(change)
+    result = [(ORGANIZATION, org)] if org else []
+    result += [(f"project {name}", projects[name]) for name in sorted(projects)]
+    return result
+
+
+def change_lines(change: Change) -> list[str]:
+    """The lines for one change: `~ user bob@example.com   role: reader → owner` (+ more fields)."""
+    marker = MARKERS[change.action].ljust(3)
+    head = f"{marker} {short_label(change):<{LABEL_WIDTH}}"
+    details = _details(change)
+    first, rest = (details[0], details[1:]) if details else ("", [])
+    pad = " " * len(head)
+    return [f"{head} {first}".rstrip()] + [f"{pad} {line}" for line in rest]
+
+
+def short_label(change: Change) -> str:
+    """The label inside its group (projects are the group titles)."""
+    if change.kind is Kind.PROJECT:
+        return f"project {change.key[0]}"
+    return label(change.kind, change.key, short=True)
+
+
+def _details(change: Change) -> list[str]:
+    action = change.action
+    if action is Action.ARCHIVE:
+        return ["irreversible; needs --allow-archive"]
+    if action is Action.DELETE:
+        what = "deactivate" if change.kind is Kind.CERTIFICATE_ACTIVATION else ""
+        return [" ".join(x for x in (what, _reason(change)) if x)]
+    if action is Action.CREATE:
+        return [_created(change)]
+    lines = [f"{f.field}: {_value(f.before)} → {_value(f.after)}" for f in change.fields]
+    if action is Action.REPLACE and change.reason:
+        lines.append(_reason(change))
+    return lines or [_reason(change)]
+
+
+def _reason(change: Change) -> str:
+    return f"({change.reason})" if change.reason else ""
+
+
+def _created(change: Change) -> str:
+    after = change.after or {}
+    match change.kind:
+        case Kind.INVITE:
+            return f"role {after.get('role')}; projects: {_value(after.get('projects', []))}"
+        case Kind.PROJECT_USER:
+            return str(after.get("role", ""))
+        case Kind.SERVICE_ACCOUNT:
+            key = "API key goes to the secret sink" if after.get("api_key") else "no API key"
+            return f"{after.get('role')} — {key}"
+        case Kind.CERTIFICATE:
+            return f"upload; fingerprint {str(after.get('fingerprint', ''))[:23]}…"
+        case Kind.CERTIFICATE_ACTIVATION:
+            return "activate"
+        case _:
+            return ""
+
+
+def _value(value: Any) -> str:
+    """A field value for people: None is the server default, invite projects read as a list."""
+    if value is None:
+        return "(default)"
+    if isinstance(value, list):
+        if not value:
+            return "none"
+        return ", ".join(f"{p['project']} ({p['role']})" for p in value)
+    return str(value)
+
+
+def unmanaged_summary(unmanaged: Sequence[Unmanaged]) -> list[str]:
+    """`3 users — not in the config; prune.users is off`, one line per (kind, reason)."""
+    counted = Counter((u.kind, u.reason) for u in unmanaged)
+    lines = []
+    for (kind, reason), n in sorted(counted.items()):
+        name = noun(kind) + ("s" if n != 1 else "")
+        if kind is Kind.CERTIFICATE_ACTIVATION:
+            name = "certificate activations" if n != 1 else "certificate activation"
+        lines.append(f"{n} {name} — {reason}" if reason else f"{n} {name}")
+    return lines
