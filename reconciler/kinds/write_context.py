@@ -16,7 +16,7 @@ re-sent:
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -130,6 +130,16 @@ class Handler(Protocol):
     async def __call__(self, change: Change, ctx: ApplyContext) -> str | None:
         """Perform `change`; raise a ReconcilerError if it cannot be done."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class BatchHandler:
+    """Performs several changes of one kind in one request: changes with the same `group`
+    are batched, at most `max_size` at a time; the batch succeeds or fails as a whole."""
+
+    perform: Callable[[Sequence[Change], ApplyContext], Awaitable[str | None]]
+    group: Callable[[Change], tuple[str, ...]]
+    max_size: int
 
 
 Send = Callable[[], Awaitable[JSON]]

@@ -1,0 +1,290 @@
+"""Apply: perform a plan's changes against the Admin API, in dependency order.
+
+Independent changes run concurrently (up to `concurrency`; the client paces the requests);
+a change waits until every change it depends on has been applied. When a change fails, the
+changes that depend on it (transitively) are skipped, and independent ones go on. Each change
+is performed by the handler registered for its kind (`reconciler.kinds.writers.HANDLERS`);
+handlers never blindly re-send a write (see `reconciler.kinds.write_context`).
+
+Cancellation (Ctrl-C) stops starting new changes, lets the requests in flight finish, and
+returns the report of what was done, with `interrupted` set.
+
+The report never holds a secret: handlers return short notes ("key delivered to …"), and
+failures carry the API's message, which the client has already scrubbed of the admin key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from reconciler.change import Change, Kind
+from reconciler.errors import ApiError, ReconcilerError
+from reconciler.kinds.write_context import ApplyContext, BatchHandler, Handler, WriteClient
+from reconciler.model import Live
+from reconciler.plan import Plan
+from reconciler.secrets import SecretSink
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONCURRENCY = 4
+
+
+class Outcome(StrEnum):
+    """What happened to one change."""
+
+    APPLIED = "applied"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    NOT_STARTED = "not started"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeResult:
+    """The outcome of one change: `message` is the API's message (failed), the failed
+    dependency (skipped) or a short note (applied); `status` the HTTP status of a failure."""
+
+    index: int
+    change: Change
+    outcome: Outcome
+    message: str = ""
+    status: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Canonical serialization (json output of the apply command)."""
+        return {
+            "index": self.index,
+            "change": self.change.to_json(),
+            "outcome": self.outcome.value,
+            "message": self.message,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyReport:
+    """Every change's outcome, in plan order; `interrupted` when Ctrl-C stopped the run."""
+
+    results: tuple[ChangeResult, ...] = ()
+    interrupted: bool = False
+
+    def with_outcome(self, outcome: Outcome) -> tuple[ChangeResult, ...]:
+        """The results with one outcome, in plan order."""
+        return tuple(r for r in self.results if r.outcome is outcome)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every change was applied."""
+        return not self.interrupted and all(r.outcome is Outcome.APPLIED for r in self.results)
+
+    def counts(self) -> dict[str, int]:
+        """How many changes ended in each outcome."""
+        return {o.value: len(self.with_outcome(o)) for o in Outcome}
+
+
+OnEvent = Callable[[ChangeResult], None]
+
+
+async def apply_plan(
+    plan: Plan,
+    *,
+    client: WriteClient,
+    live: Live,
+    sink: SecretSink,
+    handlers: Mapping[Kind, Handler] | None = None,
+    batched: Mapping[Kind, BatchHandler] | None = None,
+    on_event: OnEvent | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> ApplyReport:
+    """Perform `plan` against `client`; never raises for a failed change (the report says)."""
+    if handlers is None or batched is None:
+        from reconciler.kinds import writers
+
+        handlers = writers.HANDLERS if handlers is None else handlers
+        batched = writers.BATCHED if batched is None else batched
+    ctx = ApplyContext.start(client=client, live=live, sink=sink, changes=plan.changes)
+    units = make_units(plan, batched)
+    runner = _Runner(
+        plan, units, ctx=ctx, handlers=handlers, batched=batched, on_event=on_event,
+        limit=concurrency,
+    )  # fmt: skip
+    return await runner.run()
+
+
+Unit = tuple[int, ...]
+
+
+def make_units(plan: Plan, batched: Mapping[Kind, BatchHandler]) -> list[Unit]:
+    """The plan's changes as units of work: one change each, or a batch of a batched kind."""
+    units: list[Unit] = []
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for index, change in enumerate(plan.changes):
+        batch = batched.get(change.kind)
+        if batch is None:
+            units.append((index,))
+        else:
+            groups.setdefault((change.kind.value, *batch.group(change)), []).append(index)
+    for members in groups.values():
+        size = max(1, batched[plan.changes[members[0]].kind].max_size)
+        units.extend(tuple(members[i : i + size]) for i in range(0, len(members), size))
+    return sorted(units, key=min)
+
+
+class _Runner:
+    """The scheduler of one apply: a unit starts once every unit it depends on has applied."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        units: list[Unit],
+        *,
+        ctx: ApplyContext,
+        handlers: Mapping[Kind, Handler],
+        batched: Mapping[Kind, BatchHandler],
+        on_event: OnEvent | None,
+        limit: int,
+    ) -> None:
+        self.changes = plan.changes
+        self.ctx = ctx
+        self.handlers = handlers
+        self.batched = batched
+        self.on_event = on_event
+        self.limit = max(1, limit)
+        self.units = units
+        self.deps = _unit_deps(units, plan.dependencies())
+        self.results: dict[int, ChangeResult] = {}
+        self.pending: list[int] = list(range(len(units)))
+        self.running: dict[asyncio.Task[list[ChangeResult]], int] = {}
+
+    async def run(self) -> ApplyReport:
+        """Run to completion, or until cancelled (then drain what is in flight)."""
+        interrupted = False
+        try:
+            await self._loop()
+        except asyncio.CancelledError:
+            interrupted = True
+            log.warning("interrupted: waiting for %s change(s) in flight", len(self.running))
+            await self._drain()
+        for unit in self.pending:
+            for index in self.units[unit]:
+                self._record(ChangeResult(index, self.changes[index], Outcome.NOT_STARTED))
+        ordered = tuple(self.results[i] for i in sorted(self.results))
+        return ApplyReport(results=ordered, interrupted=interrupted)
+
+    async def _loop(self) -> None:
+        while self.pending or self.running:
+            self._skip_blocked()
+            self._start_ready()
+            if not self.running:
+                self._skip_rest("its dependencies form a cycle")
+                return
+            done, _ = await asyncio.wait(self.running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                del self.running[task]
+                for result in task.result():
+                    self._record(result)
+
+    async def _drain(self) -> None:
+        """Let in-flight changes finish (a second cancellation abandons them)."""
+        if not self.running:
+            return
+        try:
+            done, _ = await asyncio.wait(self.running)
+        except asyncio.CancelledError:
+            for task in self.running:
+                task.cancel()
+            raise
+        for task in done:
+            for result in task.result():
+                self._record(result)
+        self.running.clear()
+
+    def _record(self, result: ChangeResult) -> None:
+        self.results[result.index] = result
+        if self.on_event is not None:
+            self.on_event(result)
+
+    def _dep_results(self, unit: int) -> list[ChangeResult | None]:
+        return [self.results.get(i) for dep in self.deps[unit] for i in self.units[dep]]
+
+    def _skip_blocked(self) -> None:
+        """Skip every pending unit whose dependency failed or was skipped (to a fixpoint)."""
+        changed = True
+        while changed:
+            changed = False
+            for unit in list(self.pending):
+                blocker = next(
+                    (r for r in self._dep_results(unit) if r and r.outcome is not Outcome.APPLIED),
+                    None,
+                )
+                if blocker is not None:
+                    self.pending.remove(unit)
+                    message = f"depends on {describe(blocker.change)} ({blocker.outcome.value})"
+                    self._finish(unit, Outcome.SKIPPED, message)
+                    changed = True
+
+    def _finish(self, unit: int, outcome: Outcome, message: str) -> None:
+        for index in self.units[unit]:
+            self._record(ChangeResult(index, self.changes[index], outcome, message))
+
+    def _ready(self, unit: int) -> bool:
+        return all(r is not None and r.outcome is Outcome.APPLIED for r in self._dep_results(unit))
+
+    def _start_ready(self) -> None:
+        for unit in [u for u in self.pending if self._ready(u)]:
+            if len(self.running) >= self.limit:
+                return
+            self.pending.remove(unit)
+            task = asyncio.create_task(self._perform(unit), name=f"apply-{unit}")
+            self.running[task] = unit
+
+    def _skip_rest(self, message: str) -> None:
+        for unit in self.pending:
+            self._finish(unit, Outcome.SKIPPED, message)
+        self.pending = []
+
+    async def _perform(self, unit: int) -> list[ChangeResult]:
+        """Perform one unit with its kind's handler; failures become results, not raises."""
+        indices = self.units[unit]
+        changes = [self.changes[i] for i in indices]
+        log.debug("applying %s", ", ".join(describe(c) for c in changes))
+        outcome, message, status = Outcome.APPLIED, "", None
+        try:
+            message = await self._dispatch(changes) or ""
+        except ApiError as exc:
+            outcome, message, status = Outcome.FAILED, exc.message, exc.status
+        except ReconcilerError as exc:
+            outcome, message = Outcome.FAILED, str(exc)
+        if outcome is Outcome.FAILED:
+            log.info("failed: %s: %s", describe(changes[0]), message)
+        pairs = zip(indices, changes, strict=True)
+        return [ChangeResult(i, c, outcome, message, status) for i, c in pairs]
+
+    async def _dispatch(self, changes: list[Change]) -> str | None:
+        kind = changes[0].kind
+        batch = self.batched.get(kind)
+        if batch is not None:
+            return await batch.perform(changes, self.ctx)
+        handler = self.handlers.get(kind)
+        if handler is None:
+            raise ReconcilerError(f"no handler for kind {kind.value}")
+        return await handler(changes[0], self.ctx)
+
+
+def _unit_deps(units: list[Unit], deps: Mapping[int, frozenset[int]]) -> list[frozenset[int]]:
+    """Each unit's dependencies, as unit numbers (a batch depends on what any member does)."""
+    unit_of = {index: n for n, unit in enumerate(units) for index in unit}
+    return [
+        frozenset(unit_of[d] for i in unit for d in deps.get(i, frozenset()) if d in unit_of) - {n}
+        for n, unit in enumerate(units)
+    ]
+
+
+def describe(change: Change) -> str:
+    """A short human name for a change: `create service_account search-prod/ci-deployer`."""
+    key = "/".join(part if part else "(organization)" for part in change.key)
+    return f"{change.action.value} {change.kind.value} {key}"
