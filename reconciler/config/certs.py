@@ -38,8 +38,10 @@ def parse_pem(text: str) -> CertificateInfo:
         raise CertificateParseError("holds more than one certificate; declare each on its own")
     try:
         cert = x509.load_pem_x509_certificate(text.encode("utf-8"))
-    except ValueError as exc:
-        raise CertificateParseError(f"not a valid X.509 certificate ({exc})") from None
+    except ValueError:
+        raise CertificateParseError(
+            "not a valid X.509 certificate (its PEM block does not decode)"
+        ) from None
     der = cert.public_bytes(Encoding.DER)
     return CertificateInfo(
         fingerprint=hashlib.sha256(der).hexdigest(),
