@@ -35,6 +35,9 @@ class Plan:
     unmanaged: tuple[Unmanaged, ...] = ()
     config_digest: str = ""
     live_digest: str = ""
+    # The canonical config the plan was computed from (desired_to_config_dict, PEMs inline),
+    # so `apply --plan` can re-plan and detect a stale plan without the original file.
+    config: Mapping[str, Any] | None = None
 
     def dependencies(self) -> Mapping[int, frozenset[int]]:
         """For each change (by index in `changes`), the indices of the changes it must follow."""
@@ -81,7 +84,7 @@ class Plan:
             "changes": [c.to_json() for c in self.changes],
             "findings": [f.to_json() for f in self.findings],
             "unmanaged": [u.to_json() for u in self.unmanaged],
-        }
+        } | ({"config": dict(self.config)} if self.config is not None else {})
 
     @classmethod
     def from_json(cls, data: Any) -> Plan:
@@ -99,6 +102,7 @@ class Plan:
                 unmanaged=tuple(_unmanaged(u) for u in data["unmanaged"]),
                 config_digest=str(data["config_digest"]),
                 live_digest=str(data["live_digest"]),
+                config=data.get("config") if isinstance(data.get("config"), dict) else None,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ReconcilerError(f"damaged plan file: {type(exc).__name__}: {exc}") from exc
