@@ -50,41 +50,45 @@ def diff(desired: Desired, live: Live) -> Diff:
 
 def _diff_projects(desired: Desired, live: Live, out: Collector) -> ProjectScope:
     """Create, rename and archive projects; say what cannot be done; list undeclared ones."""
-    by_id = {p.id: p for p in live.org.projects.values() if p.id}
+    by_id = {p.id: key for key, p in live.org.projects.items() if p.id}
     matched: dict[str, Project] = {}
     created: set[str] = set()
     seen_live: set[str] = set()
     for name, want in desired.org.projects.items():
-        have = _match(name, want, by_id, live, out)
-        if have is not None:
-            seen_live.add(have.name)
+        live_key = _match(name, want, by_id, live, out)
+        have = _Missing if live_key == "" else live.org.projects.get(live_key or name)
+        if live_key:
+            seen_live.add(live_key)
         state = _project_state(name, want, have, out)
         if state == "create":
             created.add(name)
         elif state == "exists" and have is not None:
             matched[name] = have
-    for name, have in live.org.projects.items():
-        if name not in seen_live and not have.archived:
+    for key, have in live.org.projects.items():
+        if key not in seen_live and not have.archived:
             out.unmanaged.append(
-                Unmanaged(Kind.PROJECT, (name,), "not in the config; projects are never pruned")
+                Unmanaged(Kind.PROJECT, (key,), "not in the config; projects are never pruned")
             )
     return ProjectScope(matched=matched, created=frozenset(created))
 
 
 def _match(
-    name: str, want: Project, by_id: Mapping[str, Project], live: Live, out: Collector
-) -> Project | None:
-    """The live project a declared one stands for: by pinned id first, then by name."""
+    name: str, want: Project, by_id: Mapping[str, str], live: Live, out: Collector
+) -> str | None:
+    """The key of the live project a declared one stands for: by pinned id, else by name.
+
+    None when there is none; "" when the pinned id is unknown (an error: nothing is planned).
+    """
     if want.id is None:
-        return live.org.projects.get(name)
-    have = by_id.get(want.id)
-    if have is None:
+        return name if name in live.org.projects else None
+    key = by_id.get(want.id)
+    if key is None:
         out.finding(
             Severity.ERROR, Kind.PROJECT, (name,),
             f"project {name} is pinned to id {want.id}, which the organization does not have",
         )  # fmt: skip
-        return _Missing
-    return have
+        return ""
+    return key
 
 
 # A sentinel project: "declared, but nothing can be planned for it" (an unknown pinned id).
@@ -191,9 +195,9 @@ def _undeclared_certificate(
         out.change(
             Change(Kind.CERTIFICATE_ACTIVATION, Action.DELETE, ("", have.name), reason=reason)
         )
-    for project in live.org.projects.values():
+    for name, project in live.org.projects.items():
         if project.certificates and have.name in project.certificates and not project.archived:
-            key = (project.name, have.name)
+            key = (name, have.name)
             out.change(Change(Kind.CERTIFICATE_ACTIVATION, Action.DELETE, key, reason=reason))
     before = {"name": have.name, "fingerprint": have.fingerprint, "active": have.active}
     out.change(Change(Kind.CERTIFICATE, Action.DELETE, (have.name,), before=before, reason=reason))

@@ -54,6 +54,8 @@ def short_label(change: Change) -> str:
     """The label inside its group (projects are the group titles)."""
     if change.kind is Kind.PROJECT:
         return f"project {change.key[0]}"
+    if change.kind is Kind.CERTIFICATE_ACTIVATION:
+        return f"certificate {change.key[1]}"
     return label(change.kind, change.key, short=True)
 
 
@@ -62,7 +64,7 @@ def _details(change: Change) -> list[str]:
     if action is Action.ARCHIVE:
         return ["irreversible; needs --allow-archive"]
     if action is Action.DELETE:
-        what = "deactivate" if change.kind is Kind.CERTIFICATE_ACTIVATION else ""
+        what = _activation(change, "deactivate")
         return [" ".join(x for x in (what, _reason(change)) if x)]
     if action is Action.CREATE:
         return [_created(change)]
@@ -89,9 +91,15 @@ def _created(change: Change) -> str:
         case Kind.CERTIFICATE:
             return f"upload; fingerprint {str(after.get('fingerprint', ''))[:23]}…"
         case Kind.CERTIFICATE_ACTIVATION:
-            return "activate"
+            return _activation(change, "activate")
         case _:
             return ""
+
+
+def _activation(change: Change, verb: str) -> str:
+    if change.kind is not Kind.CERTIFICATE_ACTIVATION:
+        return ""
+    return verb if change.key[0] else f"{verb} for the organization"
 
 
 def _value(value: Any) -> str:

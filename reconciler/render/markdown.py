@@ -20,6 +20,7 @@ from reconciler.safety import Refusal
 MARKER = "<!-- reconciler:plan -->"
 BUDGET = 60_000
 _LIST_CAP = 50
+_ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Action.ARCHIVE)
 
 
 def render_markdown(plan: Plan, *, color: bool = False, refusals: Sequence[Refusal] = ()) -> str:
@@ -68,11 +69,10 @@ def _verdict(plan: Plan, refusals: Sequence[Refusal]) -> str:
 
 def _table(plan: Plan) -> list[str]:
     counts = plan.counts()
-    order = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Action.ARCHIVE)
     return [
-        "| " + " | ".join(a.value for a in order) + " |",
-        "|" + "---:|" * len(order),
-        "| " + " | ".join(str(counts[a]) for a in order) + " |",
+        "| " + " | ".join(a.value for a in _ORDER) + " |",
+        "|" + "---:|" * len(_ORDER),
+        "| " + " | ".join(str(counts[a]) for a in _ORDER) + " |",
     ]
 
 
