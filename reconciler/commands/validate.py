@@ -7,14 +7,13 @@ Schema of the config for editors (indent 2, sorted keys).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from reconciler.cli import handle_errors
-from reconciler.config import LoadedConfig, json_schema, load_config
+from reconciler.config import LoadedConfig, load_config, schema_text
 from reconciler.errors import ConfigError, ExitCode
 
 
@@ -52,11 +51,6 @@ def summary(loaded: LoadedConfig) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def schema_text() -> str:
-    """The JSON Schema as committed in reconciler.schema.json (indent 2, sorted, newline)."""
-    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 @click.command()

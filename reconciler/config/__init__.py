@@ -4,13 +4,14 @@
     config_from_dict(data, *, base_dir, source, now)    the same checks on parsed data
     desired_to_config_dict(desired) -> dict             the model back in the file's format
     json_schema() -> dict                               the JSON Schema, for editors and CI
+    schema_text() -> str                                it as committed in reconciler.schema.json
 
 Every problem is reported at once, in a ConfigError, as `FILE:LINE:COL: path: message`.
 """
 
 from reconciler.config.convert import desired_to_config_dict
 from reconciler.config.load import LoadedConfig, config_from_dict, digest_of, load_config
-from reconciler.config.schema import json_schema
+from reconciler.config.schema import json_schema, schema_text
 
 __all__ = [
     "LoadedConfig",
@@ -19,4 +20,5 @@ __all__ = [
     "digest_of",
     "json_schema",
     "load_config",
+    "schema_text",
 ]

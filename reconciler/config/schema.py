@@ -10,6 +10,7 @@ in `checks.py`, where every problem can be reported with its line.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -167,3 +168,8 @@ def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the configuration file, for editors and CI."""
     schema = ConfigFile.model_json_schema(mode="validation")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def schema_text() -> str:
+    """The JSON Schema as `reconciler schema` prints it (indent 2, sorted keys, final newline)."""
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
