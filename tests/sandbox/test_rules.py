@@ -143,7 +143,7 @@ def test_activation_takes_one_to_ten_ids_atomically(api: Api) -> None:
 
 
 def test_active_certificate_cannot_be_deleted(api: Api) -> None:
-    """A certificate active for the organization or a project is refused deletion until deactivated."""
+    """A certificate active for the organization or a project cannot be deleted."""
     cert = api.post("/organization/certificates", {"certificate": PEM, "name": "corp"}).json()["id"]
     pid = api.project("search-prod")
     body = {"certificate_ids": [cert]}
