@@ -72,6 +72,9 @@ def _register() -> None:
     main.add_command(validate.validate)
     main.add_command(validate.schema)
     main.add_command(sandbox.sandbox)
+    from reconciler.commands import apply as apply_command
+
+    main.add_command(apply_command.apply)
 
 
 _register()

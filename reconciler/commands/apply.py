@@ -1,0 +1,154 @@
+"""`reconciler apply CONFIG` / `reconciler apply --plan PLAN.json`: make the organization match.
+
+Plans, shows the plan, asks (or not, with --auto-approve; never without a terminal), runs the
+safety gates again, then applies and prints what was applied, failed and skipped (exit 1 when
+anything did not apply). API keys of created service accounts go only to the sink named with
+--secrets-dir or --secrets-command; under GitHub Actions each is masked first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from reconciler.apply import ApplyReport, ChangeResult, Outcome, apply_plan, describe
+from reconciler.cli import handle_errors
+from reconciler.commands import apply_flow as flow
+from reconciler.errors import ExitCode, ReconcilerError
+from reconciler.fetch import fetch_live
+from reconciler.render import render
+from reconciler.runtime import open_client
+from reconciler.safety import Overrides, raise_if_unsafe
+from reconciler.secrets import SecretSink, make_sink
+
+DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
+
+
+@click.command()
+@click.argument("config", required=False, type=click.Path(path_type=Path))
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path), help="Apply a saved plan.")
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--secrets-dir", type=click.Path(path_type=Path), help="Write API keys here.")
+@click.option("--secrets-command", help="Run CMD per API key (key on stdin).")
+@click.option("--allow-archive", is_flag=True, help="Allow archiving projects (irreversible).")
+@click.option("--force", is_flag=True, help="Allow more deletes than settings.safety allows.")
+@click.option("--allow-fewer-owners", is_flag=True, help="Allow fewer than min_owners owners.")
+@click.option("--sandbox", is_flag=True, help="Run against the sandbox simulator.")
+@click.option(
+    "--sandbox-state",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_SANDBOX_STATE,
+    show_default=True,
+    help="Sandbox state file (with --sandbox).",
+)
+@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
+@handle_errors
+def apply(
+    *,
+    config: Path | None,
+    plan_file: Path | None,
+    auto_approve: bool,
+    secrets_dir: Path | None,
+    secrets_command: str | None,
+    allow_archive: bool,
+    force: bool,
+    allow_fewer_owners: bool,
+    sandbox: bool,
+    sandbox_state: Path,
+    concurrency: int,
+) -> None:
+    """Apply CONFIG (or a saved --plan) to the organization."""
+    sink = make_sink(
+        secrets_dir=secrets_dir,
+        secrets_command=secrets_command,
+        env=os.environ,
+        emit=click.echo,
+    )
+    target = flow.load_target(config, plan_file)
+    overrides = Overrides(
+        force=force, allow_archive=allow_archive, allow_fewer_owners=allow_fewer_owners
+    )
+    report = asyncio.run(
+        _run(
+            target,
+            sink=sink,
+            overrides=overrides,
+            auto_approve=auto_approve,
+            state=sandbox_state if sandbox else None,
+            concurrency=concurrency,
+        )
+    )
+    if report is None:
+        return
+    _print_report(report)
+    if not report.ok:
+        sys.exit(ExitCode.ERROR)
+
+
+async def _run(
+    target: flow.Target,
+    *,
+    sink: SecretSink,
+    overrides: Overrides,
+    auto_approve: bool,
+    state: Path | None,
+    concurrency: int,
+) -> ApplyReport | None:
+    async with open_client(env=os.environ, sandbox_state=state) as client:
+        live = await fetch_live(client, target.desired)
+        plan = flow.plan_for(target, live)
+        if plan.has_errors:
+            click.echo(render(plan, fmt="text"))
+            raise ReconcilerError("the plan has errors (above); fix the config before applying")
+        if plan.is_empty:
+            click.echo(plan.summary())
+            return None
+        flow.refuse_keys_without_sink(plan, sink_configured=sink.configured)
+        raise_if_unsafe(plan, desired=target.desired, live=live, overrides=overrides)
+        click.echo(render(plan, fmt="text", color=sys.stdout.isatty()))
+        flow.confirm_or_refuse(
+            auto_approve=auto_approve,
+            interactive=sys.stdin.isatty() and sys.stdout.isatty(),
+            ask=lambda q: click.confirm(q, default=False),
+        )
+        sink.preflight()
+        return await apply_plan(
+            plan,
+            client=client,
+            live=live,
+            sink=sink,
+            on_event=_progress,
+            concurrency=concurrency,
+        )
+
+
+_MARKS = {Outcome.APPLIED: "ok", Outcome.FAILED: "FAILED", Outcome.SKIPPED: "skipped"}
+
+
+def _progress(result: ChangeResult) -> None:
+    """One line on stderr per change as it finishes."""
+    mark = _MARKS.get(result.outcome, result.outcome.value)
+    note = f" ({result.message})" if result.message else ""
+    click.echo(f"  {mark:<7} {describe(result.change)}{note}", err=True)
+
+
+def _print_report(report: ApplyReport) -> None:
+    """The summary: counts, then every failure with the API's message, then the skipped."""
+    counts = report.counts()
+    click.echo(
+        f"Apply: {counts['applied']} applied, {counts['failed']} failed, "
+        f"{counts['skipped']} skipped"
+        + (f", {counts['not started']} not started (interrupted)" if report.interrupted else "")
+        + "."
+    )
+    for result in report.with_outcome(Outcome.FAILED):
+        status = f"HTTP {result.status}: " if result.status else ""
+        click.echo(f"  failed  {describe(result.change)}: {status}{result.message}")
+    for result in report.with_outcome(Outcome.SKIPPED):
+        click.echo(f"  skipped {describe(result.change)}: {result.message}")
+    if not report.ok:
+        click.echo("Re-run apply to finish: it re-plans from the live organization.")

@@ -1,0 +1,136 @@
+"""The steps of `reconciler apply`, between the click front end and the core.
+
+load (config file, or the config a saved plan carries) → fetch live → plan → (saved plan:
+refuse if stale) → refuse keyed service accounts without a sink → safety → show → confirm →
+preflight the sink → apply → report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from reconciler.change import Action, Change, Kind
+from reconciler.config import LoadedConfig, config_from_dict, desired_to_config_dict, load_config
+from reconciler.errors import ReconcilerError, SecretSinkError, StalePlanError
+from reconciler.model import Desired, Live
+from reconciler.plan import Plan, make_plan
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What apply works from: the desired state and, for `--plan`, the reviewed plan."""
+
+    desired: Desired
+    digest: str
+    saved: Plan | None = None
+
+
+def load_target(config: Path | None, plan_file: Path | None) -> Target:
+    """The desired state from CONFIG, or from the config a saved plan carries."""
+    if plan_file is None:
+        if config is None:
+            raise ReconcilerError("give a CONFIG file, or --plan PLAN.json")
+        loaded = load_config(config)
+        return Target(loaded.desired, loaded.digest)
+    saved = read_plan(plan_file)
+    if config is not None:
+        loaded = load_config(config)
+    elif saved.config is not None:
+        loaded = _from_plan(saved.config, plan_file)
+    else:
+        raise ReconcilerError(
+            f"{plan_file} does not carry its config; "
+            f"run `reconciler apply CONFIG --plan {plan_file}`"
+        )
+    if saved.config_digest and loaded.digest != saved.config_digest:
+        raise StalePlanError(f"{plan_file} was made from a different version of the config")
+    return Target(loaded.desired, loaded.digest, saved)
+
+
+def _from_plan(config: Any, plan_file: Path) -> LoadedConfig:
+    return config_from_dict(config, base_dir=plan_file.parent, source=f"{plan_file}#config")
+
+
+def read_plan(plan_file: Path) -> Plan:
+    """A saved plan file (one-line errors for a missing or damaged one)."""
+    try:
+        data = json.loads(plan_file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReconcilerError(f"cannot read {plan_file}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ReconcilerError(f"{plan_file} is not JSON: {exc}") from None
+    return Plan.from_json(data)
+
+
+def plan_for(target: Target, live: Live) -> Plan:
+    """The plan to apply: fresh, or the saved one if live state still gives the same changes."""
+    fresh = make_plan(target.desired, live, config_digest=target.digest)
+    fresh = replace(fresh, config=desired_to_config_dict(target.desired))
+    if target.saved is None:
+        return fresh
+    stale = stale_changes(target.saved.changes, fresh.changes)
+    if stale:
+        raise StalePlanError(
+            "the organization changed since the plan was made; re-run `reconciler plan`. "
+            + "; ".join(stale[:10])
+            + (f"; and {len(stale) - 10} more" if len(stale) > 10 else "")
+        )
+    return target.saved
+
+
+def stale_changes(saved: tuple[Change, ...], fresh: tuple[Change, ...]) -> list[str]:
+    """What differs between the saved changes and a fresh plan's, one phrase each."""
+    old = {(c.kind, c.key): c for c in saved}
+    new = {(c.kind, c.key): c for c in fresh}
+    out: list[str] = []
+    for ident, change in old.items():
+        if ident not in new:
+            out.append(f"no longer needed: {_name(change)}")
+        elif new[ident].to_json() != change.to_json():
+            out.append(f"now different: {_name(change)}")
+    out.extend(f"newly needed: {_name(c)}" for ident, c in new.items() if ident not in old)
+    return out
+
+
+def _name(change: Change) -> str:
+    key = "/".join(part or "(organization)" for part in change.key)
+    return f"{change.action.value} {change.kind.value} {key}"
+
+
+def keyed_accounts(plan: Plan) -> list[str]:
+    """`project/name` of every service account the plan creates with an API key."""
+    return [
+        "/".join(c.key)
+        for c in plan.changes
+        if c.kind is Kind.SERVICE_ACCOUNT
+        and c.action in (Action.CREATE, Action.REPLACE)
+        and (c.after or {}).get("api_key", True)
+        and (c.after or {}).get("role") != "none"
+    ]
+
+
+def refuse_keys_without_sink(plan: Plan, *, sink_configured: bool) -> None:
+    """Creating a keyed service account needs somewhere to put the key, named up front."""
+    names = keyed_accounts(plan)
+    if names and not sink_configured:
+        raise SecretSinkError(
+            f"the plan creates service accounts with API keys ({', '.join(names)}) but no sink "
+            "was named: add --secrets-dir DIR or --secrets-command CMD, or set `api_key: false`"
+        )
+
+
+def confirm_or_refuse(*, auto_approve: bool, interactive: bool, ask: Callable[[str], bool]) -> None:
+    """Ask on a terminal; without one, only --auto-approve may proceed."""
+    if auto_approve:
+        return
+    if not interactive:
+        raise ReconcilerError(
+            "refusing to apply without confirmation: no terminal to ask on; "
+            "pass --auto-approve (or save a reviewed plan and use --plan with --auto-approve)"
+        )
+    if not ask("Apply these changes?"):
+        raise ReconcilerError("apply cancelled; nothing was changed")
