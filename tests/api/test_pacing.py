@@ -1,0 +1,166 @@
+"""Pacing: Retry-After honoured, a 429 cools the whole family down, the window limiter holds."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+
+import httpx
+import pytest
+import respx
+
+from reconciler.api import AdminClient, endpoint_family, endpoint_template
+from reconciler.clock import ScaledClock
+from reconciler.errors import ThrottledError
+
+BASE = "https://api.openai.com/v1"
+USERS = "/organization/users"
+
+
+def _throttled(retry_after: int | None = None) -> httpx.Response:
+    headers = {} if retry_after is None else {"retry-after": str(retry_after)}
+    body = {"error": {"message": "slow down", "type": "requests", "param": None, "code": None}}
+    return httpx.Response(429, json=body, headers=headers)
+
+
+def _stamping(
+    clock: ScaledClock, times: list[float], responses: list[httpx.Response]
+) -> Callable[[httpx.Request], httpx.Response]:
+    """A side effect that records the clock time of each call and answers in turn."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        times.append(clock.monotonic())
+        return responses.pop(0) if responses else httpx.Response(200, json={})
+
+    return respond
+
+
+def test_retry_after_is_honoured_on_the_clock(
+    make_client: Callable[..., AdminClient], clock: ScaledClock
+) -> None:
+    """After a 429 with Retry-After: 5 the read is retried no sooner than 5 clock seconds."""
+    times: list[float] = []
+
+    async def scenario() -> None:
+        async with make_client() as client:
+            await client.get(USERS)
+
+    with respx.mock(base_url=BASE) as router:
+        router.get(USERS).mock(side_effect=_stamping(clock, times, [_throttled(5)]))
+        asyncio.run(scenario())
+    assert len(times) == 2
+    assert 5.0 <= times[1] - times[0] < 8.0
+
+
+def test_429_without_retry_after_backs_off_with_jitter(
+    make_client: Callable[..., AdminClient], clock: ScaledClock
+) -> None:
+    """Without Retry-After the wait is a jittered exponential backoff: between half and all
+    of backoff_base * 2**(attempt-1)."""
+    times: list[float] = []
+
+    async def scenario() -> None:
+        async with make_client(backoff_base=4.0) as client:
+            await client.get(USERS)
+
+    with respx.mock(base_url=BASE) as router:
+        router.get(USERS).mock(side_effect=_stamping(clock, times, [_throttled(), _throttled()]))
+        asyncio.run(scenario())
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    assert 2.0 <= gaps[0] < 4.0 + 2.0
+    assert 4.0 <= gaps[1] < 8.0 + 2.0
+
+
+def test_cooldown_is_shared_by_concurrent_requests_of_a_family(
+    make_client: Callable[..., AdminClient], clock: ScaledClock
+) -> None:
+    """A 429 on one users request holds back every queued users request until it ends, while
+    another family goes on at once."""
+    user_times: list[float] = []
+    invite_times: list[float] = []
+
+    async def scenario() -> None:
+        async with make_client(max_in_flight=2) as client:
+            first = asyncio.create_task(client.get(f"{USERS}/u0"))
+            await asyncio.sleep(0)
+            others = [client.get(f"{USERS}/u{n}") for n in range(1, 4)]
+            await asyncio.gather(first, *others, client.get("/organization/invites"))
+
+    with respx.mock(base_url=BASE) as router:
+        router.get(url__regex=r"/organization/users/u\d").mock(
+            side_effect=_stamping(clock, user_times, [_throttled(10)])
+        )
+        router.get("/organization/invites").mock(side_effect=_stamping(clock, invite_times, []))
+        asyncio.run(scenario())
+    throttled_at = user_times[0]
+    later = [t for t in user_times[1:] if t - throttled_at >= 10.0]
+    assert len(user_times) == 5  # 1 throttled + 4 successes (u0 retried)
+    assert len(later) >= 3  # every request queued behind the 429 waited for the cooldown
+    assert invite_times[0] - throttled_at < 5.0
+
+
+def test_retry_after_beyond_the_maximum_gives_up_at_once(
+    make_client: Callable[..., AdminClient],
+) -> None:
+    """A Retry-After longer than retry_after_max raises ThrottledError without waiting."""
+
+    async def scenario() -> None:
+        async with make_client(retry_after_max=30.0) as client:
+            await client.get(USERS)
+
+    with respx.mock(base_url=BASE) as router:
+        route = router.get(USERS).mock(return_value=_throttled(3600))
+        with pytest.raises(ThrottledError, match="HTTP 429: slow down"):
+            asyncio.run(scenario())
+    assert route.call_count == 1
+
+
+def test_window_limiter_keeps_to_the_rate(
+    make_client: Callable[..., AdminClient], clock: ScaledClock
+) -> None:
+    """With 3 requests per minute, the 4th request of a family starts a full window later."""
+    times: list[float] = []
+
+    async def scenario() -> None:
+        async with make_client(requests_per_minute=3, window=6.0, window_margin=0.0) as client:
+            await asyncio.gather(*(client.get(f"{USERS}/u{n}") for n in range(4)))
+
+    with respx.mock(base_url=BASE) as router:
+        router.get(url__regex=r"/organization/users/u\d").mock(
+            side_effect=_stamping(clock, times, [])
+        )
+        asyncio.run(scenario())
+    assert times[2] - times[0] < 1.0
+    assert 6.0 <= times[3] - times[0] < 8.0
+
+
+@pytest.mark.parametrize(
+    ("path", "family", "template"),
+    [
+        ("/organization/users", "users", "/organization/users"),
+        (
+            "/organization/projects/p1/users/u1",
+            "project_users",
+            "/organization/projects/{id}/users/{id}",
+        ),
+        (
+            "/organization/projects/p1/service_accounts",
+            "project_service_accounts",
+            "/organization/projects/{id}/service_accounts",
+        ),
+        (
+            "/organization/certificates/activate",
+            "certificates",
+            "/organization/certificates/activate",
+        ),
+        (
+            "/organization/projects/p1/archive",
+            "project_archive",
+            "/organization/projects/{id}/archive",
+        ),
+    ],
+)
+def test_endpoint_family_and_template(path: str, family: str, template: str) -> None:
+    """Paths group into families by collection name, ids dropped."""
+    assert (endpoint_family(path), endpoint_template(path)) == (family, template)

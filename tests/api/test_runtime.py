@@ -1,0 +1,63 @@
+"""Opening a client: key and base URL from the environment, refused when unsafe."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from reconciler.api import AdminClient
+from reconciler.api.urls import BaseUrlError
+from reconciler.errors import AuthError
+from reconciler.runtime import open_client
+
+
+def _open(env: dict[str, str]) -> str:
+    async def scenario() -> str:
+        async with open_client(env=env) as client:
+            return repr(client)
+
+    return asyncio.run(scenario())
+
+
+def test_missing_key_names_the_variable() -> None:
+    """Without OPENAI_ADMIN_KEY the error is one line naming the variable."""
+    with pytest.raises(AuthError, match="OPENAI_ADMIN_KEY is not set"):
+        _open({})
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://api.example.com/v1", "http://10.0.0.5:8080/v1", "ftp://api.openai.com/v1", "nope"],
+)
+def test_plain_http_off_loopback_is_refused(url: str, fake_key: str) -> None:
+    """A base URL that would carry the key in clear text (or is not http at all) is refused."""
+    with pytest.raises(BaseUrlError, match="OPENAI_BASE_URL"):
+        _open({"OPENAI_ADMIN_KEY": fake_key, "OPENAI_BASE_URL": url})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8321/v1",
+        "http://localhost:8321/v1",
+        "http://[::1]:8321/v1",
+        "https://gateway.example.com/openai/v1",
+    ],
+)
+def test_https_and_loopback_http_are_accepted(url: str, fake_key: str) -> None:
+    """https anywhere, and plain http to this machine, are allowed."""
+    assert url.rstrip("/") in _open({"OPENAI_ADMIN_KEY": fake_key, "OPENAI_BASE_URL": url})
+
+
+def test_default_base_url_is_the_public_api(fake_key: str) -> None:
+    """With no OPENAI_BASE_URL the client talks to api.openai.com and its repr hides the key."""
+    shown = _open({"OPENAI_ADMIN_KEY": fake_key})
+    assert "https://api.openai.com/v1" in shown
+    assert fake_key not in shown
+
+
+def test_client_refuses_plain_http_directly(fake_key: str) -> None:
+    """The client itself checks the URL, not only the environment helper."""
+    with pytest.raises(BaseUrlError):
+        AdminClient(api_key=fake_key, base_url="http://example.com/v1")
