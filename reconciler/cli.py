@@ -75,6 +75,9 @@ def _register() -> None:
     from reconciler.commands import apply as apply_command
 
     main.add_command(apply_command.apply)
+    from reconciler.commands import drift as drift_command
+
+    main.add_command(drift_command.drift)
 
 
 _register()

@@ -1,0 +1,68 @@
+"""`reconciler drift CONFIG`: what in the live organization differs from CONFIG, and who did it.
+
+Exit 0 in sync, 2 drifted, 1 on any error (as `terraform plan -detailed-exitcode`). The
+markdown format is the body of the drift issue the `org-drift` workflow keeps open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, cast
+
+import click
+
+from reconciler.cli import handle_errors
+from reconciler.errors import ExitCode
+
+if TYPE_CHECKING:
+    from reconciler.drift import DriftReport
+    from reconciler.model import Desired
+
+DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
+
+
+@click.command()
+@click.argument("config", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown is the body of the drift issue.",
+)
+@click.option("--sandbox", is_flag=True, help="Run against the sandbox simulator.")
+@click.option(
+    "--sandbox-state",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_SANDBOX_STATE,
+    show_default=True,
+    help="Sandbox state file (with --sandbox).",
+)
+@handle_errors
+def drift(config: Path, fmt: str, sandbox: bool, sandbox_state: Path) -> None:
+    """Report how the live organization differs from CONFIG (exit 0 in sync, 2 drifted, 1 error)."""
+    from reconciler.config import load_config
+    from reconciler.render.drift import render_drift
+
+    loaded = load_config(config)
+    state = sandbox_state if sandbox else None
+    report = asyncio.run(
+        _detect(loaded.desired, config=str(config), digest=loaded.digest, state=state)
+    )
+    click.echo(render_drift(report, fmt=cast(Literal["text", "markdown", "json"], fmt)), nl=False)
+    sys.exit(ExitCode.CHANGES if report.drifted else ExitCode.OK)
+
+
+async def _detect(desired: Desired, *, config: str, digest: str, state: Path | None) -> DriftReport:
+    """Fetch the live organization in the file's scope, then plan and attribute."""
+    from reconciler.drift import detect_drift
+    from reconciler.fetch import fetch_live
+    from reconciler.runtime import open_client
+
+    async with open_client(env=os.environ, sandbox_state=state) as client:
+        live = await fetch_live(client, desired)
+        return await detect_drift(client, desired, live, config=config, config_digest=digest)
