@@ -1,0 +1,161 @@
+"""`reconciler apply` through the CLI on the sandbox: converge, confirm, refuse, stay secret."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli import main
+from reconciler.sandbox import Sandbox
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "org.yaml"
+
+
+def _apply(state: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    args = ["apply", str(EXAMPLE), "--sandbox", "--sandbox-state", str(state), *extra]
+    result = CliRunner().invoke(main, args, env=env)
+    return result.exit_code, result.output
+
+
+def _writes(state: Path) -> int:
+    box = Sandbox.load(state)
+    return len(box.state.audit_logs)
+
+
+def test_apply_then_second_apply_is_empty_and_writes_nothing(tmp_path: Path) -> None:
+    """Apply converges: a second apply has no changes and makes zero writes."""
+    state, keys = tmp_path / "sb.json", tmp_path / "keys"
+    code, out = _apply(state, "--auto-approve", "--allow-archive", "--secrets-dir", str(keys))
+    assert code == 0, out
+    assert "0 failed" in out
+    before = _writes(state)
+    code, out = _apply(state, "--auto-approve", "--allow-archive", "--secrets-dir", str(keys))
+    assert code == 0, out
+    assert "No changes" in out
+    assert _writes(state) == before
+
+
+def test_without_tty_or_auto_approve_refuses(tmp_path: Path) -> None:
+    """With no terminal and no --auto-approve, apply refuses before any write."""
+    state = tmp_path / "sb.json"
+    code, out = _apply(state, "--allow-archive", "--secrets-dir", str(tmp_path / "k"))
+    assert code == 1
+    assert "--auto-approve" in out
+    assert not (tmp_path / "k").exists()
+
+
+def test_keyed_service_account_without_sink_is_refused(tmp_path: Path) -> None:
+    """Creating a keyed service account needs --secrets-dir or --secrets-command."""
+    code, out = _apply(tmp_path / "sb.json", "--auto-approve", "--allow-archive")
+    assert code == 1
+    assert "search-prod/ci-deployer" in out
+    assert "--secrets-dir" in out
+
+
+def test_archive_needs_allow_archive(tmp_path: Path) -> None:
+    """Safety runs before any write: archiving needs --allow-archive."""
+    code, out = _apply(tmp_path / "sb.json", "--auto-approve", "--secrets-dir", str(tmp_path / "k"))
+    assert code == 1
+    assert "--allow-archive" in out
+
+
+def test_saved_plan_applies_and_stale_plan_is_refused(tmp_path: Path) -> None:
+    """apply --plan applies a plan whose live state is unchanged, and refuses a stale one."""
+    from reconciler.commands.apply_flow import load_target
+
+    state = tmp_path / "sb.json"
+    Sandbox.load(state).save(state)
+    plan_doc = _saved_plan(state)
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan_doc))
+    assert load_target(None, plan_file).saved is not None
+    box = Sandbox.load(state)
+    bob = next(u for u in box.state.users.values() if u["email"] == "bob@example.com")
+    bob["role"] = "reader"  # someone fixed it in the dashboard: the plan's update is now stale
+    box.save(state)
+    args = ["apply", "--plan", str(plan_file), "--sandbox", "--sandbox-state", str(state)]
+    result = CliRunner().invoke(main, [*args, "--auto-approve", "--allow-archive",
+                                       "--secrets-dir", str(tmp_path / "k")])  # fmt: skip
+    assert result.exit_code == 1
+    assert "changed since the plan" in result.output
+
+
+def _saved_plan(state: Path) -> dict[str, object]:
+    """A plan document with its config, as `plan --out` writes it."""
+    import asyncio
+    from dataclasses import replace
+
+    from reconciler.config import desired_to_config_dict, load_config
+    from reconciler.fetch import fetch_live
+    from reconciler.plan import make_plan
+    from reconciler.runtime import open_client
+
+    loaded = load_config(EXAMPLE)
+
+    async def make() -> dict[str, object]:
+        async with open_client(env={}, sandbox_state=state) as client:
+            live = await fetch_live(client, loaded.desired)
+        plan = make_plan(loaded.desired, live, config_digest=loaded.digest)
+        return replace(plan, config=desired_to_config_dict(loaded.desired)).to_json()
+
+    return asyncio.run(make())
+
+
+def test_fresh_saved_plan_is_applied(tmp_path: Path) -> None:
+    """A saved plan still matching live state is applied exactly, then nothing is left."""
+    state = tmp_path / "sb.json"
+    Sandbox.load(state).save(state)
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(_saved_plan(state)))
+    args = ["apply", "--plan", str(plan_file), "--sandbox", "--sandbox-state", str(state)]
+    flags = ["--auto-approve", "--allow-archive", "--secrets-dir", str(tmp_path / "k")]
+    result = CliRunner().invoke(main, [*args, *flags])
+    assert result.exit_code == 0, result.output
+    code, out = _apply(state, *flags)
+    assert code == 0, out
+    assert "No changes" in out
+
+
+def test_no_secret_escapes_anywhere(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Neither the admin key nor a created key appears in output, logs or files outside the sink."""
+    state, keys, plan_file = tmp_path / "sb.json", tmp_path / "keys", tmp_path / "plan.json"
+    box = Sandbox.load(state)
+    box.state.admin_keys[0]["value"] = "sk-admin-TEST-not-a-real-key-RECOGNISABLE"
+    box.save(state)
+    plan_file.write_text(json.dumps(_saved_plan(state)))
+    with caplog.at_level(logging.DEBUG):
+        result = CliRunner().invoke(
+            main,
+            ["--debug", "apply", str(EXAMPLE), "--sandbox", "--sandbox-state", str(state),
+             "--auto-approve", "--allow-archive", "--secrets-dir", str(keys)],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    created = [p.read_text().strip() for p in keys.glob("*.key")]
+    assert created
+    assert all(re.fullmatch(r"sk-svcacct-\S+", key) for key in created)
+    secrets = [*created, "sk-admin-TEST-not-a-real-key-RECOGNISABLE"]
+    outside = [p for p in tmp_path.rglob("*") if p.is_file() and keys not in p.parents]
+    texts = [result.output, caplog.text, *(p.read_text() for p in outside)]
+    for secret in created:
+        assert all(secret not in text for text in texts)
+    assert "sk-admin-TEST-not-a-real-key-RECOGNISABLE" not in result.output + caplog.text
+    assert secrets
+
+
+def test_github_actions_masks_key_first(tmp_path: Path) -> None:
+    """Under GITHUB_ACTIONS the key reaches stdout only as ::add-mask::, before other output."""
+    state, keys = tmp_path / "sb.json", tmp_path / "keys"
+    env = {**os.environ, "GITHUB_ACTIONS": "true"}
+    code, out = _apply(
+        state, "--auto-approve", "--allow-archive", "--secrets-dir", str(keys), env=env
+    )
+    assert code == 0, out
+    key = next(keys.glob("*.key")).read_text().strip()
+    lines = [line for line in out.splitlines() if key in line]
+    assert lines == [f"::add-mask::{key}"]
