@@ -66,7 +66,10 @@ def read_text(path: FsPath, *, source: str) -> str:
 
 def parse_yaml(text: str, *, source: str) -> ParsedYaml:
     """Parse one YAML document; syntax errors and an empty document are a ConfigError."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(text, exc, source) from None
     try:
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
@@ -79,11 +82,25 @@ def parse_yaml(text: str, *, source: str) -> ParsedYaml:
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise fatal(source, f"YAML syntax error: {message}", line, column) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(text, exc, source) from None
     except yaml.YAMLError as exc:
         raise fatal(source, f"YAML syntax error: {exc}") from None
+    except RecursionError:
+        raise fatal(source, "YAML nested too deeply to be a config file") from None
     finally:
         loader.dispose()
     return ParsedYaml(data=data, locations=builder.locations, problems=builder.problems)
+
+
+def _reader_error(text: str, exc: yaml.reader.ReaderError, source: str) -> ConfigError:
+    """A character YAML does not allow (NUL, most control characters), at its line:column."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    message = f"YAML does not allow the character U+{ord(char):04X} here"
+    return fatal(source, message, line, column)
 
 
 class _Builder:

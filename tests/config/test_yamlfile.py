@@ -139,3 +139,15 @@ def test_non_scalar_key_is_located(lab: ConfigLab) -> None:
     """A mapping key that is itself a list is reported at its place."""
     found = lab.problems("version: 1\n? [a, b]\n: 1\n")
     assert found == ["org.yaml:2:3: a mapping key must be a plain value"]
+
+
+def test_absurd_nesting_is_an_error(lab: ConfigLab) -> None:
+    """Thousands of nested brackets are a clear error, not a RecursionError traceback."""
+    path = lab.write("version: 1\nx: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert _only_problem(path) == f"{path}: YAML nested too deeply to be a config file"
+
+
+def test_nul_character_is_located(lab: ConfigLab) -> None:
+    """A character YAML forbids is reported at its line and column."""
+    path = lab.write("version: 1\nx: a\x00\n")
+    assert _only_problem(path) == f"{path}:2:5: YAML does not allow the character U+0000 here"
