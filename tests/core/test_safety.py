@@ -1,0 +1,134 @@
+"""Safety gates: each refuses with its rule, objects and override flag, and the flag lifts it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from reconciler.errors import UnsafePlanError
+from reconciler.model import (
+    Desired,
+    Invite,
+    Live,
+    Organization,
+    Project,
+    PruneSettings,
+    SafetySettings,
+    Settings,
+    User,
+)
+from reconciler.plan import make_plan
+from reconciler.safety import Overrides, Refusal, check, raise_if_unsafe
+
+
+def _users(**roles: str) -> dict[str, User]:
+    return {f"{n}@example.com": User(f"{n}@example.com", r) for n, r in roles.items()}  # type: ignore[arg-type]
+
+
+def _refusals(desired: Desired, live: Live, overrides: Overrides | None = None) -> list[Refusal]:
+    plan = make_plan(desired, live, config_digest="c")
+    return check(plan, desired=desired, live=live, overrides=overrides or Overrides())
+
+
+def _case(
+    want: dict[str, str], have: dict[str, str], *, owner: str | None = "ops", **safety: object
+) -> tuple[Desired, Live]:
+    settings = Settings(prune=PruneSettings(users=True), safety=SafetySettings(**safety))  # type: ignore[arg-type]
+    desired = Desired(Organization(users=_users(**want)), settings)
+    live = Live(
+        Organization(users=_users(**have), invites={}),
+        admin_key_owner=f"{owner}@example.com" if owner else None,
+    )
+    return desired, live
+
+
+def test_last_owner_reached_through_a_downgrade_is_refused() -> None:
+    """Demoting the second-to-last owner (no removal at all) trips min_owners."""
+    desired, live = _case(
+        {"ops": "owner", "ann": "reader"}, {"ops": "owner", "ann": "owner"}, min_owners=2
+    )
+    (refusal,) = _refusals(desired, live)
+    assert refusal.rule == "min_owners"
+    assert refusal.objects == ("ann@example.com",)
+    assert refusal.override_flag == "--allow-fewer-owners"
+    assert _refusals(desired, live, Overrides(allow_fewer_owners=True)) == []
+
+
+def test_removing_an_owner_below_min_owners_is_refused() -> None:
+    """Deleting an owner so that fewer than min_owners remain is refused."""
+    desired, live = _case({"ops": "owner"}, {"ops": "owner", "ann": "owner"}, min_owners=2)
+    assert [r.rule for r in _refusals(desired, live)] == ["min_owners"]
+
+
+def test_owner_count_already_low_does_not_block_unrelated_plans() -> None:
+    """An organization already under min_owners may still change other things."""
+    desired, live = _case(
+        {"ops": "owner", "ann": "owner"}, {"ops": "owner", "ann": "reader"}, min_owners=3
+    )
+    assert _refusals(desired, live) == []
+
+
+def test_admin_key_owner_is_never_demoted_without_the_flag() -> None:
+    """Demoting the admin key's owner is refused and names that user."""
+    want = {"ops": "reader", "ann": "owner", "bob": "owner"}
+    desired, live = _case(want, {**want, "ops": "owner"}, min_owners=1)
+    (refusal,) = _refusals(desired, live)
+    assert (refusal.rule, refusal.objects) == ("admin_key_owner", ("ops@example.com",))
+    assert refusal.override_flag == "--allow-key-owner-change"
+    assert _refusals(desired, live, Overrides(allow_key_owner_change=True)) == []
+
+
+def test_protected_users_are_never_removed() -> None:
+    """Removing a protected user is refused until --allow-protected-removal."""
+    desired, live = _case({"ops": "owner"}, {"ops": "owner", "pat": "reader"},
+                          protected_users=frozenset({"pat@example.com"}))  # fmt: skip
+    (refusal,) = _refusals(desired, live)
+    assert refusal.rule == "protected_users"
+    assert refusal.objects == ("user pat@example.com",)
+    assert _refusals(desired, live, Overrides(allow_protected_removal=True)) == []
+
+
+def test_protected_user_removed_from_a_project_is_refused() -> None:
+    """Removing a protected user from a declared project is refused as well."""
+    settings = Settings(safety=SafetySettings(protected_users=frozenset({"pat@example.com"})))
+    desired = Desired(Organization(projects={"p": Project("p", members={})}), settings)
+    live = Live(
+        Organization(projects={"p": Project("p", id="p1", members={"pat@example.com": "owner"})})
+    )
+    assert [r.objects for r in _refusals(desired, live)] == [("member pat@example.com of p",)]
+
+
+def test_more_deletes_than_max_deletes_need_force() -> None:
+    """Deleting more objects than max_deletes is refused until --force."""
+    have = {"ops": "owner", **{f"u{i}": "reader" for i in range(4)}}
+    desired, live = _case({"ops": "owner"}, have, max_deletes=3, max_delete_share=1.0)
+    (refusal,) = _refusals(desired, live)
+    assert (refusal.rule, refusal.override_flag, len(refusal.objects)) == (
+        "max_deletes",
+        "--force",
+        4,
+    )
+    assert _refusals(desired, live, Overrides(force=True)) == []
+
+
+def test_deleting_a_large_share_of_a_kind_needs_force() -> None:
+    """Deleting over max_delete_share of a kind's existing objects (10 or more) is refused."""
+    invites = {f"i{i}@example.com": Invite(f"i{i}@example.com", "reader") for i in range(10)}
+    desired = Desired(
+        Organization(users={}), Settings(safety=SafetySettings(max_delete_share=0.25))
+    )
+    live = Live(Organization(users={}, invites=invites), admin_key_owner="o@example.com")
+    assert [r.rule for r in _refusals(desired, live)] == ["max_delete_share"]
+    small = replace(live, org=replace(live.org, invites=dict(list(invites.items())[:9])))
+    assert _refusals(desired, small) == []
+
+
+def test_archive_needs_allow_archive_and_raise_names_rule_and_flag() -> None:
+    """Archiving is refused without --allow-archive; the error names rule, project and flag."""
+    desired = Desired(Organization(projects={"old": Project("old", archived=True)}))
+    live = Live(Organization(projects={"old": Project("old", id="p1")}))
+    plan = make_plan(desired, live, config_digest="c")
+    with pytest.raises(UnsafePlanError, match=r"archive: .*old.*--allow-archive"):
+        raise_if_unsafe(plan, desired=desired, live=live, overrides=Overrides())
+    raise_if_unsafe(plan, desired=desired, live=live, overrides=Overrides(allow_archive=True))
