@@ -1,5 +1,32 @@
 #!/usr/bin/env bash
-# The demo: validate the example organization (plan and apply against the sandbox follow).
+# The demo: validate the example organization, then plan and apply it against a fresh sandbox,
+# and show that the follow-up plan is empty. Sandbox state and created keys live under the
+# gitignored .sandbox/ directory and are recreated on every run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/reconciler validate examples/org.yaml
+R=.venv/bin/reconciler
+DEMO=.sandbox/demo
+rm -rf "$DEMO"
+mkdir -p "$DEMO"
+chmod 700 "$DEMO"
+STATE="$DEMO/state.json"
+
+echo "== validate"
+$R validate examples/org.yaml
+
+if $R plan --help >/dev/null 2>&1; then
+  echo "== plan"
+  $R plan examples/org.yaml --sandbox --sandbox-state "$STATE" || [ $? -eq 2 ]
+fi
+
+echo "== apply"
+$R apply examples/org.yaml --sandbox --sandbox-state "$STATE" \
+  --auto-approve --allow-archive --secrets-dir "$DEMO/keys"
+echo "(service-account keys were written to $DEMO/keys, mode 0600)"
+
+echo "== follow-up plan (expected: no changes)"
+if $R plan --help >/dev/null 2>&1; then
+  $R plan examples/org.yaml --sandbox --sandbox-state "$STATE" --detailed-exitcode
+else
+  $R apply examples/org.yaml --sandbox --sandbox-state "$STATE" --auto-approve
+fi
