@@ -78,6 +78,9 @@ def _register() -> None:
     from reconciler.commands import drift as drift_command
 
     main.add_command(drift_command.drift)
+    from reconciler.commands import export as export_command
+
+    main.add_command(export_command.export)
 
 
 _register()

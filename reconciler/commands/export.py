@@ -1,0 +1,67 @@
+"""`reconciler export [--output FILE]`: the live organization as a config file.
+
+Without --output the file goes to stdout. With it, the file is written atomically and an
+existing file is only replaced with --force. Planning the exported file against the same
+organization shows no changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from reconciler.cli import handle_errors
+
+if TYPE_CHECKING:
+    from reconciler.export import Exported
+
+DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
+
+
+@click.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the config here (default: stdout).",
+)
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+@click.option("--sandbox", is_flag=True, help="Run against the sandbox simulator.")
+@click.option(
+    "--sandbox-state",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_SANDBOX_STATE,
+    show_default=True,
+    help="Sandbox state file (with --sandbox).",
+)
+@handle_errors
+def export(output: Path | None, force: bool, sandbox: bool, sandbox_state: Path) -> None:
+    """Write the live organization as a config file that plans with no changes."""
+    from reconciler.export import write_atomically
+    from reconciler.export_yaml import render_config
+
+    if output is not None and output.exists() and not force:
+        click.echo(f"error: {output} exists; pass --force to overwrite it", err=True)
+        raise SystemExit(1)
+    exported = asyncio.run(_read(sandbox_state if sandbox else None))
+    text = render_config(exported, now=time.time())
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_atomically(output, text, force=force)
+    count = len(exported.desired.org.projects)
+    click.echo(f"exported {count} projects to {output}", err=True)
+
+
+async def _read(state: Path | None) -> Exported:
+    """Open the client and read everything."""
+    from reconciler.export import read_everything
+    from reconciler.runtime import open_client
+
+    async with open_client(env=os.environ, sandbox_state=state) as client:
+        return await read_everything(client)
