@@ -1,0 +1,48 @@
+"""A process killed mid-apply (SIGKILL) leaves a state that the next apply finishes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from reconciler.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.yaml"
+
+
+def _audit_count(state: Path) -> int:
+    try:
+        return len(json.loads(state.read_text())["audit_logs"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+def test_sigkill_mid_apply_then_rerun_converges(tmp_path: Path) -> None:
+    """After SIGKILL during apply, a rerun applies the rest and the next plan is empty."""
+    state, keys = tmp_path / "sb.json", tmp_path / "keys"
+    flags = ["--sandbox", "--sandbox-state", str(state), "--auto-approve", "--allow-archive",
+             "--secrets-dir", str(keys)]  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", "apply", str(EXAMPLE), *flags],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    deadline = time.monotonic() + 30
+    while proc.poll() is None and _audit_count(state) < 3 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    rerun = CliRunner().invoke(main, ["apply", str(EXAMPLE), *flags])
+    assert rerun.exit_code == 0, rerun.output
+    again = CliRunner().invoke(main, ["apply", str(EXAMPLE), *flags])
+    assert "No changes" in again.output
+    assert len(list(keys.glob("*.key"))) <= 1
