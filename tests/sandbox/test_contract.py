@@ -9,12 +9,11 @@ openapi-core resolves to schema names that do not exist (a spec quirk, not a san
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
@@ -49,14 +48,14 @@ class Recorder(httpx.BaseTransport):
 
 
 @pytest.fixture(scope="module")
-def exchanges() -> Iterator[list[Exchange]]:
+def exchanges() -> list[Exchange]:
     """Every exchange of a scenario that touches every served endpoint, in success and error."""
     sandbox = Sandbox.demo()
     recorder = Recorder(sandbox.transport())
     headers = {"Authorization": f"Bearer {sandbox.admin_key}"}
     with httpx.Client(transport=recorder, base_url=HOST + "/v1", headers=headers) as client:
         _scenario(client, sandbox)
-    yield recorder.exchanges
+    return recorder.exchanges
 
 
 def _scenario(c: httpx.Client, sandbox: Sandbox) -> None:
@@ -186,7 +185,7 @@ def _declared(openapi: OpenAPI, request: httpx.Request, status: int) -> bool:
     found = resolve(request.method, request.url.path)
     assert found is not None, request.url.path
     operation = openapi.spec / "paths" / found[0].template / request.method.lower()
-    return str(status) in (operation / "responses").keys()
+    return str(status) in (operation / "responses")
 
 
 def _schema_validator(openapi: OpenAPI, name: str) -> Draft202012Validator:
