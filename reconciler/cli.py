@@ -81,6 +81,9 @@ def _register() -> None:
     from reconciler.commands import export as export_command
 
     main.add_command(export_command.export)
+    from reconciler.commands import plan as plan_command
+
+    main.add_command(plan_command.plan)
 
 
 _register()

@@ -1,0 +1,169 @@
+"""What `plan`, `apply` and `drift` share: their options and the load → fetch → plan → safety
+pipeline.
+
+    @click.command()
+    @click.argument("config", type=click.Path(path_type=Path))
+    @sandbox_options
+    @safety_options
+    def cmd(config: Path, sandbox: bool, sandbox_state: Path, **flags: bool) -> None:
+        planned = run_pipeline(config, sandbox_state=sandbox_state if sandbox else None,
+                               overrides=overrides_from(flags))
+
+The sandbox state defaults to `.reconciler-sandbox.json` in the working directory, so `apply`
+then `plan` in the same directory see the same simulated organization.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from reconciler.config import LoadedConfig, load_config
+from reconciler.errors import ConfigError, ExitCode, ReconcilerError
+from reconciler.fetch import FetchProgress, fetch_live
+from reconciler.model import Live
+from reconciler.plan import Plan, make_plan
+from reconciler.runtime import open_client
+from reconciler.safety import Overrides, Refusal, check
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
+
+# (flag, Overrides field, help): one named flag per safety gate (see safety.py).
+SAFETY_FLAGS: tuple[tuple[str, str, str], ...] = (
+    ("--force", "force", "Allow more deletes than max_deletes / max_delete_share."),
+    ("--allow-archive", "allow_archive", "Allow archiving projects (irreversible)."),
+    ("--allow-fewer-owners", "allow_fewer_owners", "Allow fewer than min_owners org owners."),
+    ("--allow-key-owner-change", "allow_key_owner_change",
+     "Allow removing or demoting the admin key's owner."),
+    ("--allow-protected-removal", "allow_protected_removal", "Allow removing protected_users."),
+)  # fmt: skip
+
+
+def sandbox_options(func: F) -> F:
+    """Add `--sandbox` and `--sandbox-state FILE`."""
+    func = click.option(
+        "--sandbox-state",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=DEFAULT_SANDBOX_STATE,
+        show_default=True,
+        help="The simulated organization's state file (with --sandbox).",
+    )(func)
+    return click.option("--sandbox", is_flag=True, help="Run against the sandbox simulator.")(func)
+
+
+def safety_options(func: F) -> F:
+    """Add one flag per safety gate; `overrides_from` turns them into `Overrides`."""
+    for flag, name, text in reversed(SAFETY_FLAGS):
+        func = click.option(flag, name, is_flag=True, help=text)(func)
+    return func
+
+
+def overrides_from(flags: Mapping[str, Any]) -> Overrides:
+    """The Overrides the safety flags among `flags` (click's keyword arguments) ask for."""
+    return Overrides(**{name: bool(flags.get(name)) for _, name, _ in SAFETY_FLAGS})
+
+
+def load_or_exit(config: Path) -> LoadedConfig:
+    """Load CONFIG; on problems print each one (file:line: message) on stderr and exit 1."""
+    try:
+        loaded = load_config(config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(ExitCode.ERROR)
+    for warning in loaded.warnings:
+        click.echo(str(warning), err=True)
+    return loaded
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """The pipeline's result: what was loaded and read, the plan, and the safety refusals."""
+
+    loaded: LoadedConfig
+    live: Live
+    plan: Plan
+    refusals: tuple[Refusal, ...]
+
+
+def run_pipeline(
+    config: Path,
+    *,
+    sandbox_state: Path | None,
+    overrides: Overrides,
+    env: Mapping[str, str] | None = None,
+) -> Planned:
+    """Load CONFIG, read the live organization (a progress bar on a terminal), plan, check."""
+    loaded = load_or_exit(config)
+    with fetch_progress() as progress:
+        live = asyncio.run(
+            read_live(loaded, sandbox_state=sandbox_state, env=env or os.environ, progress=progress)
+        )
+    plan = make_plan(loaded.desired, live, config_digest=loaded.digest)
+    refusals = check(plan, desired=loaded.desired, live=live, overrides=overrides)
+    return Planned(loaded, live, plan, tuple(refusals))
+
+
+async def read_live(
+    loaded: LoadedConfig,
+    *,
+    sandbox_state: Path | None,
+    env: Mapping[str, str],
+    progress: FetchProgress | None = None,
+) -> Live:
+    """The live organization in the config's scope, from the API or the sandbox."""
+    async with open_client(env=env, sandbox_state=sandbox_state) as client:
+        return await fetch_live(client, loaded.desired, progress=progress)
+
+
+@contextmanager
+def fetch_progress() -> Iterator[FetchProgress | None]:
+    """A progress bar on stderr while reading, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        yield _Bar(bar)
+
+
+class _Bar:
+    """FetchProgress on a rich progress bar: total grows as reads are planned."""
+
+    def __init__(self, bar: Any) -> None:
+        self._bar = bar
+        self._task = bar.add_task("Reading organization", total=0)
+
+    def planned(self, reads: int) -> None:
+        """More reads are about to start."""
+        self._bar.update(self._task, total=self._bar.tasks[0].total + reads)
+
+    def finished(self, label: str) -> None:
+        """One read finished."""
+        self._bar.advance(self._task)
+
+
+def write_plan_file(path: Path, plan: Plan) -> None:
+    """Save the plan's canonical JSON atomically (a temp file renamed over PATH)."""
+    text = json.dumps(plan.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    directory = path.parent if str(path.parent) else Path()
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=directory, prefix=f".{path.name}.", delete=False
+        ) as handle:
+            handle.write(text)
+        os.replace(handle.name, path)
+    except OSError as exc:
+        raise ReconcilerError(f"cannot write {path}: {exc.strerror or exc}") from None

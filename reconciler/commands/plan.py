@@ -1,0 +1,77 @@
+"""`reconciler plan CONFIG`: show what apply would change, safely, in text, markdown or json.
+
+Exit codes (as `terraform plan -detailed-exitcode`): 0 nothing to do; 2 changes, with
+`--detailed-exitcode` (0 without it); 1 any error — a config problem, an API failure, a plan
+with errors, or a plan a safety gate refuses (the rendering shows the refusal and the flag
+that overrides it). `--out PLAN.json` saves the plan (with the canonical config it came from)
+for `reconciler apply --plan`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reconciler.cli import handle_errors
+from reconciler.commands.common import (
+    overrides_from,
+    run_pipeline,
+    safety_options,
+    sandbox_options,
+    write_plan_file,
+)
+from reconciler.config import desired_to_config_dict
+from reconciler.errors import ExitCode
+from reconciler.render import FORMATS, Format, render
+from reconciler.safety import refusal_message
+
+
+@click.command()
+@click.argument("config", type=click.Path(path_type=Path))
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan as JSON."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="text for people, markdown for a pull-request comment, json for machines.",
+)  # fmt: skip
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@sandbox_options
+@safety_options
+@handle_errors
+def plan(
+    *,
+    config: Path,
+    out: Path | None,
+    fmt: Format,
+    detailed_exitcode: bool,
+    sandbox: bool,
+    sandbox_state: Path,
+    **flags: Any,
+) -> None:
+    """Show the changes that would make the organization match CONFIG."""
+    planned = run_pipeline(
+        config, sandbox_state=sandbox_state if sandbox else None, overrides=overrides_from(flags)
+    )
+    result = planned.plan
+    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(render(result, fmt=fmt, color=color, refusals=planned.refusals), nl=False)
+    if out is not None:
+        config_dict = desired_to_config_dict(planned.loaded.desired)
+        write_plan_file(out, replace(result, config=config_dict))
+    if planned.refusals:
+        click.echo(f"error: {refusal_message(planned.refusals)}", err=True)
+        sys.exit(ExitCode.ERROR)
+    if result.has_errors:
+        errors = sum(f.severity.value == "error" for f in result.findings)
+        click.echo(
+            f"error: the plan has {errors} error(s) (listed above); fix the config", err=True
+        )
+        sys.exit(ExitCode.ERROR)
+    if detailed_exitcode and not result.is_empty:
+        sys.exit(ExitCode.CHANGES)
