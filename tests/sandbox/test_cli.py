@@ -1,0 +1,153 @@
+"""The `reconciler sandbox` commands, and `serve` as a real process on loopback."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli import main
+from reconciler.sandbox import Sandbox
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["sandbox", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_key_creates_the_state_and_prints_a_stable_key(tmp_path: Path) -> None:
+    """`sandbox key` seeds the demo on first use and prints the same key every time."""
+    state = str(tmp_path / "s.json")
+    code, first, err = _run("key", "--state", state)
+    assert code == 0
+    assert first.startswith("sk-admin-sandbox-")
+    assert "only works against this sandbox" in err
+    assert _run("key", "--state", state)[1] == first
+
+
+def test_accept_invite_and_set_role_persist_across_invocations(tmp_path: Path) -> None:
+    """Changes made by one command are seen by the next through the state file."""
+    state = tmp_path / "s.json"
+    assert _run("accept-invite", "kim@example.com", "--state", str(state))[0] == 0
+    assert _run("set-role", "dan@example.com", "owner", "--state", str(state))[0] == 0
+    assert (
+        _run(
+            "set-role",
+            "dan@example.com",
+            "owner",
+            "--project",
+            "research",
+            "--as",
+            "alice@example.com",
+            "--state",
+            str(state),
+        )[0]
+        == 0
+    )
+    loaded = Sandbox.load(state)
+    kim, dan = (
+        loaded.state.user_by_email("kim@example.com"),
+        loaded.state.user_by_email("dan@example.com"),
+    )
+    assert kim is not None
+    assert dan is not None
+    assert dan["role"] == "owner"
+    research = next(p for p in loaded.state.projects.values() if p["name"] == "research")["id"]
+    assert loaded.state.project_users[research][dan["id"]]["role"] == "owner"
+    assert loaded.state.project_users[research][kim["id"]]["role"] == "owner"
+
+
+def test_errors_are_one_line(tmp_path: Path) -> None:
+    """A refused action exits 1 with `error: ...` and no traceback."""
+    state = str(tmp_path / "s.json")
+    code, _, err = _run("accept-invite", "nobody@example.com", "--state", state)
+    assert code == 1
+    assert err.strip() == "error: no pending invite for nobody@example.com"
+    code, _, err = _run("set-role", "carol@example.com", "admin", "--state", state)
+    assert code == 1
+    assert "Invalid role 'admin'" in err
+    assert "Traceback" not in err
+
+
+def test_exec_calls_any_endpoint(tmp_path: Path) -> None:
+    """`sandbox exec` prints the API's JSON answer."""
+    code, out, _ = _run(
+        "exec", "GET", "/organization/projects", "--state", str(tmp_path / "s.json")
+    )
+    assert code == 0
+    assert json.loads(out)["object"] == "list"
+    bad = _run(
+        "exec",
+        "POST",
+        "/organization/projects",
+        "--data",
+        "{oops",
+        "--state",
+        str(tmp_path / "s.json"),
+    )
+    assert bad[0] == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for(url: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=0.5)
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise AssertionError(f"sandbox did not start at {url}")
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_serve_answers_on_loopback_and_stops_on_signal(tmp_path: Path, stop_signal: int) -> None:
+    """`sandbox serve` answers HTTP on 127.0.0.1, persists changes, and exits 0 on SIGTERM or
+    SIGINT."""
+    state = tmp_path / "s.json"
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "reconciler",
+        "sandbox",
+        "serve",
+        "--port",
+        str(port),
+        "--state",
+        str(state),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}/v1"
+        _wait_for(base + "/organization/projects", time.monotonic() + 15)
+        key = Sandbox.load(state).admin_key
+        headers = {"Authorization": f"Bearer {key}"}
+        assert httpx.get(base + "/organization/projects", timeout=5).status_code == 401
+        created = httpx.post(
+            base + "/organization/projects", json={"name": "over-http"}, headers=headers, timeout=5
+        )
+        assert created.status_code == 200
+        listed = httpx.get(
+            base + "/organization/projects", params={"limit": 100}, headers=headers, timeout=5
+        )
+        assert "over-http" in [p["name"] for p in listed.json()["data"]]
+    finally:
+        process.send_signal(stop_signal)
+        out, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    assert f"http://127.0.0.1:{port}/v1" in out
+    names = [p["name"] for p in Sandbox.load(state).state.projects.values()]
+    assert "over-http" in names
