@@ -78,7 +78,7 @@ def _finish(
         )
     problems = list(parsed.problems)
     try:
-        config = ConfigFile.model_validate(parsed.data)
+        config = ConfigFile.model_validate(without_extensions(parsed.data))
     except ValidationError as exc:
         raise ConfigError(_ordered(problems + problems_from(exc, loc))) from None
     problems += check_config(config, loc)
@@ -91,6 +91,11 @@ def _finish(
     log.debug("loaded %s: %d projects", path, len(desired.org.projects))
     warnings = tuple(_ordered([p for p in problems if p.severity != "error"]))
     return LoadedConfig(desired=desired, warnings=warnings, digest=digest_of(desired), path=path)
+
+
+def without_extensions(data: dict[Any, Any]) -> dict[Any, Any]:
+    """The document without top-level `x-…` keys (free space for anchors, as in Compose files)."""
+    return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
 
 
 def _aware(now: datetime | None) -> datetime:

@@ -149,7 +149,8 @@ class ConfigFile(_Strict):
         strict=True,
         frozen=True,
         title="reconciler configuration",
-        json_schema_extra={"$id": SCHEMA_ID},
+        # Top-level `x-…` keys are ignored by the loader: a place for YAML anchors.
+        json_schema_extra={"$id": SCHEMA_ID, "patternProperties": {"^x-": {}}},
     )
 
     version: Literal[1]

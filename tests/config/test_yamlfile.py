@@ -100,7 +100,7 @@ def test_duplicate_keys_name_both_lines(lab: ConfigLab) -> None:
 
 
 def test_merge_keys_and_anchors_work(lab: ConfigLab) -> None:
-    """`<<: *anchor` merges a mapping and explicit keys override it."""
+    """`<<: *anchor` merges a mapping, explicit keys override it, `x-` keys hold anchors."""
     loaded = lab.load(
         """
         version: 1
@@ -109,16 +109,33 @@ def test_merge_keys_and_anchors_work(lab: ConfigLab) -> None:
           - name: a
             rate_limits:
               gpt-4o: {<<: *limits, max_tokens_per_1_minute: 99}
-        """.replace("x-limits: &limits", "rate_limit_profiles: {p: {m: &limits").replace(
-            "20}\n", "20}}}\n", 1
-        )
+              o3: *limits
+        """
     )
     limits = loaded.desired.org.projects["a"].rate_limits
     assert limits is not None
-    assert limits["gpt-4o"].limits() == {
-        "max_requests_per_1_minute": 10,
-        "max_tokens_per_1_minute": 99,
+    assert {name: rl.limits() for name, rl in limits.items()} == {
+        "gpt-4o": {"max_requests_per_1_minute": 10, "max_tokens_per_1_minute": 99},
+        "o3": {"max_requests_per_1_minute": 10, "max_tokens_per_1_minute": 20},
     }
+
+
+def test_merged_values_are_located_at_the_anchor(lab: ConfigLab) -> None:
+    """A bad value that came through a merge key is reported where it is written."""
+    found = lab.problems(
+        """
+        version: 1
+        x-bad: &bad {max_requests_per_1_minute: 0}
+        projects:
+          - name: a
+            rate_limits:
+              gpt-4o: {<<: *bad}
+        """
+    )
+    assert found == [
+        "org.yaml:2:14: projects[0].rate_limits.gpt-4o.max_requests_per_1_minute: "
+        "Input should be greater than 0"
+    ]
 
 
 def test_recursive_alias_is_an_error(lab: ConfigLab) -> None:
