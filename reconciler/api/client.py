@@ -22,7 +22,14 @@ from reconciler.api.errormap import (
     protocol_error,
     transport_error,
 )
-from reconciler.api.pacing import FamilyLimiter, Pacer, Pacing, endpoint_family, endpoint_template
+from reconciler.api.pacing import (
+    FamilyLimiter,
+    Pacer,
+    Pacing,
+    Stamp,
+    endpoint_family,
+    endpoint_template,
+)
 from reconciler.api.pagination import read_page
 from reconciler.api.stats import RequestStats
 from reconciler.api.urls import DEFAULT_BASE_URL, check_base_url
@@ -157,7 +164,9 @@ class AdminClient:
             if attempt > 1:
                 self.stats.retries += 1
             try:
-                response = await self._attempt(method, path, limiter, params=params, json=json)
+                response, stamp = await self._attempt(
+                    method, path, limiter, params=params, json=json
+                )
             except httpx.TransportError as exc:
                 if attempt == attempts:
                     raise transport_error(exc, operation=operation, secret=self._key) from None
@@ -165,7 +174,8 @@ class AdminClient:
                 continue
             if response.is_success:
                 return response
-            if not await self._may_retry(response, limiter, attempt, retry=attempt < attempts):
+            retryable = attempt < attempts
+            if not await self._may_retry(response, limiter, stamp, attempt, retry=retryable):
                 raise self._failure(response, operation)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -177,7 +187,7 @@ class AdminClient:
         *,
         params: Mapping[str, Any] | None,
         json: Mapping[str, Any] | None,
-    ) -> httpx.Response:
+    ) -> tuple[httpx.Response, Stamp]:
         """One paced request, logged without headers."""
         stamp = await limiter.acquire()
         async with self._pacer.in_flight:
@@ -195,10 +205,16 @@ class AdminClient:
             finally:
                 elapsed = self._clock.monotonic() - started
             log.debug("%s %s -> %s in %.2fs", method, path, response.status_code, elapsed)
-            return response
+            return response, stamp
 
     async def _may_retry(
-        self, response: httpx.Response, limiter: FamilyLimiter, attempt: int, *, retry: bool
+        self,
+        response: httpx.Response,
+        limiter: FamilyLimiter,
+        stamp: Stamp,
+        attempt: int,
+        *,
+        retry: bool,
     ) -> bool:
         """Handle a failed response: cool the family down on 429; True to try again."""
         status = response.status_code
@@ -207,7 +223,8 @@ class AdminClient:
             wait = self._retry_after(response)
             if wait is not None and wait > self.pacing.retry_after_max:
                 return False
-            limiter.cool_down(wait if wait is not None else self._backoff(attempt))
+            pause = wait if wait is not None else self._backoff(attempt)
+            limiter.cool_down(pause, refused=stamp)
             return retry
         if status >= 500 and retry:
             await self._clock.sleep(self._backoff(attempt))

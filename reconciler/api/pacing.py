@@ -9,7 +9,9 @@ the client keeps to the server's rate itself:
   continuously and would send request N+1 seconds after a burst of N, which a server counting
   per minute answers with 429);
 - a **cooldown per family**: a 429 pauses every request to that family until it ends, for
-  `Retry-After` seconds when the server says, else for a jittered exponential backoff;
+  `Retry-After` seconds when the server says, else for a jittered exponential backoff; the 429
+  also lowers the family's limit below what was sent in the window (the server allows less),
+  and the limit creeps back by one per window free of 429s;
 - a **global cap** on requests in flight (`max_in_flight`), applied by the client.
 
 All time comes from the injected `Clock`, so tests and benchmarks run on a sped-up clock.
@@ -101,7 +103,7 @@ _ACTIONS = frozenset({"archive", "activate", "deactivate"})
 
 
 @dataclass(slots=True)
-class _Stamp:
+class Stamp:
     """When one request started (moved later if it waited for an in-flight slot)."""
 
     at: float
@@ -112,10 +114,12 @@ class FamilyLimiter:
 
     def __init__(self, family: str, *, limit: float, window: float, clock: Clock) -> None:
         self.family = family
-        self._limit = max(1, int(limit))
+        self._configured = max(1, int(limit))
+        self._limit = self._configured
+        self._last_throttle = -window
         self._window = window
         self._clock = clock
-        self._stamps: deque[_Stamp] = deque()
+        self._stamps: deque[Stamp] = deque()
         self._lock = asyncio.Lock()
         self._cooldown_until = 0.0
 
@@ -124,7 +128,7 @@ class FamilyLimiter:
         """Clock time (monotonic) before which no request to this family starts."""
         return self._cooldown_until
 
-    async def acquire(self) -> _Stamp:
+    async def acquire(self) -> Stamp:
         """Wait for a free slot in the window and past any cooldown; FIFO per family."""
         async with self._lock:
             while True:
@@ -134,19 +138,48 @@ class FamilyLimiter:
                     continue
                 while self._stamps and self._stamps[0].at + self._window <= now:
                     self._stamps.popleft()
+                self._recover(now)
                 if len(self._stamps) < self._limit:
-                    stamp = _Stamp(now)
+                    stamp = Stamp(now)
                     self._stamps.append(stamp)
                     return stamp
                 await self._clock.sleep(self._stamps[0].at + self._window - now)
 
-    def started(self, stamp: _Stamp) -> None:
+    def started(self, stamp: Stamp) -> None:
         """The request really starts now (it may have waited for an in-flight slot)."""
         stamp.at = max(stamp.at, self._clock.monotonic())
 
-    def cool_down(self, seconds: float) -> None:
-        """Pause every request to this family for `seconds` from now (never shortens a pause)."""
-        until = self._clock.monotonic() + seconds
+    @property
+    def limit(self) -> int:
+        """Requests per window this family is paced to now (lowered by 429s, then recovering)."""
+        return self._limit
+
+    def _recover(self, now: float) -> None:
+        """Additive increase: one more request per window after a whole window without a 429."""
+        if self._limit < self._configured and now - self._last_throttle >= self._window:
+            self._limit += 1
+            self._last_throttle = now
+
+    def _learn(self, now: float, refused: Stamp | None) -> None:
+        """A 429 says the server allows no more than it admitted in this window: pace to that.
+
+        The refused request's own stamp is dropped: the server did not count it.
+        """
+        self._last_throttle = now
+        if refused is not None and refused in self._stamps:
+            self._stamps.remove(refused)
+        admitted = sum(1 for stamp in self._stamps if stamp.at + self._window > now)
+        learned = max(1, admitted)
+        if learned < self._limit:
+            log.info("pacing %s down to %d requests per window", self.family, learned)
+            self._limit = learned
+
+    def cool_down(self, seconds: float, *, refused: Stamp | None = None) -> None:
+        """Pause every request to this family for `seconds` from now (never shortens a pause),
+        and pace the family below what the server just refused."""
+        now = self._clock.monotonic()
+        self._learn(now, refused)
+        until = now + seconds
         if until > self._cooldown_until:
             log.info("throttled on %s: pausing the family for %.1fs", self.family, seconds)
             self._cooldown_until = until
