@@ -166,3 +166,35 @@ def test_request_log_counts_per_template(api: SandboxClient) -> None:
     assert log.total == 2
     log.reset()
     assert log.total == 0
+
+
+def test_fault_storm_never_corrupts_state() -> None:
+    """Under a seeded storm of every fault, a create is performed exactly when the server
+    committed it (logged 200), never partially and never twice."""
+    sandbox = Sandbox.demo()
+    sandbox.faults = FaultConfig(
+        seed=3,
+        rate_limited=0.1,
+        rate_limited_bare=0.1,
+        server_error=0.1,
+        unavailable=0.1,
+        timeout_before=0.1,
+        drop_after_commit=0.1,
+        timeout_after=0.1,
+    )
+    lost = 0
+    with SandboxClient(sandbox) as client:
+        for index in range(60):
+            try:
+                client.post(P, {"name": f"storm-{index}"})
+            except httpx.TransportError:
+                lost += 1
+    committed = {path for method, path, status in sandbox.requests.entries if status == 200}
+    created = [p["name"] for p in sandbox.state.projects.values() if p["name"].startswith("storm-")]
+    posts_ok = sum(
+        1 for method, _, status in sandbox.requests.entries if method == "POST" and status == 200
+    )
+    assert committed == {"/v1" + P}
+    assert len(created) == len(set(created)) == posts_ok
+    assert 0 < lost < 60
+    assert 0 < posts_ok < 60

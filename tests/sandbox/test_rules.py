@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+import httpx
 
 from reconciler.sandbox.client import SandboxClient as Api
 from reconciler.sandbox.client import api_error as error_of
@@ -196,3 +199,47 @@ def test_unknown_ids_are_404_and_missing_key_401(api: Api) -> None:
     wrong = api.http.get(P, headers={"Authorization": "Bearer sk-admin-TEST-not-a-real-key"})
     assert (no_key.status_code, wrong.status_code) == (401, 401)
     assert error_of(wrong)["code"] == "invalid_api_key"
+
+
+def test_each_kind_of_mutation_is_audited(api: Api) -> None:
+    """Every successful write appends exactly one audit entry of the matching event type."""
+    pid = api.project("search-staging")
+    carol = api.user("carol@example.com")
+    dan = api.user("dan@example.com")
+    cert = api.post("/organization/certificates", {"certificate": PEM, "name": "c"}).json()["id"]
+    invite = api.post(
+        "/organization/invites", {"email": "z@example.com", "role": "reader", "projects": []}
+    ).json()
+    steps: list[tuple[str, Callable[[], httpx.Response]]] = [
+        ("project.updated", lambda: api.post(f"{P}/{pid}", {"name": "staging"})),
+        ("user.updated", lambda: api.post(f"/organization/users/{carol}", {"role": "owner"})),
+        ("user.added", lambda: api.post(f"{P}/{pid}/users", {"user_id": dan, "role": "member"})),
+        ("user.updated", lambda: api.post(f"{P}/{pid}/users/{dan}", {"role": "owner"})),
+        ("user.deleted", lambda: api.delete(f"{P}/{pid}/users/{dan}")),
+        ("service_account.created", lambda: api.post(f"{P}/{pid}/service_accounts", {"name": "s"})),
+        (
+            "rate_limit.updated",
+            lambda: api.post(f"{P}/{pid}/rate_limits/rl-o3", {"max_requests_per_1_minute": 9}),
+        ),
+        ("invite.deleted", lambda: api.delete(f"/organization/invites/{invite['id']}")),
+        (
+            "certificate.updated",
+            lambda: api.post(f"/organization/certificates/{cert}", {"name": "d"}),
+        ),
+        (
+            "certificates.activated",
+            lambda: api.post("/organization/certificates/activate", {"certificate_ids": [cert]}),
+        ),
+        (
+            "certificates.deactivated",
+            lambda: api.post("/organization/certificates/deactivate", {"certificate_ids": [cert]}),
+        ),
+        ("certificate.deleted", lambda: api.delete(f"/organization/certificates/{cert}")),
+        ("project.archived", lambda: api.post(f"{P}/{pid}/archive")),
+        ("user.deleted", lambda: api.delete(f"/organization/users/{carol}")),
+    ]
+    for event, step in steps:
+        before = len(api.sandbox.state.audit_logs)
+        assert step().status_code == 200, event
+        assert len(api.sandbox.state.audit_logs) == before + 1, event
+        assert api.sandbox.state.audit_logs[-1]["type"] == event
