@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 MERGE_TAG = "tag:yaml.org,2002:merge"
 # Alias expansion beyond this many nodes is a "billion laughs" document, not a config.
 MAX_NODES = 200_000
+# libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -67,7 +69,7 @@ def read_text(path: FsPath, *, source: str) -> str:
 def parse_yaml(text: str, *, source: str) -> ParsedYaml:
     """Parse one YAML document; syntax errors and an empty document are a ConfigError."""
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _LOADER(text)
     except yaml.reader.ReaderError as exc:
         raise _reader_error(text, exc, source) from None
     try:
