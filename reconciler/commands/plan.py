@@ -41,6 +41,10 @@ from reconciler.safety import refusal_message
     help="text for people, markdown for a pull-request comment, json for machines.",
 )  # fmt: skip
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@click.option(
+    "--base", type=click.Path(path_type=Path, dir_okay=False),
+    help="The base branch's config: plan only what differs, apart from drift already present.",
+)  # fmt: skip
 @sandbox_options
 @safety_options
 @handle_errors
@@ -50,17 +54,25 @@ def plan(
     out: Path | None,
     fmt: Format,
     detailed_exitcode: bool,
+    base: Path | None,
     sandbox: bool,
     sandbox_state: Path,
     **flags: Any,
 ) -> None:
     """Show the changes that would make the organization match CONFIG."""
-    planned = run_pipeline(
-        config, sandbox_state=sandbox_state if sandbox else None, overrides=overrides_from(flags)
-    )
-    result = planned.plan
+    state = sandbox_state if sandbox else None
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    click.echo(render(result, fmt=fmt, color=color, refusals=planned.refusals), nl=False)
+    if base is None:
+        planned = run_pipeline(config, sandbox_state=state, overrides=overrides_from(flags))
+        text = render(planned.plan, fmt=fmt, color=color, refusals=planned.refusals)
+    else:
+        from reconciler.commands.plan_base import plan_against_base
+
+        planned, text = plan_against_base(
+            config, base, sandbox_state=state, overrides=overrides_from(flags), fmt=fmt, color=color
+        )
+    result = planned.plan
+    click.echo(text, nl=False)
     if out is not None:
         config_dict = desired_to_config_dict(planned.loaded.desired)
         write_plan_file(out, replace(result, config=config_dict))
