@@ -16,15 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from reconciler import model
 from reconciler.config.certificates import load_certificates
 from reconciler.config.checks import check_config
 from reconciler.config.convert import desired_to_config_dict, to_desired
-from reconciler.config.schema import ConfigFile
 from reconciler.config.source import Locations
-from reconciler.config.validation import problems_from
+from reconciler.config.validation import validate_schema
 from reconciler.config.yamlfile import ParsedYaml, fatal, parse_yaml, read_text
 from reconciler.errors import ConfigError, Problem
 
@@ -76,11 +73,10 @@ def _finish(
             line,
             column,
         )
-    problems = list(parsed.problems)
-    try:
-        config = ConfigFile.model_validate(without_extensions(parsed.data))
-    except ValidationError as exc:
-        raise ConfigError(_ordered(problems + problems_from(exc, loc))) from None
+    config, schema_problems = validate_schema(without_extensions(parsed.data), loc)
+    problems = [*parsed.problems, *schema_problems]
+    if config is None:
+        raise ConfigError(_ordered(problems))
     problems += check_config(config, loc)
     certs = load_certificates(config, loc, base_dir=base_dir, now=_aware(now))
     problems += certs.problems

@@ -20,6 +20,48 @@ from reconciler.config.source import Locations, PathItem
 from reconciler.errors import Problem
 
 
+def validate_schema(
+    data: dict[Any, Any], locations: Locations
+) -> tuple[ConfigFile | None, list[Problem]]:
+    """Validate against the schema; the config (None if unusable) and the schema problems.
+
+    When the only problems are unknown keys or a wrong `version`, the config is validated again
+    without them, so that the cross-reference checks still run and every problem is shown at
+    once. Other errors stop here: guessing past them would report problems that are not there.
+    """
+    try:
+        return ConfigFile.model_validate(data), []
+    except ValidationError as exc:
+        problems = problems_from(exc, locations)
+        details = exc.errors(include_url=False)
+    if not all(_skippable(detail) for detail in details):
+        return None, problems
+    for detail in details:
+        data = _without(data, detail["loc"])
+    try:
+        return ConfigFile.model_validate(data), problems
+    except ValidationError:
+        return None, problems
+
+
+def _skippable(detail: ErrorDetails) -> bool:
+    return detail["type"] == "extra_forbidden" or tuple(detail["loc"]) == ("version",)
+
+
+def _without(data: Any, loc: Sequence[PathItem]) -> Any:
+    """A copy of `data` without the key at `loc` (`version` is set to 1 instead)."""
+    if tuple(loc) == ("version",):
+        return {**data, "version": 1}
+    head, *rest = loc
+    if isinstance(data, dict):
+        if not rest:
+            return {k: v for k, v in data.items() if k != head}
+        return {**data, head: _without(data[head], rest)} if head in data else data
+    if isinstance(data, list) and isinstance(head, int) and 0 <= head < len(data) and rest:
+        return [*data[:head], _without(data[head], rest), *data[head + 1 :]]
+    return data
+
+
 def problems_from(error: ValidationError, locations: Locations) -> list[Problem]:
     """One Problem per pydantic error, in document order."""
     problems = [_problem(detail, locations) for detail in error.errors(include_url=False)]

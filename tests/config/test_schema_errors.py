@@ -106,7 +106,7 @@ def test_model_names_with_dots_are_quoted_in_paths(lab: ConfigLab) -> None:
     found = lab.problems(
         "version: 1\nprojects:\n  - name: a\n    rate_limits:\n      gpt-4.1: {max_tokens: 1}\n"
     )
-    assert found[0].startswith(
+    assert found[1].startswith(
         'org.yaml:5:17: projects[0].rate_limits["gpt-4.1"].max_tokens: unknown key'
     )
 
@@ -142,4 +142,37 @@ def test_every_schema_problem_at_once(lab: ConfigLab) -> None:
         "org.yaml:3:11",
         "org.yaml:4:12",
         "org.yaml:6:28",
+    ]
+
+
+def test_unknown_keys_do_not_hide_reference_problems(lab: ConfigLab) -> None:
+    """With only unknown keys wrong, the cross-reference checks still run: all shown at once."""
+    found = lab.problems(
+        """
+        version: 1
+        users: [{email: a@example.com, role: owner}]
+        projects:
+          - name: a
+            memebrs: {}
+            members: {b@example.com: owner}
+        """
+    )
+    assert found == [
+        "org.yaml:5:5: projects[0].memebrs: unknown key 'memebrs' (did you mean 'members'?)",
+        "org.yaml:6:15: projects[0].members[\"b@example.com\"]: 'b@example.com' is not declared "
+        "in users (add it there to invite them)",
+    ]
+
+
+def test_other_schema_errors_stop_before_reference_checks(lab: ConfigLab) -> None:
+    """A wrong value is not guessed past: reference checks wait until the shape is right."""
+    found = lab.problems(
+        """
+        version: 1
+        users: [{email: a@example.com, role: boss}]
+        projects: [{name: a, members: {b@example.com: owner}}]
+        """
+    )
+    assert found == [
+        "org.yaml:2:32: users[0].role: Input should be 'owner' or 'reader', got 'boss'"
     ]
