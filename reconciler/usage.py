@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 DAY = 86_400
 WINDOW_DAYS = 30
+# 30 days span 31 daily buckets unless aligned to midnight; 31 is also the usage maximum.
+PAGE_BUCKETS = 31
 COSTS_PATH = "/organization/costs"
 COMPLETIONS_PATH = "/organization/usage/completions"
 
@@ -62,7 +64,7 @@ async def last_30_days(client: UsageClient, project_ids: Sequence[str], *, now: 
         "bucket_width": "1d",
         "project_ids": ids,
         "group_by": ["project_id"],
-        "limit": WINDOW_DAYS,
+        "limit": PAGE_BUCKETS,
     }
     try:
         costs = await _buckets(client, COSTS_PATH, query)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from reconciler.api import AdminClient
 from reconciler.commands.common import Planned, fetch_progress, load_or_exit
 from reconciler.fetch import FetchProgress, fetch_live
 from reconciler.model import Desired, Live
@@ -69,7 +70,14 @@ async def _read(
 ) -> tuple[Live, Stakes]:
     """One client session: the scoped live state, then usage of the projects at stake."""
     async with open_client(env=env, sandbox_state=sandbox_state) as client:
-        live = await fetch_live(client, desired, progress=progress)
-        at_stake = projects_at_stake(make_plan(desired, live, config_digest=""))
-        ids = [live.ids.projects[n] for n in at_stake if n in live.ids.projects]
-        return live, await last_30_days(client, ids, now=time.time())
+        return await read_scoped(client, desired, progress=progress, now=time.time())
+
+
+async def read_scoped(
+    client: AdminClient, desired: Desired, *, now: float, progress: FetchProgress | None = None
+) -> tuple[Live, Stakes]:
+    """The live state in `desired`'s scope, and the usage of the projects the plan puts at stake."""
+    live = await fetch_live(client, desired, progress=progress)
+    at_stake = projects_at_stake(make_plan(desired, live, config_digest=""))
+    ids = [live.ids.projects[n] for n in at_stake if n in live.ids.projects]
+    return live, await last_30_days(client, ids, now=now)
