@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.change import Change, FieldChange, Finding, Kind, Severity, Unmanaged
+from reconciler.change import Action, Change, FieldChange, Finding, Kind, Severity, Unmanaged
 
 
 @dataclass(slots=True)
@@ -16,11 +16,11 @@ class Collector:
     changes: list[Change] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     unmanaged: list[Unmanaged] = field(default_factory=list)
-    _seen: set[tuple[Kind, tuple[str, ...]]] = field(default_factory=set)
+    _seen: set[tuple[Kind, Action, tuple[str, ...]]] = field(default_factory=set)
 
     def change(self, change: Change) -> None:
-        """Record a change, unless one for the same object was already recorded."""
-        ident = (change.kind, change.key)
+        """Record a change, unless the same action on the same object was already recorded."""
+        ident = (change.kind, change.action, change.key)
         if ident not in self._seen:
             self._seen.add(ident)
             self.changes.append(change)
