@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler.cli import handle_errors
+from reconciler.sandbox.faults import Fault, FaultConfig
 
 if TYPE_CHECKING:
     from reconciler.sandbox import Sandbox
@@ -41,12 +42,44 @@ def sandbox() -> None:
 @sandbox.command()
 @click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True)
 @state_option
+@click.option("--latency", type=float, default=0.0, help="Seconds added to every answer.")
+@click.option("--throttle", type=click.IntRange(1), help="Requests per minute per endpoint.")
+@click.option("--retry-after/--no-retry-after", default=False, help="Throttled 429s say when.")
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="NAME=P",
+    help="Inject a fault with probability P: " + ", ".join(f.value for f in Fault) + ".",
+)
+@click.option("--fault-seed", type=int, default=0, show_default=True)
+@click.option("--writes-only", is_flag=True, help="Faults and latency only on POST/DELETE.")
 @handle_errors
-def serve(port: int, state_file: Path) -> None:
+def serve(
+    *,
+    port: int,
+    state_file: Path,
+    latency: float,
+    throttle: int | None,
+    retry_after: bool,
+    faults: tuple[str, ...],
+    fault_seed: int,
+    writes_only: bool,
+) -> None:
     """Serve the sandbox on 127.0.0.1 until Ctrl-C (or SIGTERM)."""
+    from reconciler.sandbox import WRITES
     from reconciler.sandbox.server import serve as run
 
     box = _open(state_file)
+    box.faults = FaultConfig(
+        seed=fault_seed,
+        latency=latency,
+        throttle_per_minute=throttle,
+        throttle_retry_after=retry_after,
+        methods=WRITES if writes_only else None,
+    )
+    for name, probability in map(_fault, faults):
+        setattr(box.faults, name, probability)
 
     def ready(url: str) -> None:
         click.echo(f"sandbox listening on {url}  (state: {state_file})")
@@ -54,6 +87,21 @@ def serve(port: int, state_file: Path) -> None:
 
     run(box, port=port, ready=ready)
     click.echo("sandbox stopped", err=True)
+
+
+def _fault(spec: str) -> tuple[str, float]:
+    """`NAME=P` as a FaultConfig field and a probability (SandboxError if malformed)."""
+    from reconciler.sandbox import SandboxError
+
+    name, _, raw = spec.partition("=")
+    try:
+        probability = float(raw)
+        Fault(name)
+    except ValueError as exc:
+        raise SandboxError(f"--fault {spec!r}: expected NAME=PROBABILITY ({exc})") from exc
+    if not 0.0 <= probability <= 1.0:
+        raise SandboxError(f"--fault {spec!r}: the probability must be between 0 and 1")
+    return name, probability
 
 
 @sandbox.command()

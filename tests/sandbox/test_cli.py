@@ -151,3 +151,12 @@ def test_serve_answers_on_loopback_and_stops_on_signal(tmp_path: Path, stop_sign
     assert f"http://127.0.0.1:{port}/v1" in out
     names = [p["name"] for p in Sandbox.load(state).state.projects.values()]
     assert "over-http" in names
+
+
+def test_serve_refuses_a_malformed_fault(tmp_path: Path) -> None:
+    """`--fault` takes NAME=PROBABILITY with a known name and 0 ≤ P ≤ 1, else a one-line error."""
+    state = str(tmp_path / "s.json")
+    for spec in ("nonsense=0.5", "server_error=lots", "server_error=2"):
+        code, _, err = _run("serve", "--port", "0", "--fault", spec, "--state", state)
+        assert code == 1
+        assert err.startswith(f"error: --fault '{spec}'")
