@@ -29,7 +29,7 @@ USERS = 5_000
 MODELS = ("gpt-4o", "gpt-4o-mini", "o1", "o3-mini", "gpt-4.1")
 
 
-def _org(rng: random.Random, *, drift: float) -> Organization:
+def _org(rng: random.Random, *, drift: float, ids: bool) -> Organization:
     emails = [f"user{i:05}@example.com" for i in range(USERS)]
     users = {e: User(e, "owner" if i < 5 else "reader") for i, e in enumerate(emails)}
     projects = {}
@@ -48,15 +48,21 @@ def _org(rng: random.Random, *, drift: float) -> Organization:
             for m in MODELS
         }
         projects[name] = Project(
-            name, id=f"proj_{p:04}", members=members, service_accounts=accounts, rate_limits=limits
+            name,
+            id=f"proj_{p:04}" if ids else None,
+            members=members,
+            service_accounts=accounts,
+            rate_limits=limits,
         )
     return Organization(users=users, invites={}, projects=projects)
 
 
 def main() -> None:
     """Print the CPU seconds of make_plan on the large organization."""
-    desired = Desired(_org(random.Random(1), drift=0.0), Settings(prune=PruneSettings()))
-    live = Live(_org(random.Random(1), drift=0.03), admin_key_owner="user00000@example.com")
+    desired = Desired(_org(random.Random(1), drift=0.0, ids=False), Settings(prune=PruneSettings()))
+    live = Live(
+        _org(random.Random(1), drift=0.03, ids=True), admin_key_owner="user00000@example.com"
+    )
     empty = Live(
         Organization(users=live.org.users, invites={}), admin_key_owner="user00000@example.com"
     )
