@@ -100,7 +100,9 @@ class Change:
             "key": list(self.key),
             "before": self.before,
             "after": self.after,
-            "fields": [{"field": f.field, "before": f.before, "after": f.after} for f in self.fields],
+            "fields": [
+                {"field": f.field, "before": f.before, "after": f.after} for f in self.fields
+            ],
             "reason": self.reason,
         }
 
