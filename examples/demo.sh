@@ -14,10 +14,8 @@ STATE="$DEMO/state.json"
 echo "== validate"
 $R validate examples/org.yaml
 
-if $R plan --help >/dev/null 2>&1; then
-  echo "== plan"
-  $R plan examples/org.yaml --sandbox --sandbox-state "$STATE" || [ $? -eq 2 ]
-fi
+echo "== plan (the archive of legacy-chatbot is irreversible, so it needs --allow-archive)"
+$R plan examples/org.yaml --sandbox --sandbox-state "$STATE" --allow-archive
 
 echo "== apply"
 $R apply examples/org.yaml --sandbox --sandbox-state "$STATE" \
@@ -25,8 +23,4 @@ $R apply examples/org.yaml --sandbox --sandbox-state "$STATE" \
 echo "(service-account keys were written to $DEMO/keys, mode 0600)"
 
 echo "== follow-up plan (expected: no changes)"
-if $R plan --help >/dev/null 2>&1; then
-  $R plan examples/org.yaml --sandbox --sandbox-state "$STATE" --detailed-exitcode
-else
-  $R apply examples/org.yaml --sandbox --sandbox-state "$STATE" --auto-approve
-fi
+$R plan examples/org.yaml --sandbox --sandbox-state "$STATE" --detailed-exitcode
