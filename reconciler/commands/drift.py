@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Literal, cast
 import click
 
 from reconciler.cli import handle_errors
+from reconciler.commands.common import load_or_exit, sandbox_options
 from reconciler.errors import ExitCode
 
 if TYPE_CHECKING:
     from reconciler.drift import DriftReport
     from reconciler.model import Desired
-
-DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
 
 
 @click.command()
@@ -34,21 +33,13 @@ DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
     show_default=True,
     help="markdown is the body of the drift issue.",
 )
-@click.option("--sandbox", is_flag=True, help="Run against the sandbox simulator.")
-@click.option(
-    "--sandbox-state",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_SANDBOX_STATE,
-    show_default=True,
-    help="Sandbox state file (with --sandbox).",
-)
+@sandbox_options
 @handle_errors
 def drift(config: Path, fmt: str, sandbox: bool, sandbox_state: Path) -> None:
     """Report how the live organization differs from CONFIG (exit 0 in sync, 2 drifted, 1 error)."""
-    from reconciler.config import load_config
     from reconciler.render.drift import render_drift
 
-    loaded = load_config(config)
+    loaded = load_or_exit(config)
     state = sandbox_state if sandbox else None
     report = asyncio.run(
         _detect(loaded.desired, config=str(config), digest=loaded.digest, state=state)

@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler.cli import handle_errors
+from reconciler.commands.common import sandbox_options
 
 if TYPE_CHECKING:
     from reconciler.export import Exported
-
-DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
 
 
 @click.command()
@@ -31,14 +30,7 @@ DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
     help="Write the config here (default: stdout).",
 )
 @click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
-@click.option("--sandbox", is_flag=True, help="Run against the sandbox simulator.")
-@click.option(
-    "--sandbox-state",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_SANDBOX_STATE,
-    show_default=True,
-    help="Sandbox state file (with --sandbox).",
-)
+@sandbox_options
 @handle_errors
 def export(output: Path | None, force: bool, sandbox: bool, sandbox_state: Path) -> None:
     """Write the live organization as a config file that plans with no changes."""
