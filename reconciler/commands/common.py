@@ -133,9 +133,18 @@ def fetch_progress() -> Iterator[FetchProgress | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import Progress
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    with Progress(transient=True) as bar:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    console = Console(stderr=True)
+    with Progress(*columns, TextColumn("reads"), TimeElapsedColumn(), console=console) as bar:
         yield _Bar(bar)
 
 
