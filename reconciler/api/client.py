@@ -194,7 +194,7 @@ class AdminClient:
             pause = limiter.cooldown_until - self._clock.monotonic()
             if pause > 0:
                 await self._clock.sleep(pause)
-            limiter.started(stamp)
+            limiter.touch(stamp)
             template = endpoint_template(path)
             self.stats.record(method=method, family=limiter.family, template=template)
             started = self._clock.monotonic()
@@ -204,6 +204,7 @@ class AdminClient:
                 )
             finally:
                 elapsed = self._clock.monotonic() - started
+                limiter.touch(stamp)  # the server counted it before now: never later
             log.debug("%s %s -> %s in %.2fs", method, path, response.status_code, elapsed)
             return response, stamp
 

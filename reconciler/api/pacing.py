@@ -104,7 +104,8 @@ _ACTIONS = frozenset({"archive", "activate", "deactivate"})
 
 @dataclass(slots=True)
 class Stamp:
-    """When one request started (moved later if it waited for an in-flight slot)."""
+    """When one request counts as sent: reserved, then moved to when it really left and again
+    to when its answer came (the server stamped it somewhere in between; the latest is safe)."""
 
     at: float
 
@@ -136,17 +137,18 @@ class FamilyLimiter:
                 if now < self._cooldown_until:
                     await self._clock.sleep(self._cooldown_until - now)
                     continue
-                while self._stamps and self._stamps[0].at + self._window <= now:
-                    self._stamps.popleft()
+                # Stamps move later after they are taken, so any of them may expire first.
+                self._stamps = deque(s for s in self._stamps if s.at + self._window > now)
                 self._recover(now)
                 if len(self._stamps) < self._limit:
                     stamp = Stamp(now)
                     self._stamps.append(stamp)
                     return stamp
-                await self._clock.sleep(self._stamps[0].at + self._window - now)
+                oldest = min(s.at for s in self._stamps)
+                await self._clock.sleep(oldest + self._window - now)
 
-    def started(self, stamp: Stamp) -> None:
-        """The request really starts now (it may have waited for an in-flight slot)."""
+    def touch(self, stamp: Stamp) -> None:
+        """Move a request's stamp to now (it left later than reserved, or was just answered)."""
         stamp.at = max(stamp.at, self._clock.monotonic())
 
     @property
