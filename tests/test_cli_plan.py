@@ -94,3 +94,29 @@ def test_bad_config_is_a_located_one_line_error(tmp_path: Path) -> None:
     assert out == ""
     assert "org.yaml:3" in err
     assert "Traceback" not in err
+
+
+def test_plan_with_errors_is_shown_then_exits_1(org: Path) -> None:
+    """A rate limit for a model the project lacks is listed as an error, and the exit code is 1."""
+    text = org.read_text().replace(
+        "  - name: data-platform\n",
+        "  - name: data-platform\n"
+        "    rate_limits:\n"
+        "      no-such-model: {max_requests_per_1_minute: 5}\n",
+    )
+    assert "no-such-model" in text
+    org.write_text(text)
+    code, out, err = _plan(org, "--allow-archive")
+    assert code == 1
+    assert "no-such-model" in out
+    assert "the API cannot create one" in out
+    assert "error: the plan has 1 error(s)" in err
+
+
+def test_unwritable_out_is_a_one_line_error(org: Path, tmp_path: Path) -> None:
+    """--out into a missing directory fails with one line naming the file, not a traceback."""
+    target = tmp_path / "missing" / "plan.json"
+    code, _, err = _plan(org, "--allow-archive", "--out", str(target))
+    assert code == 1
+    assert f"cannot write {target}" in err
+    assert "Traceback" not in err
