@@ -7,7 +7,7 @@ Each gate has a rule name, names the objects it refuses, and has exactly one ove
                        remain (role downgrades count, not only removals)
     admin_key_owner    removing or demoting the owner of the admin key     --allow-key-owner-change
     protected_users    removing a protected user from the organization     --allow-protected-removal
-                       or from a project
+                       or a project, or demoting one from org owner
     max_deletes        more deletes than settings.safety.max_deletes       --force
     max_delete_share   deleting more than max_delete_share of a kind's     --force
                        existing objects (kinds with at least 10 objects)
@@ -147,14 +147,25 @@ def _protected(changes: Sequence[Change], desired: Desired) -> list[Refusal]:
     hit = [
         label(c.kind, c.key)
         for c in changes
-        if c.action is Action.DELETE
-        and c.kind in (Kind.USER, Kind.PROJECT_USER)
-        and c.key[-1] in protected
+        if c.key and c.key[-1] in protected and (_removes(c) or _demotes(c))
     ]
     if not hit:
         return []
-    message = f"the plan removes protected user(s): {_names(hit)}"
+    message = f"the plan removes or demotes protected user(s): {_names(hit)}"
     return [Refusal("protected_users", tuple(hit), "--allow-protected-removal", message)]
+
+
+def _removes(change: Change) -> bool:
+    return change.action is Action.DELETE and change.kind in (Kind.USER, Kind.PROJECT_USER)
+
+
+def _demotes(change: Change) -> bool:
+    """An organization owner made a reader."""
+    if change.kind is not Kind.USER or change.action is not Action.UPDATE:
+        return False
+    return (change.before or {}).get("role") == "owner" and (change.after or {}).get(
+        "role"
+    ) != "owner"
 
 
 def _deletes(changes: Sequence[Change]) -> list[Change]:

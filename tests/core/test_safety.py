@@ -89,6 +89,16 @@ def test_protected_users_are_never_removed() -> None:
     assert _refusals(desired, live, Overrides(allow_protected_removal=True)) == []
 
 
+def test_protected_owner_demoted_is_refused() -> None:
+    """Demoting a protected organization owner to reader is refused like a removal."""
+    desired, live = _case({"ops": "owner", "pat": "reader", "ann": "owner"},
+                          {"ops": "owner", "pat": "owner", "ann": "owner"},
+                          protected_users=frozenset({"pat@example.com"}))  # fmt: skip
+    assert [(r.rule, r.objects) for r in _refusals(desired, live)] == [
+        ("protected_users", ("user pat@example.com",))
+    ]
+
+
 def test_protected_user_removed_from_a_project_is_refused() -> None:
     """Removing a protected user from a declared project is refused as well."""
     settings = Settings(safety=SafetySettings(protected_users=frozenset({"pat@example.com"})))
