@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +62,24 @@ def test_client_refuses_plain_http_directly(fake_key: str) -> None:
     """The client itself checks the URL, not only the environment helper."""
     with pytest.raises(BaseUrlError):
         AdminClient(api_key=fake_key, base_url="http://example.com/v1")
+
+
+def test_sandbox_state_is_saved_even_when_the_run_fails(tmp_path: Path) -> None:
+    """On the sandbox, a write that happened persists in the state file although the run then
+    failed; the next client sees it."""
+    state = tmp_path / "sandbox.json"
+
+    async def failing_run() -> None:
+        async with open_client(env={}, sandbox_state=state) as client:
+            await client.post("/organization/projects", json={"name": "made-before-crash"})
+            raise RuntimeError("crash after the write")
+
+    async def names() -> list[str]:
+        async with open_client(env={}, sandbox_state=state) as client:
+            items = await client.list_all("/organization/projects")
+            return [str(item["name"]) for item in items]
+
+    with pytest.raises(RuntimeError):
+        asyncio.run(failing_run())
+    assert state.exists()
+    assert "made-before-crash" in asyncio.run(names())
