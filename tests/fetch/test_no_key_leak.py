@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from reconciler.api import AdminClient
+from reconciler.clock import ScaledClock
 from reconciler.errors import ApiError
 from reconciler.fetch import fetch_live
 from reconciler.model import Desired, Organization, Project, User
@@ -25,9 +26,8 @@ def test_fetch_with_faults_and_debug_logs_never_shows_the_key(
     """Every request logged at DEBUG, 5xx and bare 429s injected, and a final failure: the
     sandbox's key is in none of the logs, output or error text."""
     caplog.set_level(logging.DEBUG)
-    sandbox = Sandbox.from_seed(
-        org_seed(projects=4, users=3, invites=1, members=2, service_accounts=1)
-    )
+    seed = org_seed(projects=4, users=3, invites=1, members=2, service_accounts=1)
+    sandbox = Sandbox.from_seed(seed, clock=ScaledClock(speed=1000))
     sandbox.faults.server_error = 0.2
     sandbox.faults.rate_limited_bare = 0.1
     desired = Desired(
