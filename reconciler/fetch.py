@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from reconciler.api import AdminClient
 from reconciler.fetch_progress import FetchProgress, Tracker
 from reconciler.fetch_projects import ProjectDetails, ProjectReads, key_projects, match_project
+from reconciler.fetch_tasks import read_group
 from reconciler.kinds import admin_keys, certificates, invites, projects, users
 from reconciler.model import (
     Certificate,
@@ -81,7 +82,7 @@ async def fetch_live(
     live_projects = await tracker.run("projects", projects.read_projects(client))
     keyed = key_projects(live_projects, desired)
     names = {project.id: key for key, project in keyed.items() if project.id is not None}
-    async with asyncio.TaskGroup() as group:
+    async with read_group() as group:
         org_task = group.create_task(_read_org(client, tracker, scope, desired, names))
         details = ProjectReads(client, tracker)
         for declared in desired.org.projects.values():
@@ -101,7 +102,7 @@ async def _read_org(
     project_names: Mapping[str, str],
 ) -> _OrgReads:
     """Users, invites, admin keys and certificates, concurrently, as far as they are in scope."""
-    async with asyncio.TaskGroup() as group:
+    async with read_group() as group:
         user_task = invite_task = key_task = cert_task = None
         if scope.users:
             user_task = group.create_task(tracker.run("users", users.read_users(client)))
