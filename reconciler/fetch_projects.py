@@ -100,23 +100,31 @@ class ProjectReads:
         """Assemble the finished reads; `certificate_keys` maps certificate ids to names."""
         details = ProjectDetails()
         for key, (live, tasks) in self._tasks.items():
-            project = live
-            if "members" in tasks:
-                members = tasks["members"].result()
-                project = replace(project, members={m.email: m.role for m in members})
-            if "service_accounts" in tasks:
-                accounts = tasks["service_accounts"].result()
-                project = replace(
-                    project, service_accounts={n: a for n, (a, _) in accounts.items()}
-                )
-                details.service_account_ids.update({(key, n): i for n, (_, i) in accounts.items()})
-            if "rate_limits" in tasks:
-                limits = tasks["rate_limits"].result()
-                project = replace(project, rate_limits={m: r for m, (r, _) in limits.items()})
-                details.rate_limit_ids.update({(key, m): i for m, (_, i) in limits.items()})
-            if "certificates" in tasks:
-                active = [c for c in tasks["certificates"].result() if c.active]
-                names = frozenset(certificate_keys.get(c.id, c.name) for c in active)
-                project = replace(project, certificates=names)
-            details.projects[key] = project
+            done = {name: task.result() for name, task in tasks.items()}
+            details.projects[key] = _with_details(key, live, done, details, certificate_keys)
         return details
+
+
+def _with_details(
+    key: str,
+    project: Project,
+    done: Mapping[str, Any],
+    details: ProjectDetails,
+    certificate_keys: Mapping[str, str],
+) -> Project:
+    """`project` with the collections that were read; their ids go into `details`."""
+    if "members" in done:
+        project = replace(project, members={m.email: m.role for m in done["members"]})
+    if "service_accounts" in done:
+        accounts = done["service_accounts"]
+        project = replace(project, service_accounts={n: a for n, (a, _) in accounts.items()})
+        details.service_account_ids.update({(key, n): i for n, (_, i) in accounts.items()})
+    if "rate_limits" in done:
+        limits = done["rate_limits"]
+        project = replace(project, rate_limits={m: r for m, (r, _) in limits.items()})
+        details.rate_limit_ids.update({(key, m): i for m, (_, i) in limits.items()})
+    if "certificates" in done:
+        active = [c for c in done["certificates"] if c.active]
+        names = frozenset(certificate_keys.get(c.id, c.name) for c in active)
+        project = replace(project, certificates=names)
+    return project
