@@ -121,6 +121,28 @@ class Project:
     certificates: frozenset[str] | None = None
 
 
+ApiKeyOwnerKind = Literal["user", "service_account"]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyInfo:
+    """A project API key as listed (live only, read only where a plan puts it at stake).
+
+    Never a secret: the API lists only `redacted_value` ("sk-...abcd"). `owner` is the owner's
+    email (a user's key) or name (a service account's key); `owner_id` its server id; `active`
+    is false when the owner no longer has access to the project.
+    """
+
+    id: str
+    name: str
+    redacted_value: str
+    owner_kind: ApiKeyOwnerKind
+    owner: str
+    owner_id: str = ""
+    active: bool = True
+    last_used_at: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Organization:
     """The whole organization. `users`, `invites` and `certificates` are None when out of scope;

@@ -1,6 +1,6 @@
 """What is at stake in a project: its last 30 days of cost and model requests.
 
-    await last_30_days(client, project_ids, *, now) -> Stakes
+    await last_30_days(client, project_ids, *, now) -> UsageReport
 
 Two requests whatever the number of projects (more only when a page does not hold 30 daily
 buckets): `GET /organization/costs` and `GET /organization/usage/completions`, both filtered by
@@ -11,6 +11,7 @@ a reason to fail: an API error leaves the numbers out, with a note saying why.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,18 +47,24 @@ class ProjectUsage:
 
 
 @dataclass(frozen=True, slots=True)
-class Stakes:
+class UsageReport:
     """Usage by project id; `note` says why there is none when the API refused."""
 
     by_project: Mapping[str, ProjectUsage] = field(default_factory=dict)
     note: str = ""
 
 
-async def last_30_days(client: UsageClient, project_ids: Sequence[str], *, now: float) -> Stakes:
-    """Cost and completion requests of each project over the last 30 days."""
+# The name `plan --base` imports (kept so callers need not change with the rename).
+Stakes = UsageReport
+
+
+async def last_30_days(
+    client: UsageClient, project_ids: Sequence[str], *, now: float
+) -> UsageReport:
+    """Cost and completion requests of each project over the last 30 days (both concurrently)."""
     ids = sorted(set(project_ids))
     if not ids:
-        return Stakes()
+        return UsageReport()
     query = {
         "start_time": int(now) - WINDOW_DAYS * DAY,
         "end_time": int(now),
@@ -66,13 +73,28 @@ async def last_30_days(client: UsageClient, project_ids: Sequence[str], *, now: 
         "group_by": ["project_id"],
         "limit": PAGE_BUCKETS,
     }
+    costs, usage = await asyncio.gather(
+        _read(client, COSTS_PATH, query), _read(client, COMPLETIONS_PATH, query)
+    )
+    if isinstance(costs, ApiError):
+        return _unavailable(costs)
+    if isinstance(usage, ApiError):
+        return _unavailable(usage)
+    return UsageReport(by_project=summarize(costs, usage, ids))
+
+
+async def _read(client: UsageClient, path: str, query: Mapping[str, Any]) -> list[Any] | ApiError:
+    """Every bucket of one endpoint, or the API's refusal as a value (to become a note)."""
     try:
-        costs = await _buckets(client, COSTS_PATH, query)
-        usage = await _buckets(client, COMPLETIONS_PATH, query)
+        return await _buckets(client, path, query)
     except ApiError as exc:
-        log.info("usage unavailable: %s", exc)
-        return Stakes(note=f"usage and costs could not be read ({exc})")
-    return Stakes(by_project=summarize(costs, usage, ids))
+        return exc
+
+
+def _unavailable(failure: ApiError) -> UsageReport:
+    """An API refusal becomes a note in the rendering, never a failed plan."""
+    log.info("usage unavailable: %s", failure)
+    return UsageReport(note=f"usage and costs could not be read ({failure})")
 
 
 async def _buckets(client: UsageClient, path: str, query: Mapping[str, Any]) -> list[Any]:

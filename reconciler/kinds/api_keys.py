@@ -1,0 +1,60 @@
+"""Project API keys (read only): which keys a project has, and whose they are.
+
+Read only where a plan puts a project at stake (removed members or service accounts, an
+archive), to show which keys stop working. The list is asked for with
+`owner_project_access=any`: without it the API applies membership-based visibility rules that
+may hide enabled keys. Only redacted values exist in a listing; nothing here is a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from reconciler.api import AdminClient
+from reconciler.kinds.parsing import choice, optional_int, optional_text, text
+from reconciler.model import ApiKeyInfo, ApiKeyOwnerKind, normalize_email
+
+OWNER_KINDS: tuple[ApiKeyOwnerKind, ...] = ("user", "service_account")
+
+
+def api_keys_path(project_id: str) -> str:
+    """The URL path of a project's API keys."""
+    return f"/organization/projects/{project_id}/api_keys"
+
+
+def parse_api_key(item: dict[str, Any]) -> ApiKeyInfo:
+    """A listed project API key (its owner by email or service-account name)."""
+    ident = text(item, "id", what="a project API key")
+    what = f"project API key {ident}"
+    owner = _object(item, "owner")
+    kind = choice(owner, "type", OWNER_KINDS, what=f"the owner of {what}")
+    details = _object(owner, kind)
+    who = (
+        normalize_email(text(details, "email", what=f"the user owning {what}"))
+        if kind == "user"
+        else text(details, "name", what=f"the service account owning {what}")
+    )
+    access = item.get("owner_project_access", "active")
+    return ApiKeyInfo(
+        id=ident,
+        name=optional_text(item, "name") or "(unnamed)",
+        redacted_value=optional_text(item, "redacted_value") or "(redacted)",
+        owner_kind=kind,
+        owner=who,
+        owner_id=optional_text(details, "id") or "",
+        active=access != "inactive",
+        last_used_at=optional_int(item, "last_used_at"),
+    )
+
+
+def _object(item: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """A nested object field, or an empty one (the required fields inside then fail closed)."""
+    value = item.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+async def read_api_keys(client: AdminClient, project_id: str) -> tuple[ApiKeyInfo, ...]:
+    """Every API key of one project, whatever its owner's current access (one list call)."""
+    items = await client.list_all(api_keys_path(project_id), params={"owner_project_access": "any"})
+    return tuple(parse_api_key(item) for item in items)
