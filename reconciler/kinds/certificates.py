@@ -1,4 +1,5 @@
-"""Certificates: read the organization's and a project's certificates, matched by fingerprint.
+"""Certificates: read the organization's and a project's certificates, matched by fingerprint;
+upload, rename, delete, and (de)activate them in batches.
 
 Identity is the SHA-256 fingerprint of the DER (lowercase hex, as config/certs.py computes it),
 but lists give only name, activation and validity window; the content needs one GET per
@@ -10,25 +11,39 @@ certificate. So that a plan does not download every certificate every time:
   no known expiry) under another name may be that certificate renamed: its content is fetched;
 - any other live certificate cannot hold the content of a desired one (same content, same
   expiry), so it is not fetched and its fingerprint is "" (unknown).
+
+Activation changes are performed in batches of at most 10 ids per request, one scope (the
+organization, or one project) and one direction per batch; the API applies a batch atomically.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from reconciler.api import AdminClient
-from reconciler.errors import ProtocolError
+from reconciler.change import Action, Change, Kind
+from reconciler.config.certs import CertificateParseError, parse_pem
+from reconciler.errors import ProtocolError, ReconcilerError
 from reconciler.kinds.parsing import optional_int, optional_text, text
+from reconciler.kinds.write_context import (
+    JSON,
+    ApplyContext,
+    Reader,
+    delete_at,
+    send_write,
+    unsupported,
+    update_at,
+)
 from reconciler.model import Certificate
 
 PATH = "/organization/certificates"
 UNKNOWN_FINGERPRINT = ""
+MAX_PER_TOGGLE = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,20 +92,18 @@ def fingerprint_pem(pem: str, *, what: str = "a certificate") -> str:
     return hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
 
 
-async def read_certificates(client: AdminClient) -> list[ListedCertificate]:
+async def read_certificates(client: Reader) -> list[ListedCertificate]:
     """Every organization certificate (`active` = active for the organization)."""
     return [parse_listed_certificate(item) for item in await client.list_all(PATH)]
 
 
-async def read_project_certificates(
-    client: AdminClient, project_id: str
-) -> list[ListedCertificate]:
+async def read_project_certificates(client: Reader, project_id: str) -> list[ListedCertificate]:
     """A project's certificates (`active` = active for that project)."""
     items = await client.list_all(project_certificates_path(project_id))
     return [parse_listed_certificate(item) for item in items]
 
 
-async def read_fingerprint(client: AdminClient, certificate_id: str) -> str:
+async def read_fingerprint(client: Reader, certificate_id: str) -> str:
     """Download one certificate's content (one GET) and fingerprint it."""
     body = await client.get(certificate_path(certificate_id), params={"include": ["content"]})
     details = body.get("certificate_details")
@@ -125,7 +138,7 @@ def to_model(listed: ListedCertificate, *, fingerprint: str) -> Certificate:
 
 
 async def find_certificate_by_fingerprint(
-    client: AdminClient, fingerprint: str, *, expires_at: int | None = None
+    client: Reader, fingerprint: str, *, expires_at: int | None = None
 ) -> ListedCertificate | None:
     """The uploaded certificate with this content, if any: one list, then one GET per candidate
     (only those whose expiry equals `expires_at`, when given)."""
@@ -135,3 +148,82 @@ async def find_certificate_by_fingerprint(
         if await read_fingerprint(client, listed.id) == fingerprint:
             return listed
     return None
+
+
+async def apply_certificate(change: Change, ctx: ApplyContext) -> str | None:
+    """Upload, rename or delete one organization certificate."""
+    name = change.key[0]
+    if change.action is Action.CREATE:
+        return await _upload(ctx, name, change.after or {})
+    path = certificate_path(_cert_id(ctx, name, change))
+    if change.action is Action.UPDATE:
+        await update_at(ctx.client, path, {"name": name}, what=f"rename certificate {name}")
+    elif change.action is Action.DELETE:
+        await delete_at(ctx.client, path, what=f"delete certificate {name}")
+    else:
+        raise unsupported(change)
+    return None
+
+
+def _cert_id(ctx: ApplyContext, name: str, change: Change | None = None) -> str:
+    found = ctx.ids.certificates.get(name)
+    if found is None and change is not None and change.before:
+        found = ctx.ids.certificates.get(str(change.before.get("name")))
+    if found is None:
+        raise ReconcilerError(f"certificate {name} has no known id (was its upload skipped?)")
+    return found
+
+
+async def _upload(ctx: ApplyContext, name: str, after: JSON) -> str:
+    """Upload; the read-back downloads only candidates with the PEM's expiry."""
+    pem = after.get("pem")
+    if not isinstance(pem, str):
+        raise ReconcilerError(f"certificate {name}: the plan carries no PEM to upload")
+    try:
+        info = parse_pem(pem)
+    except CertificateParseError as exc:
+        raise ReconcilerError(f"certificate {name}: {exc}") from None
+
+    async def uploaded() -> JSON | None:
+        found = await find_certificate_by_fingerprint(
+            ctx.client, info.fingerprint, expires_at=info.expires_at
+        )
+        return {"id": found.id} if found is not None else None
+
+    body = {"certificate": pem, "name": name}
+    made = await send_write(
+        lambda: ctx.client.post(PATH, json=body), settled=uploaded, what=f"upload {name}"
+    )
+    ctx.ids.certificates[name] = str(made["id"])
+    return f"id {made['id']}"
+
+
+def activation_group(change: Change) -> tuple[str, ...]:
+    """Activations that may share one request: same direction, same scope."""
+    return (change.kind.value, change.action.value, change.key[0])
+
+
+async def apply_activations(changes: Sequence[Change], ctx: ApplyContext) -> str | None:
+    """Activate (CREATE) or deactivate (DELETE) up to 10 certificates in one scope, atomically."""
+    first = changes[0]
+    if len(changes) > MAX_PER_TOGGLE or any(
+        c.kind is not Kind.CERTIFICATE_ACTIVATION or activation_group(c) != activation_group(first)
+        for c in changes
+    ):
+        raise ReconcilerError("an activation batch must be one scope and direction, at most 10")
+    if first.action not in (Action.CREATE, Action.DELETE):
+        raise unsupported(first)
+    active = first.action is Action.CREATE
+    scope = first.key[0]
+    base = project_certificates_path(ctx.project_id(scope)) if scope else PATH
+    ids = [_cert_id(ctx, c.key[1]) for c in changes]
+    path = f"{base}/{'activate' if active else 'deactivate'}"
+
+    async def settled() -> JSON | None:
+        listed = [parse_listed_certificate(i) for i in await ctx.client.list_all(base)]
+        state = {c.id: c.active for c in listed}
+        return {} if all(state.get(i) is active for i in ids) else None
+
+    body = {"certificate_ids": ids}
+    await send_write(lambda: ctx.client.post(path, json=body), settled=settled, what=path)
+    return f"{len(ids)} in one request"

@@ -1,4 +1,4 @@
-"""Project users (members): read a project's members and find one by email.
+"""Project users (members): read a project's members, find one by email; add, re-role, remove.
 
 A project user's id is the organization user's id; the model keys members by email.
 """
@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.api import AdminClient
-from reconciler.errors import ProtocolError
+from reconciler.change import Action, Change
+from reconciler.errors import ProtocolError, ReconcilerError
 from reconciler.kinds.invites import PROJECT_ROLES
 from reconciler.kinds.parsing import choice, optional_text, text
+from reconciler.kinds.write_context import JSON, ApplyContext, Reader, role_or_remove, send_write
 from reconciler.model import ProjectRole, normalize_email
 
 
@@ -45,13 +46,40 @@ def parse_member(item: dict[str, Any]) -> Member:
     return Member(email=email, role=role, user_id=ident)
 
 
-async def read_members(client: AdminClient, project_id: str) -> list[Member]:
+async def read_members(client: Reader, project_id: str) -> list[Member]:
     """Every member of one project."""
     return [parse_member(item) for item in await client.list_all(members_path(project_id))]
 
 
-async def find_project_user(client: AdminClient, project_id: str, email: str) -> Member | None:
+async def find_project_user(client: Reader, project_id: str, email: str) -> Member | None:
     """The member of this project with this email, if any."""
     wanted = normalize_email(email)
     members = await read_members(client, project_id)
     return next((member for member in members if member.email == wanted), None)
+
+
+async def apply_project_user(change: Change, ctx: ApplyContext) -> str | None:
+    """Add a member to a project, change their project role, or remove them."""
+    project, email = change.key[0], normalize_email(change.key[1])
+    project_id = ctx.project_id(project)
+
+    async def find() -> JSON | None:
+        found = await find_project_user(ctx.client, project_id, email)
+        return {"id": found.user_id} if found is not None else None
+
+    if change.action is Action.CREATE:
+        role = (change.after or {})["role"]
+        user_id = ctx.ids.users.get(email)
+        body = {"role": role, "user_id": user_id} if user_id else {"role": role, "email": email}
+        base = members_path(project_id)
+        await send_write(lambda: ctx.client.post(base, json=body), settled=find, what=email)
+        return None
+    user_id = ctx.ids.users.get(email)
+    if user_id is None:
+        found = await find()
+        if found is None:
+            raise ReconcilerError(f"{email} is not a member of project {project}")
+        user_id = str(found["id"])
+    path = member_path(project_id, user_id)
+    await role_or_remove(change, ctx.client, path, what=f"{email} in {project}")
+    return None

@@ -1,15 +1,25 @@
-"""Projects: read every project (archived included) and find one by name.
+"""Projects: read every project (archived included), find one by name; create, rename, archive.
 
 Projects are listed with `include_archived=true`: archived projects matter for un-archive
-findings and for name clashes. A project without a name is known by its id.
+findings and for name clashes. A project without a name is known by its id. Projects are never
+deleted: the API archives them, irreversibly.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from reconciler.api import AdminClient
+from reconciler.change import Action, Change
+from reconciler.errors import BadRequestError
 from reconciler.kinds.parsing import optional_int, optional_text, text
+from reconciler.kinds.write_context import (
+    JSON,
+    ApplyContext,
+    Reader,
+    send_write,
+    unsupported,
+    update_at,
+)
 from reconciler.model import Project
 
 PATH = "/organization/projects"
@@ -28,16 +38,61 @@ def parse_project(item: dict[str, Any]) -> Project:
     return Project(name=name, id=ident, archived=archived)
 
 
-async def read_projects(client: AdminClient) -> list[Project]:
+async def read_projects(client: Reader) -> list[Project]:
     """Every project, archived included, in the API's order."""
     items = await client.list_all(PATH, params={"include_archived": True})
     return [parse_project(item) for item in items]
 
 
-async def find_project_by_name(client: AdminClient, name: str) -> tuple[Project, str] | None:
+async def find_project_by_name(client: Reader, name: str) -> tuple[Project, str] | None:
     """The project called `name` and its id (an active one before an archived one), if any."""
     matches = [p for p in await read_projects(client) if p.name == name]
     matches.sort(key=lambda project: project.archived)
     if not matches or matches[0].id is None:
         return None
     return matches[0], matches[0].id
+
+
+async def apply_project(change: Change, ctx: ApplyContext) -> str | None:
+    """Create, rename or archive one project (projects are never deleted)."""
+    name = change.key[0]
+    if change.action is Action.CREATE:
+        return await _create(ctx, name)
+    path = project_path(ctx.project_id(name))
+    if change.action is Action.UPDATE:
+        await update_at(ctx.client, path, {"name": name}, what=f"rename project {name}")
+        return None
+    if change.action is Action.ARCHIVE:
+        return await _archive(ctx, path, name)
+    raise unsupported(change)
+
+
+async def _create(ctx: ApplyContext, name: str) -> str:
+    """Create; the read-back looks for an active project of that name."""
+
+    async def find() -> JSON | None:
+        found = await find_project_by_name(ctx.client, name)
+        return {"id": found[1]} if found is not None and not found[0].archived else None
+
+    body = {"name": name}
+    made = await send_write(lambda: ctx.client.post(PATH, json=body), settled=find, what=name)
+    ctx.ids.projects[name] = str(made["id"])
+    return f"id {made['id']}"
+
+
+async def _archive(ctx: ApplyContext, path: str, name: str) -> str | None:
+    """Archive; a project that is already archived counts as done."""
+
+    async def archived() -> JSON | None:
+        current = await ctx.client.get(path)
+        return current if current.get("archived_at") is not None else None
+
+    try:
+        await send_write(
+            lambda: ctx.client.post(f"{path}/archive"), settled=archived, what=f"archive {name}"
+        )
+    except BadRequestError:
+        if await archived() is None:
+            raise
+        return "already archived"
+    return None

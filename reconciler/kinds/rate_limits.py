@@ -1,15 +1,17 @@
-"""Project rate limits: read a project's per-model limits and find one by model.
+"""Project rate limits: read a project's per-model limits, find one by model, update one.
 
 The API has no create, delete or get-by-id for rate limits: they exist per model and are listed
-(default page size 100) and updated.
+(default page size 100) and updated; an update sends only the fields that change.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from reconciler.api import AdminClient
+from reconciler.change import Action, Change
+from reconciler.errors import ReconcilerError
 from reconciler.kinds.parsing import optional_int, text
+from reconciler.kinds.write_context import JSON, ApplyContext, Reader, send_write, unsupported
 from reconciler.model import RATE_LIMIT_FIELDS, RateLimit
 
 
@@ -31,9 +33,7 @@ def parse_rate_limit(item: dict[str, Any]) -> tuple[RateLimit, str]:
     return RateLimit(model=model, **limits), ident
 
 
-async def read_rate_limits(
-    client: AdminClient, project_id: str
-) -> dict[str, tuple[RateLimit, str]]:
+async def read_rate_limits(client: Reader, project_id: str) -> dict[str, tuple[RateLimit, str]]:
     """Every rate limit of one project, keyed by model, with its id."""
     items = await client.list_all(rate_limits_path(project_id))
     pairs = (parse_rate_limit(item) for item in items)
@@ -41,7 +41,32 @@ async def read_rate_limits(
 
 
 async def find_rate_limit(
-    client: AdminClient, project_id: str, model: str
+    client: Reader, project_id: str, model: str
 ) -> tuple[RateLimit, str] | None:
     """The rate limit of this project for this model and its id, if any."""
     return (await read_rate_limits(client, project_id)).get(model)
+
+
+async def apply_rate_limit(change: Change, ctx: ApplyContext) -> str | None:
+    """Update only the changed fields of one project's rate limit for one model."""
+    if change.action is not Action.UPDATE:
+        raise unsupported(change)
+    project, model = change.key
+    project_id = ctx.project_id(project)
+    wanted = dict(change.after or {})
+    limit_id = ctx.ids.rate_limits.get((project, model))
+    if limit_id is None:
+        found = await find_rate_limit(ctx.client, project_id, model)
+        if found is None:
+            raise ReconcilerError(f"project {project} has no rate limit for {model}")
+        limit_id = found[1]
+
+    async def settled() -> JSON | None:
+        found = await find_rate_limit(ctx.client, project_id, model)
+        if found is None or any(found[0].limits().get(k) != v for k, v in wanted.items()):
+            return None
+        return {"id": found[1]}
+
+    path = rate_limit_path(project_id, limit_id)
+    await send_write(lambda: ctx.client.post(path, json=wanted), settled=settled, what=model)
+    return None

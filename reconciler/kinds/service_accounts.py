@@ -1,18 +1,54 @@
-"""Project service accounts: read a project's accounts and find one by name.
+"""Project service accounts: read a project's accounts, find one by name; create, re-role, delete.
 
 Names are the natural key; a second account with a name already taken is keyed `name#id`, so
 a duplicate (say, from a create whose response was lost) shows up instead of hiding.
+
+A created account's API key exists only in the create response. So that no crash can lose it
+silently, a keyed account is created under a pending name (`NAME.reconciler-pending`), its key
+is handed to the sink, and only then is it renamed to NAME. A process killed in between leaves
+an account whose name says its key was never delivered: the next plan deletes it (or, with
+`prune.service_accounts` off, warns about it) and creates NAME anew with a fresh key. The key
+is wrapped in `Secret` the moment it arrives: never logged, returned, stored or put in an error.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
-from reconciler.api import AdminClient
+from reconciler.change import Action, Change
+from reconciler.errors import ReconcilerError, SecretSinkError
 from reconciler.kinds.parsing import choice, text, unique_key
+from reconciler.kinds.write_context import (
+    JSON,
+    ApplyContext,
+    Reader,
+    delete_at,
+    send_write,
+    unsupported,
+    update_at,
+)
 from reconciler.model import ServiceAccount, ServiceAccountRole
+from reconciler.secrets import KeyMetadata, Secret
+
+log = logging.getLogger(__name__)
 
 ROLES: tuple[ServiceAccountRole, ...] = ("owner", "member", "none")
+KEY_ROLES = ("owner", "member")
+PENDING_SUFFIX = ".reconciler-pending"
+MAX_CREATES = 3
+
+
+def pending_name(name: str) -> str:
+    """The name a keyed account has until its key has been delivered."""
+    return name + PENDING_SUFFIX
+
+
+def pending_of(key: str) -> str | None:
+    """The real name behind a pending account's key (`name#id` too), or None if not pending."""
+    name = key.split("#", 1)[0]
+    return name.removesuffix(PENDING_SUFFIX) if name.endswith(PENDING_SUFFIX) else None
 
 
 def service_accounts_path(project_id: str) -> str:
@@ -44,7 +80,7 @@ def key_service_accounts(
 
 
 async def read_service_accounts(
-    client: AdminClient, project_id: str
+    client: Reader, project_id: str
 ) -> dict[str, tuple[ServiceAccount, str]]:
     """Every service account of one project, keyed by name, with its id."""
     items = await client.list_all(service_accounts_path(project_id))
@@ -52,7 +88,112 @@ async def read_service_accounts(
 
 
 async def find_service_account(
-    client: AdminClient, project_id: str, name: str
+    client: Reader, project_id: str, name: str
 ) -> tuple[ServiceAccount, str] | None:
     """The service account of this project with this name and its id, if any."""
     return (await read_service_accounts(client, project_id)).get(name)
+
+
+async def apply_service_account(change: Change, ctx: ApplyContext) -> str | None:
+    """Create (key to the sink), re-role, delete, or replace (delete then create) an account."""
+    project, name = change.key
+    if change.action not in (Action.CREATE, Action.UPDATE, Action.DELETE, Action.REPLACE):
+        raise unsupported(change)
+    if change.action in (Action.DELETE, Action.REPLACE):
+        await _delete(ctx, project, _account_id(ctx, project, name), what=f"{project}/{name}")
+        ctx.ids.service_accounts.pop((project, name), None)
+    if change.action in (Action.CREATE, Action.REPLACE):
+        return await _create_account(ctx, project, name, change.after or {})
+    if change.action is Action.UPDATE:
+        body = {"role": str((change.after or {})["role"])}
+        path = _path(ctx, project, _account_id(ctx, project, name))
+        await update_at(ctx.client, path, body, what=f"role of {project}/{name}")
+    return None
+
+
+def _path(ctx: ApplyContext, project: str, account_id: str = "") -> str:
+    base = service_accounts_path(ctx.project_id(project))
+    return f"{base}/{account_id}" if account_id else base
+
+
+def _account_id(ctx: ApplyContext, project: str, name: str) -> str:
+    found = ctx.ids.service_accounts.get((project, name))
+    if found is None:
+        raise ReconcilerError(f"service account {name} in project {project} has no known id")
+    return found
+
+
+async def _delete(ctx: ApplyContext, project: str, account_id: str, *, what: str) -> None:
+    await delete_at(ctx.client, _path(ctx, project, account_id), what=f"delete {what}")
+
+
+async def _create_account(ctx: ApplyContext, project: str, name: str, after: JSON) -> str:
+    """Create the account (keyed: pending name, key to the sink, rename); set its role."""
+    role = str(after.get("role", "member"))
+    keyed = bool(after.get("api_key", True)) and role != "none"
+    if not keyed:
+        body: JSON = {"name": name, "create_service_account_only": True}
+        made = await send_write(
+            lambda: ctx.client.post(_path(ctx, project), json=body),
+            settled=lambda: _find_new(ctx, project, name),
+            what=f"{project}/{name}",
+        )
+        finish = {"role": role} if role in KEY_ROLES and made.get("role") != role else {}
+    else:
+        if not ctx.sink.configured:
+            raise SecretSinkError(f"service account {project}/{name} needs a key sink")
+        made = await _create_keyed(ctx, project, name)
+        where = await _deliver(ctx, project, name, made)
+        finish = {"name": name} | ({"role": role} if made.get("role") != role else {})
+    account_id = str(made["id"])
+    ctx.ids.service_accounts[(project, name)] = account_id
+    if finish:
+        path = _path(ctx, project, account_id)
+        await update_at(ctx.client, path, finish, what=f"finish {project}/{name}")
+    return f"id {account_id}" + (f"; API key delivered to {where}" if keyed else "")
+
+
+async def _find_new(ctx: ApplyContext, project: str, name: str) -> JSON | None:
+    """Read-back of a create: an account called `name` that live state did not already hold."""
+    known = set(ctx.live.ids.service_accounts.values())
+    accounts = await read_service_accounts(ctx.client, ctx.project_id(project))
+    found = next((i for a, i in accounts.values() if a.name == name and i not in known), None)
+    return {"id": found, "name": name} if found is not None else None
+
+
+async def _create_keyed(ctx: ApplyContext, project: str, name: str) -> JSON:
+    """POST the create under the pending name; if its response (and so its key) was lost,
+    delete that account and create again (at most MAX_CREATES times)."""
+    temporary = pending_name(name)
+    body: JSON = {"name": temporary}
+    for _ in range(MAX_CREATES):
+        made = await send_write(
+            lambda: ctx.client.post(_path(ctx, project), json=body),
+            settled=lambda: _find_new(ctx, project, temporary),
+            what=f"{project}/{name}",
+        )
+        if isinstance(made.get("api_key"), dict):
+            return made
+        log.warning("%s/%s: created but its key was lost in transit; recreating", project, name)
+        await _delete(ctx, project, str(made["id"]), what=f"{project}/{temporary}")
+    raise ReconcilerError(f"service account {project}/{name}: could not obtain its API key")
+
+
+async def _deliver(ctx: ApplyContext, project: str, name: str, made: JSON) -> str:
+    """Hand the key to the sink; if that fails, delete the account (its key would be lost)."""
+    raw = made.pop("api_key")
+    secret = Secret(str(raw.pop("value")))
+    meta = KeyMetadata(
+        project=project,
+        project_id=ctx.project_id(project),
+        service_account=name,
+        service_account_id=str(made["id"]),
+        key_id=str(raw.get("id", "")),
+        key_name=str(raw.get("name", "")),
+    )
+    try:
+        return await asyncio.to_thread(ctx.sink.deliver, secret, meta)
+    except SecretSinkError:
+        log.warning("%s/%s: key not delivered; deleting the account", project, name)
+        await _delete(ctx, project, str(made["id"]), what=f"{project}/{pending_name(name)}")
+        raise

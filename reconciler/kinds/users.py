@@ -1,4 +1,5 @@
-"""Organization users: read the members (service-account entries excluded) and find one.
+"""Organization users: read the members (service-account entries excluded), find one, and
+change a member's role or remove the member.
 
 Emails are lower-cased (model.normalize_email). A user without an email at the top level falls
 back to the nested `user.email`; a user with neither is a response we cannot trust.
@@ -8,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.api import AdminClient
-from reconciler.errors import ProtocolError
+from reconciler.change import Change
+from reconciler.errors import ProtocolError, ReconcilerError
 from reconciler.kinds.parsing import choice, optional_text, text
+from reconciler.kinds.write_context import ApplyContext, Reader, role_or_remove
 from reconciler.model import OrgRole, User, normalize_email
 
 PATH = "/organization/users"
@@ -42,13 +44,23 @@ def parse_users(items: list[dict[str, Any]]) -> list[tuple[User, str]]:
     return [pair for pair in (parse_user(item) for item in items) if pair is not None]
 
 
-async def read_users(client: AdminClient) -> list[tuple[User, str]]:
+async def read_users(client: Reader) -> list[tuple[User, str]]:
     """Every organization member (not service accounts) with its id."""
     return parse_users(await client.list_all(PATH))
 
 
-async def find_user(client: AdminClient, email: str) -> tuple[User, str] | None:
+async def find_user(client: Reader, email: str) -> tuple[User, str] | None:
     """The organization member with this email and its id, if any (one filtered list call)."""
     wanted = normalize_email(email)
     users = parse_users(await client.list_all(PATH, params={"emails": [wanted]}))
     return next(((user, ident) for user, ident in users if user.email == wanted), None)
+
+
+async def apply_user(change: Change, ctx: ApplyContext) -> str | None:
+    """Change an organization member's role, or remove the member."""
+    email = normalize_email(change.key[0])
+    user_id = ctx.ids.users.get(email)
+    if user_id is None:
+        raise ReconcilerError(f"organization user {email} has no known id")
+    await role_or_remove(change, ctx.client, user_path(user_id), what=email)
+    return None

@@ -39,8 +39,8 @@ MAX_SENDS = 3
 MAX_THROTTLED = 8
 
 
-class WriteClient(Protocol):
-    """The part of the Admin API client that apply uses (reconciler.api's AdminClient)."""
+class Reader(Protocol):
+    """The read part of the Admin API client (reconciler.api's AdminClient) that kinds use."""
 
     async def list_all(self, path: str, *, params: Mapping[str, Any] | None = None) -> list[JSON]:
         """Every item of a paginated list."""
@@ -49,6 +49,10 @@ class WriteClient(Protocol):
     async def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> JSON:
         """One object."""
         ...
+
+
+class WriteClient(Reader, Protocol):
+    """The part of the Admin API client that apply uses: reads for read-back, and writes."""
 
     async def post(self, path: str, *, json: Mapping[str, Any] | None = None) -> JSON:
         """A create or update (never retried by the client)."""
@@ -189,3 +193,51 @@ async def _read_back(settled: Settled, *, what: str, cause: ApiError) -> JSON | 
             log.info("%s: read-back failed (%s)", what, exc)
             raise cause from None
     raise cause
+
+
+def unsupported(change: Change) -> ReconcilerError:
+    """The error for an action a kind does not support (a plan bug, reported cleanly)."""
+    return ReconcilerError(f"cannot {change.action.value} a {change.kind.value}")
+
+
+async def gone(client: Reader, path: str) -> JSON | None:
+    """Read-back for a delete: {} when the object no longer exists, else None."""
+    try:
+        await client.get(path)
+    except NotFoundError:
+        return {}
+    return None
+
+
+async def matches(client: Reader, path: str, wanted: JSON) -> JSON | None:
+    """Read-back for an update: the object when every field of `wanted` holds, else None."""
+    current = await client.get(path)
+    return current if all(current.get(k) == v for k, v in wanted.items()) else None
+
+
+async def update_at(client: WriteClient, path: str, body: JSON, *, what: str) -> JSON:
+    """POST an update of the object at `path`; read-back checks that `body`'s fields hold."""
+    return await send_write(
+        lambda: client.post(path, json=body),
+        settled=lambda: matches(client, path, body),
+        what=what,
+    )
+
+
+async def delete_at(client: WriteClient, path: str, *, what: str) -> None:
+    """DELETE the object at `path`; gone already (404, or found gone on read-back) is done."""
+    await send_write(
+        lambda: client.delete(path), settled=lambda: gone(client, path), what=what, delete=True
+    )
+
+
+async def role_or_remove(change: Change, client: WriteClient, path: str, *, what: str) -> None:
+    """Change the role of a member (organization or project) at `path`, or remove it."""
+    if change.action is Action.UPDATE:
+        await update_at(
+            client, path, {"role": (change.after or {})["role"]}, what=f"role of {what}"
+        )
+    elif change.action is Action.DELETE:
+        await delete_at(client, path, what=f"remove {what}")
+    else:
+        raise unsupported(change)

@@ -1,6 +1,7 @@
 """The registry apply dispatches on: one write handler per kind, and the batched kinds.
 
-Adding a kind means adding its handler here; apply itself stays generic.
+Each handler lives in its kind's module, next to that kind's reads. Adding a kind means adding
+its handler here; apply itself stays generic.
 """
 
 from __future__ import annotations
@@ -8,19 +9,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reconciler.change import Kind
-from reconciler.kinds.write_context import BatchHandler, Handler
-from reconciler.kinds.writes_certs import (
+from reconciler.kinds.certificates import (
     MAX_PER_TOGGLE,
     activation_group,
     apply_activations,
     apply_certificate,
 )
-from reconciler.kinds.writes_org import apply_invite, apply_project, apply_user
-from reconciler.kinds.writes_project import (
-    apply_project_user,
-    apply_rate_limit,
-    apply_service_account,
-)
+from reconciler.kinds.invites import apply_invite
+from reconciler.kinds.project_users import apply_project_user
+from reconciler.kinds.projects import apply_project
+from reconciler.kinds.rate_limits import apply_rate_limit
+from reconciler.kinds.service_accounts import apply_service_account
+from reconciler.kinds.users import apply_user
+from reconciler.kinds.write_context import BatchHandler, Handler
 
 HANDLERS: Mapping[Kind, Handler] = {
     Kind.PROJECT: apply_project,
