@@ -4,6 +4,10 @@ Plans, shows the plan, asks (or not, with --auto-approve; never without a termin
 safety gates again, then applies and prints what was applied, failed and skipped (exit 1 when
 anything did not apply). API keys of created service accounts go only to the sink named with
 --secrets-dir or --secrets-command; under GitHub Actions each is masked first.
+
+Ctrl-C during apply starts nothing new, lets the changes in flight finish, prints the report
+(marked interrupted, with counts) and exits 130; a rerun finishes the job. A second Ctrl-C
+abandons the changes in flight.
 """
 
 from __future__ import annotations
@@ -18,6 +22,13 @@ import click
 from reconciler.apply import ApplyReport, ChangeResult, Outcome, apply_plan, describe
 from reconciler.cli import handle_errors
 from reconciler.commands import apply_flow as flow
+from reconciler.commands.common import (
+    fetch_progress,
+    load_or_exit,
+    overrides_from,
+    safety_options,
+    sandbox_options,
+)
 from reconciler.errors import ExitCode, ReconcilerError
 from reconciler.fetch import fetch_live
 from reconciler.render import render
@@ -25,7 +36,7 @@ from reconciler.runtime import open_client
 from reconciler.safety import Overrides, raise_if_unsafe
 from reconciler.secrets import SecretSink, make_sink
 
-DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
+INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT (128 + 2)
 
 
 @click.command()
@@ -34,17 +45,8 @@ DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--secrets-dir", type=click.Path(path_type=Path), help="Write API keys here.")
 @click.option("--secrets-command", help="Run CMD per API key (key on stdin).")
-@click.option("--allow-archive", is_flag=True, help="Allow archiving projects (irreversible).")
-@click.option("--force", is_flag=True, help="Allow more deletes than settings.safety allows.")
-@click.option("--allow-fewer-owners", is_flag=True, help="Allow fewer than min_owners owners.")
-@click.option("--sandbox", is_flag=True, help="Run against the sandbox simulator.")
-@click.option(
-    "--sandbox-state",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_SANDBOX_STATE,
-    show_default=True,
-    help="Sandbox state file (with --sandbox).",
-)
+@safety_options
+@sandbox_options
 @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
 @handle_errors
 def apply(
@@ -54,12 +56,10 @@ def apply(
     auto_approve: bool,
     secrets_dir: Path | None,
     secrets_command: str | None,
-    allow_archive: bool,
-    force: bool,
-    allow_fewer_owners: bool,
     sandbox: bool,
     sandbox_state: Path,
     concurrency: int,
+    **flags: bool,
 ) -> None:
     """Apply CONFIG (or a saved --plan) to the organization."""
     sink = make_sink(
@@ -68,10 +68,8 @@ def apply(
         env=os.environ,
         emit=click.echo,
     )
-    target = flow.load_target(config, plan_file)
-    overrides = Overrides(
-        force=force, allow_archive=allow_archive, allow_fewer_owners=allow_fewer_owners
-    )
+    target = flow.load_target(config, plan_file, load=load_or_exit)
+    overrides = overrides_from(flags)
     report = asyncio.run(
         _run(
             target,
@@ -85,6 +83,8 @@ def apply(
     if report is None:
         return
     _print_report(report)
+    if report.interrupted:
+        sys.exit(INTERRUPTED)
     if not report.ok:
         sys.exit(ExitCode.ERROR)
 
@@ -99,7 +99,8 @@ async def _run(
     concurrency: int,
 ) -> ApplyReport | None:
     async with open_client(env=os.environ, sandbox_state=state) as client:
-        live = await fetch_live(client, target.desired)
+        with fetch_progress() as progress:
+            live = await fetch_live(client, target.desired, progress=progress)
         plan = flow.plan_for(target, live)
         if plan.has_errors:
             click.echo(render(plan, fmt="text"))
@@ -150,5 +151,7 @@ def _print_report(report: ApplyReport) -> None:
         click.echo(f"  failed  {describe(result.change)}: {status}{result.message}")
     for result in report.with_outcome(Outcome.SKIPPED):
         click.echo(f"  skipped {describe(result.change)}: {result.message}")
+    if report.interrupted:
+        click.echo("Interrupted: changes in flight were finished; nothing new was started.")
     if not report.ok:
         click.echo("Re-run apply to finish: it re-plans from the live organization.")

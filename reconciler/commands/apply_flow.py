@@ -29,16 +29,21 @@ class Target:
     saved: Plan | None = None
 
 
-def load_target(config: Path | None, plan_file: Path | None) -> Target:
-    """The desired state from CONFIG, or from the config a saved plan carries."""
+def load_target(
+    config: Path | None,
+    plan_file: Path | None,
+    *,
+    load: Callable[[Path], LoadedConfig] = load_config,
+) -> Target:
+    """The desired state from CONFIG (read with `load`), or from the config a saved plan carries."""
     if plan_file is None:
         if config is None:
             raise ReconcilerError("give a CONFIG file, or --plan PLAN.json")
-        loaded = load_config(config)
+        loaded = load(config)
         return Target(loaded.desired, loaded.digest)
     saved = read_plan(plan_file)
     if config is not None:
-        loaded = load_config(config)
+        loaded = load(config)
     elif saved.config is not None:
         loaded = _from_plan(saved.config, plan_file)
     else:
