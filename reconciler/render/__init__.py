@@ -1,7 +1,8 @@
 """Renderers of a plan: text (terminal), markdown (pull-request comment), json (canonical).
 
-Every renderer is a function `(plan, *, color, refusals) -> str`, registered by format name in
-`RENDERERS`; `render` dispatches on it. Renderers are pure: they return text, the CLI prints it.
+Every renderer is a function `(plan, *, color, refusals, stakes) -> str`, registered by format
+name in `RENDERERS`; `render` dispatches on it. Renderers are pure: they return text, the CLI
+prints it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from reconciler.render.json import render_json
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_text
 from reconciler.safety import Refusal
+from reconciler.stakes import Stakes
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
@@ -22,8 +24,15 @@ FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
 class Renderer(Protocol):
     """Turns a plan (and the safety refusals about it) into text."""
 
-    def __call__(self, plan: Plan, *, color: bool = ..., refusals: Sequence[Refusal] = ...) -> str:
-        """Render the plan."""
+    def __call__(
+        self,
+        plan: Plan,
+        *,
+        color: bool = ...,
+        refusals: Sequence[Refusal] = ...,
+        stakes: Stakes | None = ...,
+    ) -> str:
+        """Render the plan (with what it puts at stake, when given)."""
         ...
 
 
@@ -35,7 +44,16 @@ RENDERERS: dict[Format, Renderer] = {
 
 
 def render(
-    plan: Plan, *, fmt: Format, color: bool = False, refusals: Sequence[Refusal] = ()
+    plan: Plan,
+    *,
+    fmt: Format,
+    color: bool = False,
+    refusals: Sequence[Refusal] = (),
+    stakes: Stakes | None = None,
 ) -> str:
-    """Render `plan` in format `fmt` (colour applies to text only)."""
-    return RENDERERS[fmt](plan, color=color, refusals=refusals)
+    """Render `plan` in format `fmt` (colour applies to text only).
+
+    `stakes` (from `fetch_stakes.read_stakes`) adds what the plan puts at stake: usage of the
+    projects at stake and the API keys each change makes stop working. None renders without.
+    """
+    return RENDERERS[fmt](plan, color=color, refusals=refusals, stakes=stakes)

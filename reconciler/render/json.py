@@ -1,7 +1,9 @@
 """The JSON rendering: the canonical plan document, plus the safety refusals for CI to read.
 
 It is `Plan.to_json()` (format `reconciler-plan`, version 1; see README "Reading a plan") with a
-`refusals` list added; `Plan.from_json` ignores that key, so a rendering reads back as a plan.
+`refusals` list added, and a `stakes` object when stakes were read (`Stakes.to_json()`: usage
+per project, the keys each change makes stop working); `Plan.from_json` ignores both keys, so a
+rendering reads back as a plan.
 """
 
 from __future__ import annotations
@@ -11,9 +13,16 @@ from collections.abc import Sequence
 
 from reconciler.plan import Plan
 from reconciler.safety import Refusal
+from reconciler.stakes import Stakes
 
 
-def render_json(plan: Plan, *, color: bool = False, refusals: Sequence[Refusal] = ()) -> str:
+def render_json(
+    plan: Plan,
+    *,
+    color: bool = False,
+    refusals: Sequence[Refusal] = (),
+    stakes: Stakes | None = None,
+) -> str:
     """Pretty, key-sorted JSON (deterministic: the same plan gives the same bytes)."""
     document = plan.to_json()
     document["refusals"] = [
@@ -25,4 +34,6 @@ def render_json(plan: Plan, *, color: bool = False, refusals: Sequence[Refusal] 
         }
         for r in refusals
     ]
+    if stakes is not None:
+        document["stakes"] = stakes.to_json()
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

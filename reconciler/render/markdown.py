@@ -1,7 +1,8 @@
 """The pull-request comment: verdict and counts first, then what a reviewer must not miss.
 
 Layout: a hidden marker (`<!-- reconciler:plan -->`, so CI updates one sticky comment), a
-one-line verdict, a table of counts, safety refusals, destructive changes, findings, then the
+one-line verdict, a table of counts, safety refusals, destructive changes (with the API keys
+each one makes stop working, given `stakes`), what is at stake per project, findings, then the
 details of each group folded in `<details>`, and the digests. A comment must stay under
 GitHub's 65,536-character limit: past `BUDGET` characters the details are summarised as counts
 and the long lists cut, with a note saying so.
@@ -15,7 +16,10 @@ from collections.abc import Sequence
 from reconciler.change import Action, Change, Severity
 from reconciler.plan import Plan, label
 from reconciler.render.lines import MARKERS, change_lines, groups, unmanaged_summary
+from reconciler.render.md_stakes import stakes_section
+from reconciler.render.stakes_lines import DETAIL_PAD, keys_phrase
 from reconciler.safety import Refusal
+from reconciler.stakes import Stakes
 
 MARKER = "<!-- reconciler:plan -->"
 BUDGET = 60_000
@@ -23,23 +27,37 @@ _LIST_CAP = 50
 _ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Action.ARCHIVE)
 
 
-def render_markdown(plan: Plan, *, color: bool = False, refusals: Sequence[Refusal] = ()) -> str:
+def render_markdown(
+    plan: Plan,
+    *,
+    color: bool = False,
+    refusals: Sequence[Refusal] = (),
+    stakes: Stakes | None = None,
+) -> str:
     """The plan as a GitHub comment (colour does not apply; accepted for a uniform signature)."""
-    text = _document(plan, refusals, detailed=True, cap=None)
+    text = _document(plan, refusals, stakes, detailed=True, cap=None)
     if len(text) > BUDGET:
-        text = _document(plan, refusals, detailed=False, cap=_LIST_CAP)
+        text = _document(plan, refusals, stakes, detailed=False, cap=_LIST_CAP)
     if len(text) > BUDGET:
         cut = text[:BUDGET].rsplit("\n", 1)[0]
         text = cut + "\n\n_… cut to fit a GitHub comment; run `reconciler plan` for the rest._\n"
     return text
 
 
-def _document(plan: Plan, refusals: Sequence[Refusal], *, detailed: bool, cap: int | None) -> str:
+def _document(
+    plan: Plan,
+    refusals: Sequence[Refusal],
+    stakes: Stakes | None,
+    *,
+    detailed: bool,
+    cap: int | None,
+) -> str:
     parts = [MARKER, _verdict(plan, refusals), "", *_table(plan)]
     parts += _refusals(refusals)
     parts += _section(
-        "Destructive changes", [_bullet(c) for c in plan.changes if c.destructive], cap
+        "Destructive changes", [_bullet(c, stakes) for c in plan.changes if c.destructive], cap
     )
+    parts += stakes_section(stakes, cap)
     for severity, title in ((Severity.ERROR, "Errors"), (Severity.WARNING, "Warnings")):
         items = [
             f"- {label(f.kind, f.key) if f.key else f.kind.value}: {f.message}"
@@ -47,7 +65,7 @@ def _document(plan: Plan, refusals: Sequence[Refusal], *, detailed: bool, cap: i
             if f.severity is severity
         ]
         parts += _section(title, items, cap)
-    parts += _details(plan) if detailed else _summarised(plan)
+    parts += _details(plan, stakes) if detailed else _summarised(plan)
     if plan.unmanaged:
         lines = [f"- {line}" for line in unmanaged_summary(plan.unmanaged)]
         parts += ["", _fold(f"Unmanaged (left alone): {len(plan.unmanaged)}", "\n".join(lines))]
@@ -81,10 +99,13 @@ def _refusals(refusals: Sequence[Refusal]) -> list[str]:
     return _section("Safety refusals", items, None)
 
 
-def _bullet(change: Change) -> str:
+def _bullet(change: Change, stakes: Stakes | None) -> str:
     why = f" — {change.reason}" if change.reason else ""
+    phrase = keys_phrase(change, stakes, code=True)
+    keys = f"\n  - {phrase}" if phrase else ""
     return (
-        f"- `{MARKERS[change.action]}` {change.action.value} {label(change.kind, change.key)}{why}"
+        f"- `{MARKERS[change.action]}` {change.action.value} "
+        f"{label(change.kind, change.key)}{why}{keys}"
     )
 
 
@@ -96,12 +117,17 @@ def _section(title: str, items: list[str], cap: int | None) -> list[str]:
     return ["", f"#### {title}", "", *shown, *more]
 
 
-def _details(plan: Plan) -> list[str]:
+def _details(plan: Plan, stakes: Stakes | None) -> list[str]:
     out: list[str] = []
     for title, changes in groups(plan):
-        body = "\n".join(line for c in changes for line in change_lines(c))
+        body = "\n".join(line for c in changes for line in _lines(c, stakes))
         out += ["", _fold(f"{title} ({_counted(changes)})", f"```diff\n{body}\n```")]
     return out
+
+
+def _lines(change: Change, stakes: Stakes | None) -> list[str]:
+    phrase = keys_phrase(change, stakes)
+    return change_lines(change) + ([DETAIL_PAD + phrase] if phrase else [])
 
 
 def _summarised(plan: Plan) -> list[str]:

@@ -1,8 +1,9 @@
 """The terminal rendering of a plan: Terraform-like lines grouped by project, then a summary.
 
-Colour (ANSI) only when asked for (the CLI asks on a TTY). Findings, unmanaged objects and
-safety refusals follow the changes; the summary line comes last but for refusals, so the
-last thing a person reads is what to do next.
+Colour (ANSI) only when asked for (the CLI asks on a TTY). With `stakes`, a project at stake
+has its last 30 days after its title, and a change that makes API keys stop working says which
+under its line. Findings, unmanaged objects and safety refusals follow the changes; the
+summary line comes last but for refusals, so the last thing a person reads is what to do next.
 """
 
 from __future__ import annotations
@@ -11,8 +12,16 @@ from collections.abc import Sequence
 
 from reconciler.change import Action, Finding, Severity
 from reconciler.plan import Plan, label
-from reconciler.render.lines import MARKERS, change_lines, groups, unmanaged_summary
+from reconciler.render.lines import (
+    LABEL_WIDTH,
+    MARKERS,
+    change_lines,
+    groups,
+    unmanaged_summary,
+)
+from reconciler.render.stakes_lines import DETAIL_PAD, keys_phrase, usage_phrase
 from reconciler.safety import Refusal
+from reconciler.stakes import Stakes
 
 _COLORS: dict[str, str] = {
     MARKERS[Action.CREATE]: "32",
@@ -26,17 +35,27 @@ _COLORS: dict[str, str] = {
 }
 
 
-def render_text(plan: Plan, *, color: bool = False, refusals: Sequence[Refusal] = ()) -> str:
-    """The whole plan as text for a terminal or a CI log."""
+def render_text(
+    plan: Plan,
+    *,
+    color: bool = False,
+    refusals: Sequence[Refusal] = (),
+    stakes: Stakes | None = None,
+) -> str:
+    """The whole plan as text for a terminal or a CI log (with what is at stake, when given)."""
     paint = _painter(color)
     out: list[str] = []
     for title, changes in groups(plan):
-        out += ["", "  " + paint("bold", title)]
+        out += ["", "  " + paint("bold", title) + _usage(changes[0].project, stakes)]
+        out += _keys_notes(changes[0].project, stakes)
         for change in changes:
             lines = change_lines(change)
             marker = lines[0].split(" ", 1)[0]
             out.append("  " + paint(marker, lines[0]))
             out += ["  " + line for line in lines[1:]]
+            phrase = keys_phrase(change, stakes)
+            out += [f"  {DETAIL_PAD}{phrase}"] if phrase else []
+    out += _other_stakes(plan, stakes)
     out += _findings(plan.findings, paint)
     if plan.unmanaged:
         summary = unmanaged_summary(plan.unmanaged)
@@ -46,6 +65,33 @@ def render_text(plan: Plan, *, color: bool = False, refusals: Sequence[Refusal] 
     for refusal in refusals:
         out.append(paint("error", f"Refused without {refusal.override_flag}: ") + refusal.message)
     return "\n".join(out).lstrip("\n") + "\n"
+
+
+def _usage(project: str | None, stakes: Stakes | None) -> str:
+    """`   last 30 days: $123.45, 4,567 model requests` after a project at stake's title."""
+    stake = stakes.projects.get(project) if stakes is not None and project else None
+    return f"   {usage_phrase(stake)}" if stake is not None else ""
+
+
+def _keys_notes(project: str | None, stakes: Stakes | None) -> list[str]:
+    stake = stakes.projects.get(project) if stakes is not None and project else None
+    return [f"  {DETAIL_PAD}{stake.keys_note}"] if stake is not None and stake.keys_note else []
+
+
+def _other_stakes(plan: Plan, stakes: Stakes | None) -> list[str]:
+    """Projects at stake with no group of their own (a removed user's), and why usage is
+    missing."""
+    if stakes is None:
+        return []
+    grouped = {c.project for c in plan.changes}
+    rows = [
+        f"  project {name:<{LABEL_WIDTH - 4}}{usage_phrase(stake)}"
+        + (f"; {stake.keys_note}" if stake.keys_note else "")
+        for name, stake in sorted(stakes.projects.items())
+        if name not in grouped
+    ]
+    notes = [f"  {stakes.note}"] if stakes.note else []
+    return ["", "  at stake:", *rows, *notes] if rows or notes else []
 
 
 def _findings(findings: Sequence[Finding], paint: _Paint) -> list[str]:
