@@ -1,7 +1,8 @@
 """Hand-built desired and live organizations for the pure core's tests.
 
 `scenario` has every kind of change, finding and unmanaged object the plan can produce; the
-golden renderings are made from it.
+golden renderings are made from it; `stakes_of` gives what its plan puts at stake (API keys
+and usage of search-prod and legacy-chatbot), for the renderings with stakes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import replace
 import pytest
 
 from reconciler.model import (
+    ApiKeyInfo,
     Certificate,
     Desired,
     IdIndex,
@@ -25,6 +27,9 @@ from reconciler.model import (
     Settings,
     User,
 )
+from reconciler.plan import Plan, make_plan
+from reconciler.stakes import Stakes, assemble
+from reconciler.usage import ProjectUsage, UsageReport
 
 FP_OLD = "sha256:" + "aa" * 32
 FP_CORP = "sha256:" + "bb" * 32
@@ -158,3 +163,63 @@ def live() -> Live:
 def with_users(desired: Desired, **roles: str) -> Desired:
     """`desired` with its organization users replaced."""
     return replace(desired, org=replace(desired.org, users=users(**roles)))
+
+
+# What the every-change scenario puts at stake (API keys of its two projects, and usage).
+
+
+def user_key(ident: str, email: str, *, active: bool = True) -> ApiKeyInfo:
+    """A user's key, named after its id, with an obviously fake redacted value."""
+    name = email.partition("@")[0]
+    return ApiKeyInfo(ident, f"{name}-laptop", f"sk-proj-...{ident[-4:]}", "user", email,
+                      owner_id=f"user_{name}", active=active)  # fmt: skip
+
+
+def account_key(ident: str, account: str) -> ApiKeyInfo:
+    """A service account's key."""
+    return ApiKeyInfo(ident, "Secret Key", f"sk-svcacct-...{ident[-4:]}", "service_account",
+                      account, owner_id=f"svc_{account}")  # fmt: skip
+
+
+SEARCH_KEYS = (
+    user_key("key_eve1", "eve@example.com"),
+    user_key("key_eve2", "eve@example.com", active=False),  # already not working: left out
+    user_key("key_zed1", "zed@example.com"),
+    user_key("key_ali1", "alice@example.com"),  # alice stays: not at stake
+    account_key("key_bot1", "old-bot"),
+    account_key("key_ing1", "ingest"),
+    account_key("key_cid1", "ci-deployer"),  # updated, not removed: not at stake
+)
+LEGACY_KEYS = (user_key("key_leg1", "bob@example.com"), account_key("key_leg2", "chat-bot"))
+USAGE = UsageReport(
+    by_project={
+        "proj_search": ProjectUsage(cost=1234.5, currency="usd", requests=45678),
+        "proj_legacy": ProjectUsage(cost=0.42, currency="usd", requests=12),
+    }
+)
+
+
+SCENARIO_KEYS = {"search-prod": SEARCH_KEYS, "legacy-chatbot": LEGACY_KEYS}
+
+
+def stakes_of(plan: Plan, live: Live) -> Stakes:
+    """The scenario's stakes: both projects' keys read, usage read."""
+    return assemble(plan, live, keys=SCENARIO_KEYS, usage=USAGE)
+
+
+@pytest.fixture
+def stakes(desired: Desired, live: Live) -> Stakes:
+    """What the every-change scenario's plan puts at stake."""
+    return stakes_of(make_plan(desired, live, config_digest="c"), live)
+
+
+@pytest.fixture
+def scenario_keys() -> dict[str, tuple[ApiKeyInfo, ...]]:
+    """The API keys of the scenario's projects at stake, by project name."""
+    return dict(SCENARIO_KEYS)
+
+
+@pytest.fixture
+def scenario_usage() -> UsageReport:
+    """The scenario's 30-day usage, by project id."""
+    return USAGE
