@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from reconciler.change import Action, Change, Kind, Severity, Unmanaged
 from reconciler.diff_out import Collector, field_changes
+from reconciler.kinds.pending import pending_of
 from reconciler.model import Desired, Live, Project, ProjectRole, RateLimit, ServiceAccount
 
 
@@ -98,6 +99,9 @@ def _is_member(email: str, desired: Desired, live: Live, project: str, out: Coll
     return False
 
 
+INTERRUPTED = "created by an interrupted apply; its API key was never delivered"
+
+
 def _service_accounts(
     project: str,
     wanted: Mapping[str, ServiceAccount],
@@ -125,17 +129,33 @@ def _service_accounts(
                 change = Change(Kind.SERVICE_ACCOUNT, Action.UPDATE, key, before, after, fields)
             out.change(change)
     for name, current in existing.items():
-        if name in wanted:
-            continue
-        if desired.settings.prune.service_accounts:
-            before = {"name": name, "role": current.role}
-            reason = "not in the config; prune.service_accounts is on"
-            out.change(
-                Change(Kind.SERVICE_ACCOUNT, Action.DELETE, (project, name), before, reason=reason)
-            )
-        else:
-            reason = "not in the config; prune.service_accounts is off"
-            out.unmanaged.append(Unmanaged(Kind.SERVICE_ACCOUNT, (project, name), reason))
+        if name not in wanted:
+            _undeclared_account(project, name, current, desired, out)
+
+
+def _undeclared_account(
+    project: str, name: str, current: ServiceAccount, desired: Desired, out: Collector
+) -> None:
+    """Delete (prune on) or report (prune off) an account the config does not declare; one left
+    by an interrupted apply (its key never delivered) says so, and warns when left alone."""
+    interrupted = pending_of(name) is not None
+    prune = desired.settings.prune.service_accounts
+    if interrupted:
+        reason = INTERRUPTED
+    else:
+        reason = f"not in the config; prune.service_accounts is {'on' if prune else 'off'}"
+    key = (project, name)
+    if prune:
+        before = {"name": name, "role": current.role}
+        out.change(Change(Kind.SERVICE_ACCOUNT, Action.DELETE, key, before, reason=reason))
+        return
+    out.unmanaged.append(Unmanaged(Kind.SERVICE_ACCOUNT, key, reason))
+    if interrupted:
+        out.finding(
+            Severity.WARNING, Kind.SERVICE_ACCOUNT, key,
+            f"service account {project}/{name} was created by an interrupted apply and its "
+            "key was never delivered; delete it",
+        )  # fmt: skip
 
 
 def _rate_limits(

@@ -20,6 +20,7 @@ from typing import Any
 from reconciler.change import Action, Change
 from reconciler.errors import ReconcilerError, SecretSinkError
 from reconciler.kinds.parsing import choice, text, unique_key
+from reconciler.kinds.pending import pending_name
 from reconciler.kinds.write_context import (
     JSON,
     ApplyContext,
@@ -36,19 +37,7 @@ log = logging.getLogger(__name__)
 
 ROLES: tuple[ServiceAccountRole, ...] = ("owner", "member", "none")
 KEY_ROLES = ("owner", "member")
-PENDING_SUFFIX = ".reconciler-pending"
 MAX_CREATES = 3
-
-
-def pending_name(name: str) -> str:
-    """The name a keyed account has until its key has been delivered."""
-    return name + PENDING_SUFFIX
-
-
-def pending_of(key: str) -> str | None:
-    """The real name behind a pending account's key (`name#id` too), or None if not pending."""
-    name = key.split("#", 1)[0]
-    return name.removesuffix(PENDING_SUFFIX) if name.endswith(PENDING_SUFFIX) else None
 
 
 def service_accounts_path(project_id: str) -> str:

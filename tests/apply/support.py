@@ -1,0 +1,72 @@
+"""Helpers the apply tests share: a fast sandbox, a client on it, plan and apply in process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from reconciler.api import AdminClient, Pacing
+from reconciler.apply import ApplyReport, OnEvent, apply_plan
+from reconciler.clock import ScaledClock
+from reconciler.fetch import fetch_live
+from reconciler.model import Desired, Live
+from reconciler.plan import Plan, make_plan
+from reconciler.sandbox import Sandbox
+from reconciler.secrets import SecretSink
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.yaml"
+WRITES = frozenset({"POST", "DELETE"})
+
+
+def fast_box() -> Sandbox:
+    """The demo organization on a clock 100,000 times faster than real time."""
+    return Sandbox.demo(clock=ScaledClock(speed=100_000, epoch=1_700_000_000))
+
+
+def client_for(box: Sandbox) -> AdminClient:
+    """An Admin API client wired to the sandbox in process, with pacing out of the way."""
+    pacing = Pacing(requests_per_minute=1_000_000, seed=1)
+    return AdminClient(
+        api_key=box.admin_key, transport=box.transport(), pacing=pacing, clock=box.clock
+    )
+
+
+async def plan_on(box: Sandbox, desired: Desired) -> Plan:
+    """A fresh plan of `desired` against the sandbox."""
+    async with client_for(box) as client:
+        return make_plan(desired, await fetch_live(client, desired), config_digest="")
+
+
+async def live_on(box: Sandbox, desired: Desired) -> Live:
+    """The live organization in `desired`'s scope."""
+    async with client_for(box) as client:
+        return await fetch_live(client, desired)
+
+
+class Run(NamedTuple):
+    """One apply: the live state it planned from, the plan, and the report."""
+
+    live: Live
+    plan: Plan
+    report: ApplyReport
+
+
+async def apply_on(
+    box: Sandbox, desired: Desired, sink: SecretSink, *, on_event: OnEvent | None = None
+) -> Run:
+    """Plan `desired` against the sandbox and apply it."""
+    async with client_for(box) as client:
+        live = await fetch_live(client, desired)
+        plan = make_plan(desired, live, config_digest="")
+        report = await apply_plan(plan, client=client, live=live, sink=sink, on_event=on_event)
+        return Run(live, plan, report)
+
+
+def accounts_named(box: Sandbox, name: str) -> list[dict[str, object]]:
+    """Every service account (any project) whose name is `name`."""
+    return [
+        account
+        for accounts in box.state.service_accounts.values()
+        for account in accounts.values()
+        if account["name"] == name
+    ]
