@@ -3,7 +3,8 @@
 "Changes from this pull request" (what the head file adds to the base file's intent), "drift
 already present" (what differs from the base file too; applying the merge reverts it), "drift
 this pull request adopts" (live values the head file now declares), and, for projects the plan
-archives or removes members from, the last 30 days of cost and requests. Pure: returns text.
+archives or removes members from, the last 30 days of cost and requests; with `stakes`, also
+the API keys each change makes stop working. Pure: returns text.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from reconciler.render.lines import change_lines
 from reconciler.render.markdown import MARKER
 from reconciler.safety import Refusal
 from reconciler.scope import PrSplit
+from reconciler.stakes import Stakes
 from reconciler.usage import ProjectUsage
 
 Fmt = Literal["text", "markdown", "json"]
@@ -34,6 +36,9 @@ class PrPlan:
     refusals: tuple[Refusal, ...] = ()
     at_stake: Mapping[str, ProjectUsage] = field(default_factory=dict)
     stakes_note: str = ""
+    # From fetch_stakes.read_stakes: keys that stop working and usage, shown with the changes
+    # (when set, it replaces `at_stake` and `stakes_note` in text and markdown).
+    stakes: Stakes | None = None
 
 
 def projects_at_stake(plan: Plan) -> list[str]:
@@ -54,7 +59,7 @@ def render_pr(pr: PrPlan, *, fmt: Fmt, color: bool = False) -> str:
     # Declared projects outside the pull request's scope are not "unmanaged": leave them out.
     kept = tuple(u for u in pr.plan.unmanaged if u.kind is not Kind.PROJECT)
     own = replace(pr.plan, changes=pr.split.introduced, unmanaged=kept)
-    body = render(own, fmt=fmt, color=color, refusals=pr.refusals)
+    body = render(own, fmt=fmt, color=color, refusals=pr.refusals, stakes=pr.stakes)
     if fmt == "markdown":
         return _markdown(pr, body.removeprefix(MARKER + "\n"))
     return _text(pr, body)
@@ -84,7 +89,7 @@ def _md_section(title: str, intro: str, changes: Sequence[Change]) -> list[str]:
 
 
 def _md_stakes(pr: PrPlan) -> list[str]:
-    if not pr.at_stake and not pr.stakes_note:
+    if pr.stakes is not None or (not pr.at_stake and not pr.stakes_note):
         return []
     rows = ["## At stake (last 30 days)", ""]
     if pr.stakes_note:
@@ -104,10 +109,10 @@ def _text(pr: PrPlan, body: str) -> str:
                            ("Drift this pull request adopts", pr.split.adopted)):  # fmt: skip
         parts.append(f"{title}: {len(changes) or 'none'}")
         parts += [f"  {line}" for c in changes for line in change_lines(c)]
-    for name, u in sorted(pr.at_stake.items()):
+    for name, u in sorted(pr.at_stake.items() if pr.stakes is None else ()):
         parts.append(f"At stake in {name} (30 days): {u.cost:,.2f} {u.currency.upper()}, "
                      f"{u.requests:,} model requests")  # fmt: skip
-    if pr.stakes_note:
+    if pr.stakes_note and pr.stakes is None:
         parts.append(pr.stakes_note)
     return "\n".join(parts).rstrip() + "\n"
 
@@ -123,4 +128,4 @@ def _json(pr: PrPlan) -> dict[str, object]:
             for name, u in sorted(pr.at_stake.items())
         },
         "refusals": [str(r) for r in pr.refusals],
-    }
+    } | ({"stakes": pr.stakes.to_json()} if pr.stakes is not None else {})

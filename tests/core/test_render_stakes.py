@@ -16,9 +16,11 @@ from reconciler.change import Action, Change, Kind
 from reconciler.model import ApiKeyInfo, Desired, Live
 from reconciler.plan import Plan, make_plan
 from reconciler.render import FORMATS, Format, render
+from reconciler.render.pr_plan import PrPlan, render_pr
 from reconciler.safety import Overrides, check
+from reconciler.scope import PrSplit
 from reconciler.stakes import Stakes, assemble
-from reconciler.usage import UsageReport
+from reconciler.usage import ProjectUsage, UsageReport
 
 GOLDEN = Path(__file__).parent / "golden"
 SUFFIX = {"text": "txt", "markdown": "md", "json": "json"}
@@ -109,3 +111,17 @@ def test_long_key_lists_are_cut_but_counted(live: Live) -> None:
     assert "12 API keys stop working: k0 (sk-...0000)," in text
     assert "k4 (sk-...0004), … and 7 more" in text
     assert "k5 (" not in text
+
+
+def test_pull_request_comment_shows_stakes_once_next_to_its_changes(
+    desired: Desired, live: Live, stakes: Stakes
+) -> None:
+    """With stakes, the pull-request comment names lost keys by its changes and has one
+    At-stake section (the older usage-only table is not repeated)."""
+    plan = make_plan(desired, live, config_digest="c")
+    pr = PrPlan(plan=plan, split=PrSplit(introduced=plan.changes), stakes=stakes,
+                at_stake={"search-prod": ProjectUsage(1.0, "usd", 1)})  # fmt: skip
+    markdown = render_pr(pr, fmt="markdown")
+    assert markdown.count("At stake (last 30 days)") == 1
+    assert "  - 1 API key stops working: `eve-laptop` (`sk-proj-...eve1`)" in markdown
+    assert json.loads(render_pr(pr, fmt="json"))["stakes"] == stakes.to_json()
