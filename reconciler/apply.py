@@ -180,6 +180,8 @@ class _Runner:
             self._skip_blocked()
             self._start_ready()
             if not self.running:
+                if _cancelling():
+                    await asyncio.sleep(0)  # let the pending Ctrl-C land here, not later
                 self._skip_rest("its dependencies form a cycle")
                 return
             done, _ = await asyncio.wait(self.running, return_when=asyncio.FIRST_COMPLETED)
@@ -235,6 +237,8 @@ class _Runner:
         return all(r is not None and r.outcome is Outcome.APPLIED for r in self._dep_results(unit))
 
     def _start_ready(self) -> None:
+        if _cancelling():
+            return  # Ctrl-C arrived while this step ran: start nothing new
         for unit in [u for u in self.pending if self._ready(u)]:
             if len(self.running) >= self.limit:
                 return
@@ -273,6 +277,12 @@ class _Runner:
         if handler is None:
             raise ReconcilerError(f"no handler for kind {kind.value}")
         return await handler(changes[0], self.ctx)
+
+
+def _cancelling() -> bool:
+    """Whether the running task has been asked to stop (it raises at its next await)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def _unit_deps(units: list[Unit], deps: Mapping[int, frozenset[int]]) -> list[frozenset[int]]:
