@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from reconciler import __version__
-from reconciler.errors import ExitCode, ReconcilerError
+from reconciler.errors import AuthError, ExitCode, ReconcilerError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,7 +34,7 @@ def handle_errors(func: F) -> F:
         except ReconcilerError as exc:
             if debug:
                 raise
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {exc}{_hint(exc)}", err=True)
             sys.exit(ExitCode.ERROR)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -53,7 +53,80 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _hint(exc: ReconcilerError) -> str:
+    """What to check next, for the errors whose cause is usually on the user's side."""
+    if isinstance(exc, AuthError) and exc.status == 401:
+        return " (check OPENAI_ADMIN_KEY: it must be an admin key of this organization)"
+    return ""
+
+
+class UsageError(click.ClickException):
+    """A command line click could not parse, shown as one `error:` line; exit 1 as terraform.
+
+    Exit 2 means "changes" for `plan --detailed-exitcode` and `drift`, so a usage error must not
+    use click's default 2: a CI job would read a typo as drift.
+    """
+
+    exit_code = ExitCode.ERROR
+
+    def __init__(self, message: str, *, command: str) -> None:
+        super().__init__(message)
+        self.command = command
+
+    def show(self, file: Any = None) -> None:
+        """Print `error: message (see 'reconciler plan --help')` on stderr."""
+        hint = f" (see '{self.command} --help')" if self.command else ""
+        message = self.format_message().rstrip(".")
+        click.echo(f"error: {message}{hint}", err=True, file=file)
+
+
+class _HelpInstead(click.ClickException):
+    """A group run without a command: its help on stderr, exit 1 (nothing was done)."""
+
+    exit_code = ExitCode.ERROR
+
+    def __init__(self, ctx: click.Context) -> None:
+        super().__init__("no command given")
+        self.ctx = ctx
+
+    def show(self, file: Any = None) -> None:
+        """Print the group's help."""
+        click.echo(self.ctx.get_help(), err=True, file=file)
+
+
+def _one_line(exc: click.UsageError) -> click.ClickException:
+    """Click's usage error as ours; "no arguments, here is the help" keeps its help text."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError) and exc.ctx is not None:
+        return _HelpInstead(exc.ctx)
+    command = exc.ctx.command_path if exc.ctx is not None else "reconciler"
+    return UsageError(exc.format_message(), command=command)
+
+
+class ReconcilerGroup(click.Group):
+    """The root group: every usage error (of it or of a subcommand) becomes one line, exit 1."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """Parse the root options; a usage error is one line."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; a usage error while parsing its arguments is one line."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
+
+@click.group(cls=ReconcilerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reconciler")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs (never secrets).")
 def main(debug: bool) -> None:
