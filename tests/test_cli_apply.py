@@ -159,3 +159,25 @@ def test_github_actions_masks_key_first(tmp_path: Path) -> None:
     key = next(keys.glob("*.key")).read_text().strip()
     lines = [line for line in out.splitlines() if key in line]
     assert lines == [f"::add-mask::{key}"]
+
+
+def test_config_problems_are_printed_one_per_line(tmp_path: Path) -> None:
+    """A broken config makes apply print each problem on its own line and exit 1, before reads."""
+    config = tmp_path / "org.yaml"
+    config.write_text("version: 1\nusers:\n  - {email: a@example.com, role: boss}\nbogus: 1\n")
+    result = CliRunner().invoke(
+        main, ["apply", str(config), "--sandbox", "--sandbox-state", str(tmp_path / "sb.json")]
+    )
+    assert result.exit_code == 1
+    problems = [line for line in result.output.splitlines() if line.startswith(str(config))]
+    assert len(problems) >= 2
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "sb.json").exists()
+
+
+def test_apply_has_every_safety_flag() -> None:
+    """apply offers the same five safety overrides as plan, so every refusal's advice works."""
+    result = CliRunner().invoke(main, ["apply", "--help"])
+    for flag in ("--force", "--allow-archive", "--allow-fewer-owners",
+                 "--allow-key-owner-change", "--allow-protected-removal"):  # fmt: skip
+        assert flag in result.output
