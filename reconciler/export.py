@@ -29,7 +29,7 @@ from pathlib import Path
 
 from reconciler.api import AdminClient
 from reconciler.errors import ReconcilerError
-from reconciler.fetch import fetch_live
+from reconciler.fetch import FetchProgress, fetch_live
 from reconciler.kinds.certificates import certificate_path
 from reconciler.kinds.projects import read_projects
 from reconciler.model import (
@@ -76,10 +76,12 @@ def probe(projects: Mapping[str, Project]) -> Desired:
     return Desired(org=Organization(users={}, certificates={}, projects=everything))
 
 
-async def read_everything(client: AdminClient) -> Exported:
+async def read_everything(
+    client: AdminClient, *, progress: FetchProgress | None = None
+) -> Exported:
     """Read the whole live organization (and certificate contents) and turn it into a Desired."""
     listed = await read_projects(client)
-    live = await fetch_live(client, probe({p.name: p for p in listed}))
+    live = await fetch_live(client, probe({p.name: p for p in listed}), progress=progress)
     pems = await _read_pems(client, live)
     return exported_desired(live, pems=pems)
 

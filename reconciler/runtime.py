@@ -5,29 +5,109 @@
 
 On the sandbox, the state is loaded from its file and always saved back on exit, also after an
 error: writes that happened must persist, so that `apply` then `plan` shows convergence.
+
+On the real API, a server that cannot be connected to at all (refused, no such host) is given
+`CONNECT_BUDGET` seconds of the client's retries, then the run stops with one line naming the
+URL: retrying a dead address for the whole read budget looks like a hang.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
 
 from reconciler.api import DEFAULT_BASE_URL, AdminClient, Pacing
-from reconciler.clock import Clock
-from reconciler.errors import AuthError
+from reconciler.clock import Clock, SystemClock
+from reconciler.errors import AuthError, ReconcilerError, TransportError
+
+if TYPE_CHECKING:
+    from reconciler.sandbox import Sandbox
 
 KEY_VARIABLE = "OPENAI_ADMIN_KEY"
 URL_VARIABLE = "OPENAI_BASE_URL"
 SANDBOX_UNTHROTTLED_RATE = 1_000_000
+CONNECT_BUDGET = 10.0
 
 
 def api_key_from(env: Mapping[str, str]) -> str:
     """The admin key from the environment, or a one-line AuthError naming the variable."""
-    key = env.get(KEY_VARIABLE, "").strip()
-    if not key:
+    if KEY_VARIABLE not in env:
         raise AuthError(f"{KEY_VARIABLE} is not set: export an OpenAI admin key (or use --sandbox)")
+    key = env[KEY_VARIABLE].strip()
+    if not key:
+        raise AuthError(f"{KEY_VARIABLE} is empty: export an OpenAI admin key (or use --sandbox)")
     return key
+
+
+def default_clock() -> Clock:
+    """The clock of a real run (tests replace this function to run on a sped-up clock)."""
+    return SystemClock()
+
+
+def check_writable(path: Path, *, what: str) -> None:
+    """Fail early, with one line, when `path` cannot be written (before minutes of reading)."""
+    if path.is_dir():
+        raise ReconcilerError(f"cannot write {what} {path}: it is a directory")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ReconcilerError(f"cannot write {what} {path}: {parent} is not a directory")
+    target = path if path.exists() else parent
+    if not os.access(target, os.W_OK):
+        raise ReconcilerError(f"cannot write {what} {path}: permission denied")
+
+
+class ConnectBudget(httpx.AsyncBaseTransport):
+    """A transport that stops retrying a server nobody answers at after `budget` seconds.
+
+    Connection failures (refused, unknown host) go back to the client, which retries them with
+    backoff; once they have lasted `budget` seconds with no answer in between, the next one is
+    a TransportError naming the URL, which the client does not retry. Any answer resets it.
+    """
+
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, *, url: str, clock: Clock, budget: float
+    ) -> None:
+        self._inner = inner
+        self._url = url
+        self._clock = clock
+        self._budget = budget
+        self._failing_since: float | None = None
+        self._failures = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send through the inner transport, counting connection failures."""
+        try:
+            response = await self._inner.handle_async_request(request)
+        except httpx.ConnectError as exc:
+            self._give_up_or_retry(exc, operation=f"{request.method} {request.url.path}")
+            raise
+        self._failing_since, self._failures = None, 0
+        return response
+
+    def _give_up_or_retry(self, exc: httpx.ConnectError, *, operation: str) -> None:
+        now = self._clock.monotonic()
+        self._failures += 1
+        if self._failing_since is None:
+            self._failing_since = now
+        elapsed = now - self._failing_since
+        if elapsed >= self._budget:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise TransportError(
+                f"cannot connect to {self._url} ({reason}); gave up after "
+                f"{self._failures} attempts in {elapsed:.0f}s: is OPENAI_BASE_URL right?",
+                operation=operation,
+            ) from None
+
+    async def aclose(self) -> None:
+        """Close the inner transport."""
+        await self._inner.aclose()
 
 
 @asynccontextmanager
@@ -44,9 +124,32 @@ async def open_client(
             yield client
         return
     base_url = env.get(URL_VARIABLE, "").strip() or DEFAULT_BASE_URL
-    client = AdminClient(api_key=api_key_from(env), base_url=base_url, pacing=pacing, clock=clock)
+    key = api_key_from(env)
+    clock = clock or default_clock()
+    transport = ConnectBudget(
+        httpx.AsyncHTTPTransport(), url=base_url, clock=clock, budget=CONNECT_BUDGET
+    )
+    client = AdminClient(
+        api_key=key, base_url=base_url, transport=transport, pacing=pacing, clock=clock
+    )
     async with client:
         yield client
+
+
+def load_sandbox(state_file: Path, *, clock: Clock | None = None) -> Sandbox:
+    """The sandbox saved in `state_file`, or one line saying the file is not a sandbox state."""
+    from reconciler.sandbox import Sandbox, SandboxError
+
+    check_writable(state_file, what="sandbox state")
+    try:
+        sandbox = Sandbox.load(state_file, clock=clock)
+        _ = sandbox.admin_key  # a state without its admin key is not one the sandbox wrote
+    except (AttributeError, KeyError, IndexError, TypeError) as exc:
+        raise SandboxError(
+            f"{state_file} is not a sandbox state file ({type(exc).__name__}: {exc}); "
+            f"move it away or run `reconciler sandbox reset --state {state_file}`"
+        ) from None
+    return sandbox
 
 
 @asynccontextmanager
@@ -54,9 +157,7 @@ async def _sandbox_client(
     state_file: Path, *, clock: Clock | None, pacing: Pacing | None
 ) -> AsyncIterator[AdminClient]:
     """A client wired to the sandbox in `state_file`; the state is saved on every exit."""
-    from reconciler.sandbox import Sandbox
-
-    sandbox = Sandbox.load(state_file, clock=clock)
+    sandbox = load_sandbox(state_file, clock=clock)
     # The sandbox throttles only when asked to: pace to its limit, or not at all.
     rate = sandbox.faults.throttle_per_minute or SANDBOX_UNTHROTTLED_RATE
     client = AdminClient(

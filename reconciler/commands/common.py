@@ -33,7 +33,7 @@ from reconciler.errors import ConfigError, ExitCode, ReconcilerError
 from reconciler.fetch import FetchProgress, fetch_live
 from reconciler.model import Live
 from reconciler.plan import Plan, make_plan
-from reconciler.runtime import open_client
+from reconciler.runtime import check_writable, open_client
 from reconciler.safety import Overrides, Refusal, check
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,16 +75,24 @@ def overrides_from(flags: Mapping[str, Any]) -> Overrides:
 
 
 def load_or_exit(config: Path) -> LoadedConfig:
-    """Load CONFIG; on problems print each one (file:line: message) on stderr and exit 1."""
+    """Load CONFIG; on problems print each one (file:line: message), then one `error:` line
+    counting them, on stderr, and exit 1."""
     try:
         loaded = load_config(config)
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
+        click.echo(f"error: {problems_found(exc, config)}", err=True)
         sys.exit(ExitCode.ERROR)
     for warning in loaded.warnings:
         click.echo(str(warning), err=True)
     return loaded
+
+
+def problems_found(exc: ConfigError, config: Path) -> str:
+    """`2 problems found in org.yaml`."""
+    count = len(exc.problems)
+    return f"{count} problem{'s' if count != 1 else ''} found in {config}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,39 +137,17 @@ async def read_live(
 
 @contextmanager
 def fetch_progress() -> Iterator[FetchProgress | None]:
-    """A progress bar on stderr while reading, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+    """The fetch progress bar on stderr (render/progress.py): drawn only on a terminal."""
+    from reconciler.render.progress import ProgressBar
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    console = Console(stderr=True)
-    with Progress(*columns, TextColumn("reads"), TimeElapsedColumn(), console=console) as bar:
-        yield _Bar(bar)
+    with ProgressBar.on_stderr() as bar:
+        yield bar
 
 
-class _Bar:
-    """FetchProgress on a rich progress bar: total grows as reads are planned."""
-
-    def __init__(self, bar: Any) -> None:
-        self._bar = bar
-        self._task = bar.add_task("Reading organization", total=0)
-
-    def planned(self, reads: int) -> None:
-        """More reads are about to start."""
-        self._bar.update(self._task, total=self._bar.tasks[0].total + reads)
-
-    def finished(self, label: str) -> None:
-        """One read finished."""
-        self._bar.advance(self._task)
+def check_plan_file(path: Path | None) -> None:
+    """Fail before reading the organization when --out cannot be written."""
+    if path is not None:
+        check_writable(path, what="the plan file")
 
 
 def write_plan_file(path: Path, plan: Plan) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal, cast
 import click
 
 from reconciler.cli import handle_errors
-from reconciler.commands.common import load_or_exit, sandbox_options
+from reconciler.commands.common import fetch_progress, load_or_exit, sandbox_options
 from reconciler.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -55,5 +55,6 @@ async def _detect(desired: Desired, *, config: str, digest: str, state: Path | N
     from reconciler.runtime import open_client
 
     async with open_client(env=os.environ, sandbox_state=state) as client:
-        live = await fetch_live(client, desired)
+        with fetch_progress() as progress:
+            live = await fetch_live(client, desired, progress=progress)
         return await detect_drift(client, desired, live, config=config, config_digest=digest)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler.cli import handle_errors
-from reconciler.commands.common import sandbox_options
+from reconciler.commands.common import fetch_progress, sandbox_options
+from reconciler.runtime import check_writable
 
 if TYPE_CHECKING:
     from reconciler.export import Exported
@@ -37,9 +38,8 @@ def export(output: Path | None, force: bool, sandbox: bool, sandbox_state: Path)
     from reconciler.export import write_atomically
     from reconciler.export_yaml import render_config
 
-    if output is not None and output.exists() and not force:
-        click.echo(f"error: {output} exists; pass --force to overwrite it", err=True)
-        raise SystemExit(1)
+    if output is not None:
+        _check_output(output, force=force)
     exported = asyncio.run(_read(sandbox_state if sandbox else None))
     text = render_config(exported, now=time.time())
     if output is None:
@@ -50,10 +50,21 @@ def export(output: Path | None, force: bool, sandbox: bool, sandbox_state: Path)
     click.echo(f"exported {count} projects to {output}", err=True)
 
 
+def _check_output(output: Path, *, force: bool) -> None:
+    """Refuse before reading the organization: an existing file without --force, or no way to
+    write there."""
+    from reconciler.export import ExportError
+
+    if output.exists() and not force:
+        raise ExportError(f"{output} exists; pass --force to overwrite it")
+    check_writable(output, what="the config file")
+
+
 async def _read(state: Path | None) -> Exported:
-    """Open the client and read everything."""
+    """Open the client and read everything (a progress bar on a terminal)."""
     from reconciler.export import read_everything
     from reconciler.runtime import open_client
 
     async with open_client(env=os.environ, sandbox_state=state) as client:
-        return await read_everything(client)
+        with fetch_progress() as progress:
+            return await read_everything(client, progress=progress)

@@ -19,6 +19,7 @@ import click
 
 from reconciler.cli import handle_errors
 from reconciler.commands.common import (
+    check_plan_file,
     overrides_from,
     run_pipeline,
     safety_options,
@@ -62,6 +63,7 @@ def plan(
     """Show the changes that would make the organization match CONFIG."""
     state = sandbox_state if sandbox else None
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    check_plan_file(out)
     if base is None:
         planned = run_pipeline(config, sandbox_state=state, overrides=overrides_from(flags))
         text = render(planned.plan, fmt=fmt, color=color, refusals=planned.refusals)

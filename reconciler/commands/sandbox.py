@@ -26,9 +26,10 @@ state_option = click.option(
 
 
 def _open(state_file: Path) -> Sandbox:
-    from reconciler.sandbox import Sandbox
+    """The sandbox in `state_file` (one line if it is not a sandbox state), saved if new."""
+    from reconciler.runtime import load_sandbox
 
-    sandbox = Sandbox.load(state_file)
+    sandbox = load_sandbox(state_file)
     if not state_file.exists():
         sandbox.save(state_file)
     return sandbox

@@ -1,8 +1,8 @@
 """`reconciler validate CONFIG` and `reconciler schema`: offline checks of the config file.
 
 `validate` prints a one-line summary on stdout and any warnings on stderr (exit 0), or every
-problem on its own line on stderr followed by a count (exit 1). `schema` prints the JSON
-Schema of the config for editors (indent 2, sorted keys).
+problem on its own line on stderr followed by `error: N problems found in CONFIG` (exit 1).
+`schema` prints the JSON Schema of the config for editors (indent 2, sorted keys).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from reconciler.cli import handle_errors
+from reconciler.commands.common import problems_found
 from reconciler.config import LoadedConfig, load_config, schema_text
 from reconciler.errors import ConfigError, ExitCode
 
@@ -27,8 +28,7 @@ def validate(config: Path) -> None:
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        count = len(exc.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} found in {config}", err=True)
+        click.echo(f"error: {problems_found(exc, config)}", err=True)
         sys.exit(ExitCode.ERROR)
     for warning in loaded.warnings:
         click.echo(str(warning), err=True)
