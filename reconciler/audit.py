@@ -2,7 +2,7 @@
 
     targets(items, live) -> list[Target]          what to look for (pure)
     queries(targets) -> list[params]              the fewest audit-log requests (pure)
-    match(entries, targets) -> {ref: Attribution} the newest event per object (pure)
+    match(entries, targets, *, org_scope) -> {ref: Attribution}  newest event per object (pure)
     await attribute(client, items, live) -> AuditResult
 
 Requests: one per group of up to `CHUNK` resource ids, organization-level objects in one group
@@ -10,6 +10,11 @@ and project-level ones in another (filtered by `project_ids[]`, since the API fi
 events under their project); every request also filters by `event_types[]`. A project member's
 role change is logged with the *project* id as its resource (the spec says so), so such an
 event is matched by project and role and reported as likely rather than certain.
+
+Scope: a project-level object matches only events filed under its project; an organization-level
+one only events with no project or filed under the organization scope, the default project (the
+API files every action made with an admin key there; it cannot be renamed, so it is found by its
+name). So a member's removal from one project is never read as the user's removal.
 
 Audit logging can be off, and the log only goes back so far. When the API refuses the request,
 or every lookup comes back empty and the log itself is empty, the result says audit logging
@@ -31,6 +36,7 @@ log = logging.getLogger(__name__)
 
 AUDIT_PATH = "/organization/audit_logs"
 CHUNK = 50
+DEFAULT_PROJECT_NAME = "Default project"
 
 Ref = tuple[Kind, tuple[str, ...]]
 
@@ -193,11 +199,18 @@ def _group_queries(group: Sequence[Target], *, with_projects: bool) -> list[dict
     return params
 
 
-def match(entries: Iterable[Mapping[str, Any]], found: Sequence[Target]) -> dict[Ref, Attribution]:
-    """The newest event for each target (later entries win ties)."""
+def org_scope_id(live: Live) -> str | None:
+    """The id of the default project, where the API files organization-level events."""
+    return live.ids.projects.get(live.default_project or DEFAULT_PROJECT_NAME)
+
+
+def match(
+    entries: Iterable[Mapping[str, Any]], found: Sequence[Target], *, org_scope: str | None = None
+) -> dict[Ref, Attribution]:
+    """The newest event for each target (later entries win ties), each in its own scope."""
     best: dict[Ref, Attribution] = {}
     for entry in entries:
-        for target, certain in _hits(entry, found):
+        for target, certain in _hits(entry, found, org_scope=org_scope):
             attribution = _attribution(entry, certain=certain)
             current = best.get(target.ref)
             if current is None or attribution.at >= current.at:
@@ -205,13 +218,18 @@ def match(entries: Iterable[Mapping[str, Any]], found: Sequence[Target]) -> dict
     return best
 
 
-def _hits(entry: Mapping[str, Any], found: Sequence[Target]) -> Iterable[tuple[Target, bool]]:
+def _hits(
+    entry: Mapping[str, Any], found: Sequence[Target], *, org_scope: str | None
+) -> Iterable[tuple[Target, bool]]:
     event = str(entry.get("type", ""))
     details = entry.get(event) or {}
     resources = {details.get("id")} | {c.get("id") for c in details.get("certificates") or []}
-    project_id = (entry.get("project") or {}).get("id")
+    project_id = (entry.get("project") or {}).get("id") or None
+    org_level = project_id is None or project_id == org_scope
     for target in found:
         if event not in EVENTS[target.kind]:
+            continue
+        if target.project_id is None and not org_level:
             continue
         if target.project_id is not None and target.project_id != project_id:
             continue
@@ -258,7 +276,7 @@ async def attribute(client: AuditClient, items: Iterable[Ref], live: Live) -> Au
         log.info("audit logs unavailable: %s", exc)
         note = f"audit logs could not be read ({exc}); is audit logging turned on?"
         return AuditResult(available=False, note=note, requests=len(params))
-    attributions = match(entries, found)
+    attributions = match(entries, found, org_scope=org_scope_id(live))
     if found and not attributions:
         return await _probe(client, requests=len(params))
     return AuditResult(found=attributions, requests=len(params))

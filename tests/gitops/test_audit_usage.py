@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.audit import Target, attribute, match, queries
+from reconciler.audit import Target, attribute, match, org_scope_id, queries
 from reconciler.change import Kind
 from reconciler.errors import BadRequestError
 from reconciler.model import IdIndex, Live, Organization, Project
@@ -147,3 +147,26 @@ def test_usage_is_two_requests_and_never_fails_the_plan() -> None:
     refused = asyncio.run(last_30_days(FakeClient(refuse=True), ["p1"], now=90 * 86400))
     assert refused.by_project == {}
     assert "could not be read" in refused.note
+
+
+def test_project_event_is_not_attributed_to_the_org_level_user() -> None:
+    """Eve's removal from project web (`user.deleted` filed there) is not her org-level event."""
+    found = [Target(Kind.USER, ("eve@x.io",), "user_eve")]
+    entries = [_entry("user.deleted", {"id": "user_eve"}, project="proj_web", at=7)]
+    assert match(entries, found, org_scope="proj_default") == {}
+
+
+def test_org_level_object_matches_events_without_a_project_or_in_the_org_scope() -> None:
+    """An org-level event has no project, or is filed under the default project (admin keys)."""
+    found = [Target(Kind.USER, ("bob@x.io",), "user_bob")]
+    unfiled = [_entry("user.updated", {"id": "user_bob"}, project=None, at=3)]
+    filed = [*unfiled, _entry("user.updated", {"id": "user_bob"}, project="proj_default", at=8)]
+    assert match(unfiled, found, org_scope="proj_default")[found[0].ref].at == 3
+    assert match(filed, found, org_scope="proj_default")[found[0].ref].at == 8
+
+
+def test_org_scope_is_the_default_project_by_its_name() -> None:
+    """The default project cannot be renamed: its live id is the scope of org-level events."""
+    live = Live(org=Organization(), ids=IdIndex(projects={"Default project": "proj_d", "x": "p"}))
+    assert org_scope_id(live) == "proj_d"
+    assert org_scope_id(LIVE) is None
