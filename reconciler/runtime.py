@@ -49,6 +49,11 @@ def default_clock() -> Clock:
     return SystemClock()
 
 
+def http_transport() -> httpx.AsyncBaseTransport:
+    """The network transport of a real run (tests replace this function with a fake)."""
+    return httpx.AsyncHTTPTransport()
+
+
 def check_writable(path: Path, *, what: str) -> None:
     """Fail early, with one line, when `path` cannot be written (before minutes of reading)."""
     if path.is_dir():
@@ -126,9 +131,7 @@ async def open_client(
     base_url = env.get(URL_VARIABLE, "").strip() or DEFAULT_BASE_URL
     key = api_key_from(env)
     clock = clock or default_clock()
-    transport = ConnectBudget(
-        httpx.AsyncHTTPTransport(), url=base_url, clock=clock, budget=CONNECT_BUDGET
-    )
+    transport = ConnectBudget(http_transport(), url=base_url, clock=clock, budget=CONNECT_BUDGET)
     client = AdminClient(
         api_key=key, base_url=base_url, transport=transport, pacing=pacing, clock=clock
     )
