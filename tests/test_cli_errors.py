@@ -301,3 +301,15 @@ def test_bad_fault_spec_for_sandbox_serve(tmp_path: Path) -> None:
     )
     assert code == 1
     assert _error(err).startswith("error: --fault 'nope=2': expected NAME=PROBABILITY")
+
+
+def test_sandbox_reset_with_a_broken_seed(tmp_path: Path) -> None:
+    """A seed with a YAML syntax error is one line with its file and line, not a YAML dump."""
+    seed = tmp_path / "seed.yaml"
+    seed.write_text("projects: [ {name: x\n")
+    code, _, err = _run("sandbox", "reset", "--seed", str(seed), "--state", str(tmp_path / "s"))
+    assert code == 1
+    assert (
+        _error(err)
+        == f"error: cannot read seed {seed}:2: expected ',' or '}}', but got '<stream end>'"
+    )

@@ -180,8 +180,13 @@ def reset(seed: Path | None, state_file: Path) -> None:
 
     try:
         box = Sandbox.from_seed(yaml.safe_load(seed.read_text())) if seed else Sandbox.demo()
-    except (OSError, yaml.YAMLError) as exc:
-        raise SandboxError(f"cannot read seed {seed}: {exc}") from exc
+    except SandboxError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        where = f":{exc.problem_mark.line + 1}" if exc.problem_mark else ""
+        raise SandboxError(f"cannot read seed {seed}{where}: {exc.problem}") from None
+    except (OSError, yaml.YAMLError, AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise SandboxError(f"cannot read seed {seed}: {type(exc).__name__}: {exc}") from None
     box.save(state_file)
     click.echo(f"sandbox reset ({state_file})")
 
