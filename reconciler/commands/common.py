@@ -31,10 +31,12 @@ import click
 from reconciler.config import LoadedConfig, load_config
 from reconciler.errors import ConfigError, ExitCode, ReconcilerError
 from reconciler.fetch import FetchProgress, fetch_live
+from reconciler.fetch_stakes import read_stakes
 from reconciler.model import Live
 from reconciler.plan import Plan, make_plan
 from reconciler.runtime import check_writable, open_client
 from reconciler.safety import Overrides, Refusal, check
+from reconciler.stakes import Stakes
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
@@ -103,6 +105,7 @@ class Planned:
     live: Live
     plan: Plan
     refusals: tuple[Refusal, ...]
+    stakes: Stakes | None = None
 
 
 def run_pipeline(
@@ -111,16 +114,41 @@ def run_pipeline(
     sandbox_state: Path | None,
     overrides: Overrides,
     env: Mapping[str, str] | None = None,
+    with_stakes: bool = False,
 ) -> Planned:
-    """Load CONFIG, read the live organization (a progress bar on a terminal), plan, check."""
+    """Load CONFIG, read the live organization (a progress bar on a terminal), plan, check;
+    `with_stakes` also reads what the plan puts at stake (API keys, last 30 days' usage)."""
     loaded = load_or_exit(config)
     with fetch_progress() as progress:
-        live = asyncio.run(
-            read_live(loaded, sandbox_state=sandbox_state, env=env or os.environ, progress=progress)
+        live, plan, stakes = asyncio.run(
+            _read_and_plan(
+                loaded,
+                sandbox_state=sandbox_state,
+                env=env or os.environ,
+                progress=progress,
+                with_stakes=with_stakes,
+            )
         )
-    plan = make_plan(loaded.desired, live, config_digest=loaded.digest)
     refusals = check(plan, desired=loaded.desired, live=live, overrides=overrides)
-    return Planned(loaded, live, plan, tuple(refusals))
+    return Planned(loaded, live, plan, tuple(refusals), stakes)
+
+
+async def _read_and_plan(
+    loaded: LoadedConfig,
+    *,
+    sandbox_state: Path | None,
+    env: Mapping[str, str],
+    progress: FetchProgress | None,
+    with_stakes: bool,
+) -> tuple[Live, Plan, Stakes | None]:
+    """One client session: the live organization, the plan, then (if asked) what it puts at
+    stake, so the stakes reads share the client's pacing with the fetch."""
+    async with open_client(env=env, sandbox_state=sandbox_state) as client:
+        live = await fetch_live(client, loaded.desired, progress=progress)
+        plan = make_plan(loaded.desired, live, config_digest=loaded.digest)
+        if not with_stakes:
+            return live, plan, None
+        return live, plan, await read_stakes(client, plan, live, progress=progress)
 
 
 async def read_live(

@@ -65,8 +65,12 @@ def plan(
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     check_plan_file(out)
     if base is None:
-        planned = run_pipeline(config, sandbox_state=state, overrides=overrides_from(flags))
-        text = render(planned.plan, fmt=fmt, color=color, refusals=planned.refusals)
+        planned = run_pipeline(
+            config, sandbox_state=state, overrides=overrides_from(flags), with_stakes=True
+        )
+        text = render(
+            planned.plan, fmt=fmt, color=color, refusals=planned.refusals, stakes=planned.stakes
+        )
     else:
         from reconciler.commands.plan_base import plan_against_base
 
