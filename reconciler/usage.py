@@ -54,10 +54,6 @@ class UsageReport:
     note: str = ""
 
 
-# The name `plan --base` imports (kept so callers need not change with the rename).
-Stakes = UsageReport
-
-
 async def last_30_days(
     client: UsageClient, project_ids: Sequence[str], *, now: float
 ) -> UsageReport:

@@ -20,7 +20,7 @@ from reconciler.render.pr_plan import PrPlan, render_pr
 from reconciler.safety import Overrides, check
 from reconciler.scope import PrSplit
 from reconciler.stakes import Stakes, assemble
-from reconciler.usage import ProjectUsage, UsageReport
+from reconciler.usage import UsageReport
 
 GOLDEN = Path(__file__).parent / "golden"
 SUFFIX = {"text": "txt", "markdown": "md", "json": "json"}
@@ -117,10 +117,9 @@ def test_pull_request_comment_shows_stakes_once_next_to_its_changes(
     desired: Desired, live: Live, stakes: Stakes
 ) -> None:
     """With stakes, the pull-request comment names lost keys by its changes and has one
-    At-stake section (the older usage-only table is not repeated)."""
+    At-stake section."""
     plan = make_plan(desired, live, config_digest="c")
-    pr = PrPlan(plan=plan, split=PrSplit(introduced=plan.changes), stakes=stakes,
-                at_stake={"search-prod": ProjectUsage(1.0, "usd", 1)})  # fmt: skip
+    pr = PrPlan(plan=plan, split=PrSplit(introduced=plan.changes), stakes=stakes)
     markdown = render_pr(pr, fmt="markdown")
     assert markdown.count("At stake (last 30 days)") == 1
     assert "  - 1 API key stops working: `eve-laptop` (`sk-proj-...eve1`)" in markdown

@@ -14,9 +14,10 @@ from reconciler.cli import main
 from reconciler.commands.plan_base import read_scoped
 from reconciler.config import load_config
 from reconciler.model import Desired, Live
+from reconciler.plan import Plan
 from reconciler.sandbox import Sandbox
 from reconciler.scope import scope_to_changes
-from reconciler.usage import Stakes
+from reconciler.stakes import Stakes
 
 PROJECTS = 150
 
@@ -61,10 +62,10 @@ def _edit(base: Path, head: Path) -> None:
     head.write_text(text)
 
 
-def _read(sandbox: Sandbox, desired: Desired) -> tuple[Live, Stakes]:
+def _read(sandbox: Sandbox, desired: Desired) -> tuple[Live, Plan, Stakes]:
     pacing = Pacing(requests_per_minute=1_000_000)
 
-    async def run() -> tuple[Live, Stakes]:
+    async def run() -> tuple[Live, Plan, Stakes]:
         async with AdminClient(
             api_key=sandbox.admin_key, transport=sandbox.transport(), pacing=pacing
         ) as client:
@@ -81,7 +82,7 @@ def test_scoped_plan_reads_only_the_changed_projects(tmp_path: Path) -> None:
     scoped = scope_to_changes(load_config(base).desired, load_config(head).desired)
     assert set(scoped.org.projects) == {"p001", "p002"}
     sandbox = Sandbox.load(state)
-    live, stakes = _read(sandbox, scoped)
+    live, _, stakes = _read(sandbox, scoped)
     wanted = {live.ids.projects["p001"], live.ids.projects["p002"]}
     touched = {
         path.split("/")[4]
@@ -91,10 +92,11 @@ def test_scoped_plan_reads_only_the_changed_projects(tmp_path: Path) -> None:
     assert touched == wanted
     counts = {template: n for (_, template), n in sandbox.requests.counts.items()}
     assert counts["/organization/projects/{project_id}/users"] == 2
+    assert counts["/organization/projects/{project_id}/api_keys"] == 1
     assert counts["/organization/costs"] == 1
     assert counts["/organization/usage/completions"] == 1
-    assert sandbox.requests.total <= 16, counts
-    assert set(stakes.by_project) == {live.ids.projects["p002"]}
+    assert sandbox.requests.total <= 17, counts
+    assert set(stakes.projects) == {"p002"}
 
 
 def test_unscoped_plan_would_read_every_project(tmp_path: Path) -> None:
@@ -106,7 +108,8 @@ def test_unscoped_plan_would_read_every_project(tmp_path: Path) -> None:
 
 
 def test_markdown_shows_pull_request_changes_apart_from_drift(tmp_path: Path) -> None:
-    """The comment lists the pull request's changes, then drift already present, and stakes."""
+    """The comment lists the pull request's changes with what they put at stake, then drift
+    already present."""
     state, base = _export(tmp_path)
     head = tmp_path / "head.yaml"
     _edit(base, head)
@@ -125,8 +128,8 @@ def test_markdown_shows_pull_request_changes_apart_from_drift(tmp_path: Path) ->
     drift, rest = rest.split("## Drift this pull request adopts", 1)
     assert "user002@example.com" in drift
     assert "user002@example.com" not in mine
-    assert "## At stake (last 30 days)" in rest
-    assert "| p002 |" in rest
+    assert "At stake (last 30 days)" in mine
+    assert "| p002 |" in mine
 
 
 def test_identical_files_plan_nothing_in_two_requests(tmp_path: Path) -> None:
@@ -134,6 +137,6 @@ def test_identical_files_plan_nothing_in_two_requests(tmp_path: Path) -> None:
     state, base = _export(tmp_path)
     desired = load_config(base).desired
     sandbox = Sandbox.load(state)
-    live, _ = _read(sandbox, scope_to_changes(desired, replace(desired)))
+    live, _, _ = _read(sandbox, scope_to_changes(desired, replace(desired)))
     assert live.org.users is None
     assert sandbox.requests.total <= 2
