@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 KEY_VARIABLE = "OPENAI_ADMIN_KEY"
 URL_VARIABLE = "OPENAI_BASE_URL"
+RATE_VARIABLE = "RECONCILER_REQUESTS_PER_MINUTE"
 SANDBOX_UNTHROTTLED_RATE = 1_000_000
 CONNECT_BUDGET = 10.0
 
@@ -123,7 +124,12 @@ async def open_client(
     clock: Clock | None = None,
     pacing: Pacing | None = None,
 ) -> AsyncIterator[AdminClient]:
-    """A client on the real API (from `env`) or on the sandbox saved in `sandbox_state`."""
+    """A client on the real API (from `env`) or on the sandbox saved in `sandbox_state`.
+
+    Pacing: `pacing` if given, else RECONCILER_REQUESTS_PER_MINUTE from `env` if set, else the
+    client's default (tuned to the real API's measured limit).
+    """
+    pacing = pacing or pacing_from(env)
     if sandbox_state is not None:
         async with _sandbox_client(sandbox_state, clock=clock, pacing=pacing) as client:
             yield client
@@ -137,6 +143,21 @@ async def open_client(
     )
     async with client:
         yield client
+
+
+def pacing_from(env: Mapping[str, str]) -> Pacing | None:
+    """Client pacing from RECONCILER_REQUESTS_PER_MINUTE (per endpoint family), if set: for an
+    organization with higher limits, or a sandbox served on loopback."""
+    text = env.get(RATE_VARIABLE, "").strip()
+    if not text:
+        return None
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = 0.0
+    if not rate > 0:
+        raise ReconcilerError(f"{RATE_VARIABLE} must be a positive number, not {text!r}")
+    return Pacing(requests_per_minute=rate)
 
 
 def load_sandbox(state_file: Path, *, clock: Clock | None = None) -> Sandbox:

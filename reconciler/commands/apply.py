@@ -15,12 +15,10 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 import click
 
-from reconciler.api import Pacing
 from reconciler.apply import ApplyReport, ChangeResult, Outcome, apply_plan, describe
 from reconciler.cli import handle_errors
 from reconciler.commands import apply_flow as flow
@@ -39,7 +37,6 @@ from reconciler.safety import Overrides, raise_if_unsafe
 from reconciler.secrets import SecretSink, make_sink
 
 INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT (128 + 2)
-RATE_VARIABLE = "RECONCILER_REQUESTS_PER_MINUTE"
 
 
 @click.command()
@@ -101,8 +98,7 @@ async def _run(
     state: Path | None,
     concurrency: int,
 ) -> ApplyReport | None:
-    pacing = pacing_from(os.environ)
-    async with open_client(env=os.environ, sandbox_state=state, pacing=pacing) as client:
+    async with open_client(env=os.environ, sandbox_state=state) as client:
         with fetch_progress() as progress:
             live = await fetch_live(client, target.desired, progress=progress)
         plan = flow.plan_for(target, live)
@@ -129,21 +125,6 @@ async def _run(
             on_event=_progress,
             concurrency=concurrency,
         )
-
-
-def pacing_from(env: Mapping[str, str]) -> Pacing | None:
-    """Client pacing from RECONCILER_REQUESTS_PER_MINUTE (per endpoint family), if set: for an
-    organization with higher limits, or a sandbox served on loopback."""
-    text = env.get(RATE_VARIABLE, "").strip()
-    if not text:
-        return None
-    try:
-        rate = float(text)
-    except ValueError:
-        rate = 0.0
-    if not rate > 0:
-        raise ReconcilerError(f"{RATE_VARIABLE} must be a positive number, not {text!r}")
-    return Pacing(requests_per_minute=rate)
 
 
 _MARKS = {Outcome.APPLIED: "ok", Outcome.FAILED: "FAILED", Outcome.SKIPPED: "skipped"}

@@ -9,8 +9,8 @@ import pytest
 
 from reconciler.api import AdminClient
 from reconciler.api.urls import BaseUrlError
-from reconciler.errors import AuthError
-from reconciler.runtime import open_client
+from reconciler.errors import AuthError, ReconcilerError
+from reconciler.runtime import open_client, pacing_from
 
 
 def _open(env: dict[str, str]) -> str:
@@ -83,3 +83,18 @@ def test_sandbox_state_is_saved_even_when_the_run_fails(tmp_path: Path) -> None:
         asyncio.run(failing_run())
     assert state.exists()
     assert "made-before-crash" in asyncio.run(names())
+
+
+def test_requests_per_minute_from_the_environment_sets_pacing() -> None:
+    """RECONCILER_REQUESTS_PER_MINUTE becomes the per-family pacing of every command's client."""
+    pacing = pacing_from({"RECONCILER_REQUESTS_PER_MINUTE": "120"})
+    assert pacing is not None
+    assert pacing.requests_per_minute == 120
+    assert pacing_from({}) is None
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "fast"])
+def test_a_nonsense_request_rate_is_a_one_line_error(value: str) -> None:
+    """A rate that is not a positive number is refused, naming the variable and the value."""
+    with pytest.raises(ReconcilerError, match=f"RECONCILER_REQUESTS_PER_MINUTE .*'{value}'"):
+        pacing_from({"RECONCILER_REQUESTS_PER_MINUTE": value})
