@@ -1,26 +1,56 @@
 #!/usr/bin/env bash
-# The demo: validate the example organization, then plan and apply it against a fresh sandbox,
-# and show that the follow-up plan is empty. Sandbox state and created keys live under the
-# gitignored .sandbox/ directory and are recreated on every run.
+# The demo, as a story: validate the example organization; plan it against a fresh sandbox (every
+# kind of change); apply it; show that the follow-up plan is empty; change a role out of band, as
+# someone would in the dashboard; and show that `reconciler drift` reports it and who did it.
+# Sandbox state, created keys and the apply log live under the gitignored .sandbox/demo/ and are
+# recreated on every run. RECONCILER (the executable) and DEMO_DIR can be overridden (the tests do).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-R=.venv/bin/reconciler
-DEMO=.sandbox/demo
+R=${RECONCILER:-.venv/bin/reconciler}
+DEMO=${DEMO_DIR:-.sandbox/demo}
+CONFIG=examples/org.yaml
 rm -rf "$DEMO"
 mkdir -p "$DEMO"
 chmod 700 "$DEMO"
 STATE="$DEMO/state.json"
+SANDBOX=(--sandbox --sandbox-state "$STATE")
 
-echo "== validate"
-$R validate examples/org.yaml
+step() { printf '\n== %s\n' "$*"; }
 
-echo "== plan (the archive of legacy-chatbot is irreversible, so it needs --allow-archive)"
-$R plan examples/org.yaml --sandbox --sandbox-state "$STATE" --allow-archive
+step "1. validate $CONFIG (offline, no API key)"
+$R validate "$CONFIG"
 
-echo "== apply"
-$R apply examples/org.yaml --sandbox --sandbox-state "$STATE" \
-  --auto-approve --allow-archive --secrets-dir "$DEMO/keys"
-echo "(service-account keys were written to $DEMO/keys, mode 0600)"
+step "2. someone already invited judy@example.com in the dashboard, as owner (the file says reader)"
+$R sandbox exec post /organization/invites --state "$STATE" --as alice@example.com \
+  --data '{"email": "judy@example.com", "role": "owner"}' >/dev/null
+echo "(an invite cannot be updated, so the plan below replaces it: -/+)"
 
-echo "== follow-up plan (expected: no changes)"
-$R plan examples/org.yaml --sandbox --sandbox-state "$STATE" --detailed-exitcode
+step "3. plan: create +, update ~, delete -, replace -/+, archive ! (archiving needs --allow-archive)"
+$R plan "$CONFIG" "${SANDBOX[@]}" --allow-archive
+
+step "4. apply (the full log is in $DEMO/apply.log)"
+if ! $R apply "$CONFIG" "${SANDBOX[@]}" --auto-approve --allow-archive \
+  --secrets-dir "$DEMO/keys" >"$DEMO/apply.log" 2>&1; then
+  cat "$DEMO/apply.log"
+  exit 1
+fi
+grep '^Apply:' "$DEMO/apply.log"
+echo "(service-account keys were written to $DEMO/keys, mode 0600; never printed)"
+
+step "5. follow-up plan (expected: no changes, exit 0 with --detailed-exitcode)"
+$R plan "$CONFIG" "${SANDBOX[@]}" --detailed-exitcode
+
+step "6. drift made out of band: alice makes bob@example.com an owner in the dashboard"
+$R sandbox set-role bob@example.com owner --as alice@example.com --state "$STATE"
+
+step "7. drift: what differs from the file, and who changed it (exit 2: drifted)"
+rc=0
+$R drift "$CONFIG" "${SANDBOX[@]}" || rc=$?
+if [ "$rc" -ne 2 ]; then
+  echo "demo: expected drift to exit 2, got $rc" >&2
+  exit 1
+fi
+
+step "done"
+echo "The next apply would put bob back to reader. eve, trent and the Default project count as"
+echo "drift too: present but not in the file (declare them to adopt them). State: $STATE"
