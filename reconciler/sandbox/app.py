@@ -2,7 +2,9 @@
 
 Routing matches `/v1` + a path template from the route modules; authentication checks the
 bearer key against the organization's admin keys; a handler's `ApiFailure` becomes the API's
-error body. The app never sleeps and never fails on purpose: faults live in `faults.py`.
+error body. An unknown path is 404 "Invalid URL"; a served path with another method is 405 with
+an `Allow` header (the spec declares neither; both carry the API's error body). A trailing slash
+is tolerated. The app never sleeps and never fails on purpose: faults live in `faults.py`.
 """
 
 from __future__ import annotations
@@ -80,6 +82,29 @@ def resolve(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     return None
 
 
+def allowed_methods(path: str) -> list[str]:
+    """The methods some route serves at `path` (empty for an unknown path)."""
+    if not path.startswith(PREFIX + "/"):
+        return []
+    inner = path[len(PREFIX) :].rstrip("/") or "/"
+    methods = {route.method for route in ROUTES if route.pattern.match(inner)}
+    return [m for m in ("GET", "POST", "DELETE") if m in methods]
+
+
+def _unrouted(request: Request) -> ApiFailure:
+    """404 for an unknown path; 405 (with `Allow`) for a served path and another method."""
+    allowed = allowed_methods(request.path)
+    where = f"{request.method} {request.path}"
+    if not allowed:
+        return ApiFailure(404, f"Invalid URL ({where})", code="unknown_url")
+    return ApiFailure(
+        405,
+        f"Invalid method for URL ({where}): use {' or '.join(allowed)}.",
+        code="method_not_allowed",
+        headers={"allow": ", ".join(allowed)},
+    )
+
+
 def template_of(method: str, path: str) -> str:
     """The path template a request is counted under (the raw path when no route matches)."""
     found = resolve(method, path)
@@ -105,20 +130,37 @@ def authenticate(state: State, request: Request) -> Actor:
 
 
 def handle(state: State, request: Request, *, now: int, actor: Actor | None = None) -> Response:
-    """Serve one request against `state` (mutating it for writes); never raises."""
+    """Serve one request against `state` (mutating it for writes); never raises.
+
+    An unexpected error inside a handler (a sandbox bug) is a 500 in the API's error shape; the
+    fuzz tests make sure no request reaches one.
+    """
     found = resolve(request.method, request.path)
     try:
         who = actor or authenticate(state, request)
         if found is None:
-            raise ApiFailure(
-                404, f"Invalid URL ({request.method} {request.path})", code="unknown_url"
-            )
+            raise _unrouted(request)
         route, params = found
         ctx = Context(state=state, actor=who, now=now, request=request, params=params)
         return Response.json(200, route.handler(ctx))
     except ApiFailure as failure:
         logger.debug("sandbox %s %s -> %s", request.method, request.path, failure.status)
         return failure.response()
+    except Exception as exc:  # a sandbox bug: answer as the API would, never raise
+        logger.error("sandbox %s %s failed: %r", request.method, request.path, exc)
+        logger.debug("sandbox failure", exc_info=True)
+        return error_response(
+            500, "The server had an error while processing your request.", error_type="server_error"
+        )
 
 
-__all__ = ["ROUTES", "Route", "authenticate", "error_response", "handle", "resolve", "template_of"]
+__all__ = [
+    "ROUTES",
+    "Route",
+    "allowed_methods",
+    "authenticate",
+    "error_response",
+    "handle",
+    "resolve",
+    "template_of",
+]

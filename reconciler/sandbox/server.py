@@ -3,12 +3,15 @@
 It binds 127.0.0.1 only, saves the state file after every change (the sandbox does that when a
 state file is attached), and stops cleanly on SIGINT or SIGTERM. A lost response (an injected
 drop or timeout) closes the connection without answering, as a real network failure would.
+Malformed HTTP (a bad Content-Length, a method the API lacks) gets the API's JSON error body,
+and a broken connection is one log line: `sandbox serve` never prints a traceback.
 """
 
 from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from reconciler.sandbox.sandbox import Sandbox
 from reconciler.sandbox.transport import sleep_sync
-from reconciler.sandbox.wire import Request
+from reconciler.sandbox.wire import Request, Response, error_response
 
 logger = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"
@@ -32,7 +35,12 @@ def make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self) -> None:
             split = urlsplit(self.path)
-            length = int(self.headers.get("content-length") or 0)
+            length = _content_length(self.headers.get("content-length"))
+            if length is None:
+                self.close_connection = True  # the body cannot be framed: drop what follows
+                bad = error_response(400, "Content-Length must be a non-negative integer.")
+                self._send(bad)
+                return
             request = Request(
                 method=self.command,
                 path=split.path,
@@ -45,14 +53,19 @@ def make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             if outcome.response is None:
                 self.close_connection = True
                 return
-            self.send_response(outcome.response.status)
-            for name, value in outcome.response.headers.items():
+            self._send(outcome.response)
+
+        def _send(self, response: Response) -> None:
+            self.send_response(response.status)
+            for name, value in response.headers.items():
                 self.send_header(name, value)
-            self.send_header("content-length", str(len(outcome.response.body)))
+            self.send_header("content-length", str(len(response.body)))
             self.end_headers()
-            self.wfile.write(outcome.response.body)
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
 
         do_GET = do_POST = do_DELETE = _serve
+        do_PUT = do_PATCH = do_HEAD = do_OPTIONS = _serve  # the app answers 405 in JSON
 
         def log_message(self, format: str, *args: Any) -> None:
             logger.debug("sandbox server: " + format, *args)
@@ -60,9 +73,26 @@ def make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def _content_length(raw: str | None) -> int | None:
+    """The body length a request announces (0 if none), or None when it is malformed."""
+    if raw is None or not raw.strip():
+        return 0
+    value = raw.strip()
+    return int(value) if value.isdigit() else None
+
+
+class _Server(ThreadingHTTPServer):
+    """A threading HTTP server that logs a broken connection in one line, not a traceback."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A failure while serving one connection (e.g. the client went away)."""
+        error = sys.exc_info()[1]
+        logger.warning("sandbox server: connection from %s failed: %r", client_address, error)
+
+
 def make_server(sandbox: Sandbox, *, port: int) -> ThreadingHTTPServer:
     """A server for the sandbox on 127.0.0.1:port (port 0 picks a free one)."""
-    server = ThreadingHTTPServer((LOOPBACK, port), make_handler(sandbox))
+    server = _Server((LOOPBACK, port), make_handler(sandbox))
     server.daemon_threads = True
     return server
 

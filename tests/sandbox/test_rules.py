@@ -81,10 +81,10 @@ def test_invite_for_existing_member_is_refused(api: Api) -> None:
 
 
 def test_rate_limits_cannot_be_created_or_deleted(api: Api) -> None:
-    """Rate limits have no create or delete route; an unknown limit id is 404."""
+    """Rate limits have no create or delete route (405); an unknown limit id is 404."""
     pid = api.project("search-prod")
-    assert api.post(f"{P}/{pid}/rate_limits", {"model": "gpt-5"}).status_code == 404
-    assert api.delete(f"{P}/{pid}/rate_limits/rl-gpt-4o").status_code == 404
+    assert api.post(f"{P}/{pid}/rate_limits", {"model": "gpt-5"}).status_code == 405
+    assert api.delete(f"{P}/{pid}/rate_limits/rl-gpt-4o").status_code == 405
     assert (
         api.post(f"{P}/{pid}/rate_limits/rl-gpt-5", {"max_requests_per_1_minute": 1}).status_code
         == 404

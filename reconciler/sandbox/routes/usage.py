@@ -52,8 +52,8 @@ def _buckets(
     limit = ctx.query_int("limit", default=default_limit, low=1, high=max_limit)
     assert limit is not None
     first = ctx.query_int("page", default=0, low=0, high=2**40) or 0
-    starts = list(range(start - start % width, end, width))
-    chunk = starts[first : first + limit]
+    starts = range(start - start % width, end, width)  # a range: never materialised whole
+    chunk = list(starts[first : first + limit])
     following = first + limit
     return chunk, width, str(following) if following < len(starts) else None
 

@@ -1,7 +1,7 @@
 """Organization users (list with `emails`, retrieve, modify role, delete) and admin API keys.
 
 Users join only through invites; their organization role is owner or reader. Deleting a user
-also removes them from every project.
+also removes them from every project, which revokes the API keys they own there.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ def delete_user(ctx: Context) -> JSON:
     del ctx.state.users[user["id"]]
     for members in ctx.state.project_users.values():
         members.pop(user["id"], None)
+    for keys in ctx.state.api_keys.values():
+        for key_id in [k for k, v in keys.items() if v["owner_id"] == user["id"]]:
+            del keys[key_id]
     ctx.audit("user.deleted", {"id": user["id"]})
     return {"object": "organization.user.deleted", "id": user["id"], "deleted": True}
 

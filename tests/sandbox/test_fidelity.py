@@ -1,0 +1,96 @@
+"""Fidelity to the spec and the real service: shapes, orders, types and robustness.
+
+Each test pins one behaviour a reviewer found missing or wrong, sent as the request a client
+(or a careless script) would send.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reconciler.sandbox.app import handle
+from reconciler.sandbox.client import SandboxClient as Api
+from reconciler.sandbox.client import api_error as error_of
+from reconciler.sandbox.wire import Request
+
+P = "/organization/projects"
+
+
+def test_removing_a_user_from_the_organization_revokes_their_project_keys(api: Api) -> None:
+    """eve leaves the organization: her key in search-prod goes, and the key list still works."""
+    pid = api.project("search-prod")
+    assert api.delete(f"/organization/users/{api.user('eve@example.com')}").status_code == 200
+    listed = api.get(f"{P}/{pid}/api_keys", limit=100)
+    assert listed.status_code == 200
+    assert "eve-notebook" not in [k["name"] for k in listed.json()["data"]]
+
+
+def test_an_unexpected_handler_error_is_a_500_with_the_error_body(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in a handler answers 500 in the API's error shape instead of raising."""
+    from reconciler.sandbox.routes import projects
+
+    def broken(ctx: object) -> dict[str, object]:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(projects, "render", broken)
+    request = Request(
+        "GET",
+        "/v1/organization/projects",
+        headers={"Authorization": f"Bearer {api.sandbox.admin_key}"},
+    )
+    response = handle(api.sandbox.state, request, now=0)
+    assert response.status == 500
+    assert set(json.loads(response.body)["error"]) == {"message", "type", "param", "code"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start_time": 0, "bucket_width": "1m", "end_time": 2**39},
+        {"start_time": 0, "bucket_width": "1h"},
+    ],
+)
+def test_usage_over_a_huge_window_pages_without_building_every_bucket(
+    api: Api, params: dict[str, object]
+) -> None:
+    """A window of millions of buckets answers one page quickly, with a next page."""
+    response = api.get("/organization/usage/completions", **params)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["has_more"] is True
+    assert len(body["data"]) == {"1m": 60, "1h": 24}[str(params["bucket_width"])]
+    following = api.get("/organization/usage/completions", **params, page=body["next_page"])
+    assert following.json()["data"][0]["start_time"] == body["data"][-1]["end_time"]
+
+
+def test_usage_last_page_has_no_next_page(api: Api) -> None:
+    """Three daily buckets with limit 2: two pages, the second without `next_page`."""
+    window = {"start_time": 86400 * 100, "end_time": 86400 * 103, "limit": 2}
+    first = api.get("/organization/costs", **window).json()
+    assert (len(first["data"]), first["has_more"]) == (2, True)
+    second = api.get("/organization/costs", **window, page=first["next_page"]).json()
+    assert (len(second["data"]), second["has_more"], second["next_page"]) == (1, False, None)
+
+
+def test_wrong_method_on_a_served_path_is_405_naming_the_allowed_ones(api: Api) -> None:
+    """DELETE on the project list, or PUT on a project, is 405 with `Allow` and the error body."""
+    pid = api.project("search-prod")
+    deleted = api.delete(P)
+    put = api.http.put(f"{P}/{pid}", json={"name": "x"})
+    assert (deleted.status_code, put.status_code) == (405, 405)
+    assert deleted.headers["allow"] == "GET, POST"
+    assert put.headers["allow"] == "GET, POST"
+    assert "DELETE" in error_of(deleted)["message"]
+    assert api.get("/organization/nothing-here").status_code == 404
+
+
+def test_unknown_path_is_404_with_the_error_body_even_with_a_trailing_slash(api: Api) -> None:
+    """An unknown path is 404 in the error shape; a trailing slash on a served one is served."""
+    missing = api.get("/organization/nothing-here/")
+    assert missing.status_code == 404
+    assert error_of(missing)["code"] == "unknown_url"
+    assert api.get(P + "/").status_code == 200
