@@ -31,12 +31,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
+from reconciler import secure_io
 from reconciler.errors import SecretSinkError
 
 log = logging.getLogger(__name__)
 
 REDACTED = "**********"
 COMMAND_TIMEOUT_SECONDS = 60.0
+# Environment variables a secrets command never sees.
+WITHHELD_VARIABLES = frozenset({"OPENAI_ADMIN_KEY"})
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -171,7 +174,11 @@ class DirSink:
 
     @staticmethod
     def _write_new(target: Path, text: str) -> bool:
-        """Create `target` exclusively with mode 0600; False if it already exists."""
+        """Create `target` exclusively with mode 0600 and make it durable; False if it exists.
+
+        A write that fails part way (disk full, quota, I/O error) removes the file, so no
+        half-written key is left behind; the caller then deletes the account it belonged to.
+        """
         try:
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
@@ -179,10 +186,15 @@ class DirSink:
         except OSError as exc:
             raise SecretSinkError(f"cannot write {target}: {exc.strerror or exc}") from None
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            try:
+                secure_io.write_all(fd, text.encode("utf-8"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         except OSError as exc:
+            secure_io.remove_quietly(target)
             raise SecretSinkError(f"cannot write {target}: {exc.strerror or exc}") from None
+        secure_io.sync_directory(target.parent)
         return True
 
     @staticmethod
@@ -196,7 +208,13 @@ class DirSink:
 
 
 class CommandSink:
-    """`--secrets-command CMD`: the key on stdin, metadata in `RECONCILER_*` env vars."""
+    """`--secrets-command CMD`: the key on stdin, metadata in `RECONCILER_*` env vars.
+
+    The command runs in its own process group, with the environment minus the admin key (a
+    secrets command has no business with it), stdout discarded (so a command that echoes
+    the key cannot print it into a CI log) and `COMMAND_TIMEOUT_SECONDS` to finish; on the
+    timeout the whole group is killed, so a grandchild holding a pipe cannot hang apply.
+    """
 
     configured = True
 
@@ -207,7 +225,8 @@ class CommandSink:
             raise SecretSinkError(f"--secrets-command: {exc}") from None
         if not self.argv:
             raise SecretSinkError("--secrets-command is empty")
-        self.env = dict(os.environ if env is None else env)
+        source = os.environ if env is None else env
+        self.env = {k: v for k, v in source.items() if k not in WITHHELD_VARIABLES}
 
     def preflight(self) -> None:
         """The program must exist and be executable."""
@@ -218,26 +237,23 @@ class CommandSink:
     def deliver(self, key: Secret, meta: KeyMetadata) -> str:
         """Run the command once for this key; a non-zero exit is a SecretSinkError."""
         env = {**self.env, **meta.environment()}
+        failed = f"--secrets-command {self.argv[0]!r}"
         what = f"service account {meta.service_account!r} in project {meta.project!r}"
+        timeout = COMMAND_TIMEOUT_SECONDS
         try:
-            done = subprocess.run(  # argv from the user's own flag, no shell
-                self.argv,
-                input=key.reveal(),
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=COMMAND_TIMEOUT_SECONDS,
-                check=False,
+            returncode, stderr = secure_io.run_group(
+                self.argv, stdin=key.reveal(), env=env, timeout=timeout
             )
-        except (OSError, subprocess.SubprocessError) as exc:
+        except subprocess.TimeoutExpired:
             raise SecretSinkError(
-                f"--secrets-command {self.argv[0]!r} failed for {what}: {type(exc).__name__}"
+                f"{failed} did not finish within {timeout:g}s for {what} (killed)"
             ) from None
-        if done.returncode != 0:
-            detail = _last_line(done.stderr.replace(key.reveal(), REDACTED))
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise SecretSinkError(f"{failed} failed for {what}: {type(exc).__name__}") from None
+        if returncode != 0:
+            detail = _last_line(stderr.replace(key.reveal(), REDACTED))
             raise SecretSinkError(
-                f"--secrets-command {self.argv[0]!r} exited {done.returncode} for {what}"
-                + (f": {detail}" if detail else "")
+                f"{failed} exited {returncode} for {what}" + (f": {detail}" if detail else "")
             )
         return f"command {self.argv[0]}"
 

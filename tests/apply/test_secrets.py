@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import os
+import resource
+import signal
 import stat
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from reconciler import secrets as secrets_module
 from reconciler.errors import SecretSinkError
 from reconciler.secrets import (
     CommandSink,
@@ -23,6 +27,7 @@ from reconciler.secrets import (
 )
 
 FAKE_KEY = "sk-svcacct-TEST-not-a-real-key-0001"
+ADMIN_KEY = "sk-admin-TEST-not-a-real-key-0002"
 META = KeyMetadata(
     project="search prod/../x",
     project_id="proj_1",
@@ -175,3 +180,62 @@ def test_logging_a_secret_shows_nothing(caplog: pytest.LogCaptureFixture) -> Non
     with caplog.at_level(logging.DEBUG):
         logging.getLogger("t").debug("key %s %r", Secret(FAKE_KEY), Secret(FAKE_KEY))
     assert FAKE_KEY not in caplog.text
+
+
+def test_command_sink_withholds_the_admin_key(tmp_path: Path) -> None:
+    """The secrets command's environment has everything but OPENAI_ADMIN_KEY."""
+    out = tmp_path / "env.json"
+    body = f"import json, os\njson.dump(dict(os.environ), open({str(out)!r}, 'w'))\n"
+    env = {**os.environ, "OPENAI_ADMIN_KEY": ADMIN_KEY, "VAULT_ADDR": "https://vault.test"}
+    sink = make_sink(secrets_dir=None, secrets_command=_script(tmp_path, body), env=env, emit=print)
+    sink.deliver(Secret(FAKE_KEY), META)
+    seen = json.loads(out.read_text())
+    assert "OPENAI_ADMIN_KEY" not in seen
+    assert ADMIN_KEY not in out.read_text()
+    assert seen["VAULT_ADDR"] == "https://vault.test"
+    assert seen["RECONCILER_SERVICE_ACCOUNT"] == "ci-deployer"
+
+
+def test_hung_command_and_its_children_are_killed_at_the_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command that hangs (with a grandchild holding its stderr) fails at the timeout,
+    without waiting for the grandchild, with a one-line error that says it was killed."""
+    monkeypatch.setattr(secrets_module, "COMMAND_TIMEOUT_SECONDS", 0.3)
+    body = (
+        "import subprocess, sys, time\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(8)'])\n"
+        "time.sleep(8)\n"
+    )
+    sink = CommandSink(_script(tmp_path, body), env=dict(os.environ))
+    started = time.monotonic()
+    with pytest.raises(SecretSinkError, match=r"did not finish within 0.3s .*\(killed\)"):
+        sink.deliver(Secret(FAKE_KEY), META)
+    assert time.monotonic() - started < 4
+
+
+def test_command_stdout_is_discarded(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """A command that echoes the key on stdout prints nothing into our output."""
+    body = "import sys\nsys.stdout.write(sys.stdin.read())\n"
+    CommandSink(_script(tmp_path, body), env=dict(os.environ)).deliver(Secret(FAKE_KEY), META)
+    out = capfd.readouterr()
+    assert FAKE_KEY not in out.out + out.err
+
+
+def test_disk_full_leaves_no_partial_key_file(tmp_path: Path) -> None:
+    """A key file that cannot be written whole (file size limit, as on a full disk) is
+    removed, and the error names the file but not the key."""
+    directory = tmp_path / "keys"
+    sink = DirSink(directory)
+    sink.preflight()
+    previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (10, limits[1]))
+    try:
+        with pytest.raises(SecretSinkError, match="cannot write") as caught:
+            sink.deliver(Secret(FAKE_KEY), META)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, previous_handler)
+    assert FAKE_KEY not in str(caught.value)
+    assert list(directory.iterdir()) == []

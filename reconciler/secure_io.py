@@ -1,0 +1,84 @@
+"""Careful file and process I/O for secrets: no half-written key file, no hung command.
+
+write_all(fd, data)                   every byte, or OSError
+remove_quietly(path)                  unlink a partial file; a failure is only logged
+sync_directory(path)                  best-effort fsync of a directory entry
+run_group(argv, stdin=..., env=..., timeout=...) -> (status, stderr)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte of `data` to `fd` (os.write may write less than asked)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def remove_quietly(path: Path) -> None:
+    """Remove a file this process created (a half-written key); a failure is only logged."""
+    try:
+        path.unlink()
+    except OSError as exc:
+        log.warning("could not remove the partial file %s: %s", path, exc.strerror or exc)
+
+
+def sync_directory(directory: Path) -> None:
+    """Best effort: persist a new directory entry, so a delivered key survives a crash."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def run_group(
+    argv: list[str], *, stdin: str, env: Mapping[str, str], timeout: float
+) -> tuple[int, str]:
+    """Run `argv` (no shell) in a new process group: (exit status, stderr). On the timeout,
+    kill the whole group and raise TimeoutExpired without waiting for its pipes."""
+    process = subprocess.Popen(  # argv from the user's own flag, no shell
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=dict(env),
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _, stderr = process.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise
+    return process.returncode, stderr or ""
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """SIGKILL the process group of `process` and reap the process (not its pipes)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        process.kill()
+    for stream in (process.stdin, process.stderr):
+        try:
+            if stream is not None:
+                stream.close()
+        except OSError:
+            pass
+    process.wait()
