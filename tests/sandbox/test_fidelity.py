@@ -94,3 +94,21 @@ def test_unknown_path_is_404_with_the_error_body_even_with_a_trailing_slash(api:
     assert missing.status_code == 404
     assert error_of(missing)["code"] == "unknown_url"
     assert api.get(P + "/").status_code == 200
+
+
+def test_audit_logs_list_newest_first_and_page_backwards_in_time(api: Api) -> None:
+    """As in the spec's example (effective_at 1722461446, then 1720804190): newest first."""
+    pid = api.project("search-prod")
+    api.post(f"{P}/{pid}", {"name": "search-prod-2"})
+    api.post(f"{P}/{pid}", {"name": "search-prod-3"})
+    first = api.get("/organization/audit_logs", limit=2).json()
+    assert [e["project.updated"]["changes_requested"]["title"] for e in first["data"]] == [
+        "search-prod-3",
+        "search-prod-2",
+    ]
+    times = [
+        e["effective_at"] for e in api.get("/organization/audit_logs", limit=100).json()["data"]
+    ]
+    assert times == sorted(times, reverse=True)
+    older = api.get("/organization/audit_logs", limit=2, after=first["last_id"]).json()["data"]
+    assert older[0]["effective_at"] <= first["data"][-1]["effective_at"]

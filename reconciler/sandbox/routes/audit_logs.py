@@ -1,4 +1,9 @@
-"""Audit logs (read only): list with the spec's filters, in the order the entries were made."""
+"""Audit logs (read only): list with the spec's filters, newest first.
+
+The spec states no order, but its example lists `effective_at` 1722461446 before 1720804190, and
+the real service pages backwards in time: `after` gives older entries, `before` newer ones.
+Entries made in the same second list the later one first.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +35,8 @@ def list_audit_logs(ctx: Context) -> JSON:
         for e in ctx.state.audit_logs
         if all(_COMPARISONS[op](e["effective_at"], b) for op, b in bounds) and _matches(e, filters)
     ]
-    return page(ctx, entries)
+    oldest_first = sorted(entries, key=lambda e: int(e["effective_at"]))  # stable: made order
+    return page(ctx, oldest_first, descending=True)
 
 
 def _time_bounds(ctx: Context) -> list[tuple[str, int]]:
