@@ -6,9 +6,12 @@ Each gate has a rule name, names the objects it refuses, and has exactly one ove
     min_owners         fewer than settings.safety.min_owners org owners    --allow-fewer-owners
                        remain (role downgrades count, not only removals)
     admin_key_owner    removing or demoting the owner of the admin key     --allow-key-owner-change
+                       (when that owner is unknown: removing any org owner)
     protected_users    removing a protected user from the organization     --allow-protected-removal
                        or a project, or demoting one from org owner
     max_deletes        more deletes than settings.safety.max_deletes       --force
+                       (a replace counts: it deletes the object, and a
+                       service account's keys with it; an invite's does not)
     max_delete_share   deleting more than max_delete_share of a kind's     --force
                        existing objects (kinds with at least 10 objects)
     archive            archiving a project (irreversible)                  --allow-archive
@@ -129,7 +132,7 @@ def _min_owners(changes: Sequence[Change], desired: Desired, live: Live) -> list
 def _admin_key_owner(changes: Sequence[Change], live: Live) -> list[Refusal]:
     owner = live.admin_key_owner
     if owner is None:
-        return []
+        return _unknown_key_owner(changes, live)
     hit = [
         c for c in changes
         if c.kind is Kind.USER and c.key[0] == owner
@@ -140,6 +143,27 @@ def _admin_key_owner(changes: Sequence[Change], live: Live) -> list[Refusal]:
     what = "removes" if hit[0].action is Action.DELETE else "demotes"
     message = f"the plan {what} {owner}, who owns the admin key in use (it would lock itself out)"
     return [Refusal("admin_key_owner", (owner,), "--allow-key-owner-change", message)]
+
+
+def _unknown_key_owner(changes: Sequence[Change], live: Live) -> list[Refusal]:
+    """Fail closed: only owners hold admin keys, so with the key's owner unknown, removing any
+    organization owner may delete the key in use. (A demotion stays a warning finding: with a
+    service account's admin key, the common unknown case, no person is at risk.)"""
+    users = live.org.users
+    if users is None:
+        return []
+    hit = sorted(
+        email
+        for email, removed in _user_losses(changes)
+        if removed and email in users and users[email].role == "owner"
+    )
+    if not hit:
+        return []
+    message = (
+        "the owner of the admin key in use could not be identified, and the plan removes "
+        f"organization owner(s) {_names(hit)}: the key may be theirs (it would lock itself out)"
+    )
+    return [Refusal("admin_key_owner", tuple(hit), "--allow-key-owner-change", message)]
 
 
 def _protected(changes: Sequence[Change], desired: Desired) -> list[Refusal]:
@@ -169,7 +193,16 @@ def _demotes(change: Change) -> bool:
 
 
 def _deletes(changes: Sequence[Change]) -> list[Change]:
-    return [c for c in changes if c.action is Action.DELETE and c.kind in _COUNTED]
+    """The changes max_deletes counts: deletes of objects, and replaces (delete then create)
+    except an invite's (re-sending an invite loses nothing)."""
+    return [
+        c
+        for c in changes
+        if c.kind in _COUNTED
+        and (
+            c.action is Action.DELETE or (c.action is Action.REPLACE and c.kind is not Kind.INVITE)
+        )
+    ]
 
 
 def _max_deletes(changes: Sequence[Change], desired: Desired) -> list[Refusal]:
@@ -179,7 +212,8 @@ def _max_deletes(changes: Sequence[Change], desired: Desired) -> list[Refusal]:
         return []
     names = tuple(label(c.kind, c.key) for c in deletes)
     message = (
-        f"the plan deletes {len(deletes)} objects, more than max_deletes={limit}: {_names(names)}"
+        f"the plan deletes (or replaces) {len(deletes)} objects, more than "
+        f"max_deletes={limit}: {_names(names)}"
     )
     return [Refusal("max_deletes", names, "--force", message)]
 
