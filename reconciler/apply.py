@@ -7,7 +7,10 @@ is performed by the handler registered for its kind (`reconciler.kinds.writers.H
 handlers never blindly re-send a write (see `reconciler.kinds.write_context`).
 
 Cancellation (Ctrl-C) stops starting new changes, lets the requests in flight finish, and
-returns the report of what was done, with `interrupted` set.
+returns the report of what was done, with `interrupted` set. A handler that raises something
+other than a ReconcilerError (a bug) does the same: its change fails with "internal error", no
+new change starts, and the report carries the error in `error` (the traceback is logged at
+DEBUG), so the caller can still show what was applied before it stops.
 
 The report never holds a secret: handlers return short notes ("key delivered to …"), and
 failures carry the API's message, which the client has already scrubbed of the admin key.
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from reconciler.api.redact import redact
 from reconciler.change import Change, Kind
 from reconciler.errors import ApiError, ReconcilerError
 from reconciler.kinds.write_context import ApplyContext, BatchHandler, Handler, WriteClient
@@ -67,10 +71,12 @@ class ChangeResult:
 
 @dataclass(frozen=True, slots=True)
 class ApplyReport:
-    """Every change's outcome, in plan order; `interrupted` when Ctrl-C stopped the run."""
+    """Every change's outcome, in plan order; `interrupted` when Ctrl-C stopped the run,
+    `error` (one line) when a bug in a handler did."""
 
     results: tuple[ChangeResult, ...] = ()
     interrupted: bool = False
+    error: str = ""
 
     def with_outcome(self, outcome: Outcome) -> tuple[ChangeResult, ...]:
         """The results with one outcome, in plan order."""
@@ -79,7 +85,9 @@ class ApplyReport:
     @property
     def ok(self) -> bool:
         """Whether every change was applied."""
-        return not self.interrupted and all(r.outcome is Outcome.APPLIED for r in self.results)
+        if self.interrupted or self.error:
+            return False
+        return all(r.outcome is Outcome.APPLIED for r in self.results)
 
     def counts(self) -> dict[str, int]:
         """How many changes ended in each outcome."""
@@ -159,6 +167,7 @@ class _Runner:
         self.results: dict[int, ChangeResult] = {}
         self.pending: list[int] = list(range(len(units)))
         self.running: dict[asyncio.Task[list[ChangeResult]], int] = {}
+        self.error = ""
 
     async def run(self) -> ApplyReport:
         """Run to completion, or until cancelled (then drain what is in flight)."""
@@ -173,13 +182,15 @@ class _Runner:
             for index in self.units[unit]:
                 self._record(ChangeResult(index, self.changes[index], Outcome.NOT_STARTED))
         ordered = tuple(self.results[i] for i in sorted(self.results))
-        return ApplyReport(results=ordered, interrupted=interrupted)
+        return ApplyReport(results=ordered, interrupted=interrupted, error=self.error)
 
     async def _loop(self) -> None:
         while self.pending or self.running:
             self._skip_blocked()
             self._start_ready()
             if not self.running:
+                if self.error:
+                    return  # a bug stopped the run: the rest is "not started"
                 if _cancelling():
                     await asyncio.sleep(0)  # let the pending Ctrl-C land here, not later
                 self._skip_rest("its dependencies form a cycle")
@@ -237,8 +248,8 @@ class _Runner:
         return all(r is not None and r.outcome is Outcome.APPLIED for r in self._dep_results(unit))
 
     def _start_ready(self) -> None:
-        if _cancelling():
-            return  # Ctrl-C arrived while this step ran: start nothing new
+        if _cancelling() or self.error:
+            return  # Ctrl-C (or a bug) arrived while this step ran: start nothing new
         for unit in [u for u in self.pending if self._ready(u)]:
             if len(self.running) >= self.limit:
                 return
@@ -263,6 +274,10 @@ class _Runner:
             outcome, message, status = Outcome.FAILED, exc.message, exc.status
         except ReconcilerError as exc:
             outcome, message = Outcome.FAILED, str(exc)
+        except Exception as exc:  # a bug in a handler: report what was done, start nothing new
+            outcome, message = Outcome.FAILED, internal_error(exc)
+            log.debug("internal error in %s", describe(changes[0]), exc_info=True)
+            self.error = self.error or f"{describe(changes[0])}: {message}"
         if outcome is Outcome.FAILED:
             log.info("failed: %s: %s", describe(changes[0]), message)
         pairs = zip(indices, changes, strict=True)
@@ -292,6 +307,12 @@ def _unit_deps(units: list[Unit], deps: Mapping[int, frozenset[int]]) -> list[fr
         frozenset(unit_of[d] for i in unit for d in deps.get(i, frozenset()) if d in unit_of) - {n}
         for n, unit in enumerate(units)
     ]
+
+
+def internal_error(exc: Exception) -> str:
+    """One line naming an unexpected exception, scrubbed of anything shaped like a key."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return redact(f"internal error ({type(exc).__name__}{': ' + text if text else ''})")
 
 
 def describe(change: Change) -> str:

@@ -181,3 +181,38 @@ def test_apply_has_every_safety_flag() -> None:
     for flag in ("--force", "--allow-archive", "--allow-fewer-owners",
                  "--allow-key-owner-change", "--allow-protected-removal"):  # fmt: skip
         assert flag in result.output
+
+
+def test_a_bug_in_a_handler_still_reports_what_was_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A handler that raises a non-reconciler exception stops the run: the report of what was
+    applied is printed, the rest is not started, then one scrubbed `error:` line and exit 1."""
+    from reconciler.change import Change, Kind
+    from reconciler.kinds import writers
+    from reconciler.kinds.write_context import ApplyContext
+
+    leaked = "sk-svcacct-TEST-not-a-real-key-in-a-bug"
+
+    async def buggy(change: Change, ctx: ApplyContext) -> str | None:
+        raise KeyError(leaked)
+
+    monkeypatch.setitem(writers.HANDLERS, Kind.RATE_LIMIT, buggy)
+    state, keys = tmp_path / "sb.json", tmp_path / "keys"
+    args = ["apply", str(EXAMPLE), "--sandbox", "--sandbox-state", str(state), "--auto-approve",
+            "--allow-archive", "--secrets-dir", str(keys), "--concurrency", "1"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    summary = re.search(r"Apply: (\d+) applied, (\d+) failed, \d+ skipped, (\d+) not started "
+                        r"\(stopped by an internal error\)\.", result.stdout)  # fmt: skip
+    assert summary is not None, result.stdout
+    applied, failed, not_started = (int(n) for n in summary.groups())
+    assert applied > 0
+    assert failed == 1
+    assert not_started >= 1
+    assert re.search(r"failed  update rate_limit \S+: internal error \(KeyError", result.stdout)
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: apply stopped by a bug in update rate_limit ")
+    assert "Traceback" not in result.output
+    assert leaked not in result.output
+    assert _writes(state) > 0

@@ -7,7 +7,8 @@ anything did not apply). API keys of created service accounts go only to the sin
 
 Ctrl-C during apply starts nothing new, lets the changes in flight finish, prints the report
 (marked interrupted, with counts) and exits 130; a rerun finishes the job. A second Ctrl-C
-abandons the changes in flight.
+abandons the changes in flight. A bug in a change's handler stops the run the same way: the
+report (what was applied), then one `error:` line, exit 1.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def apply(
     _print_report(report)
     if report.interrupted:
         sys.exit(INTERRUPTED)
+    if report.error:
+        raise ReconcilerError(f"apply stopped by a bug in {report.error}; rerun with --debug")
     if not report.ok:
         sys.exit(ExitCode.ERROR)
 
@@ -137,14 +140,21 @@ def _progress(result: ChangeResult) -> None:
     click.echo(f"  {mark:<7} {describe(result.change)}{note}", err=True)
 
 
+def _stopped_by(report: ApplyReport) -> str:
+    """What stopped the run early, if anything."""
+    if report.interrupted:
+        return "interrupted"
+    return "stopped by an internal error" if report.error else ""
+
+
 def _print_report(report: ApplyReport) -> None:
     """The summary: counts, then every failure with the API's message, then the skipped."""
     counts = report.counts()
+    stopped = _stopped_by(report)
+    early = f", {counts['not started']} not started ({stopped})" if stopped else ""
     click.echo(
         f"Apply: {counts['applied']} applied, {counts['failed']} failed, "
-        f"{counts['skipped']} skipped"
-        + (f", {counts['not started']} not started (interrupted)" if report.interrupted else "")
-        + "."
+        f"{counts['skipped']} skipped{early}."
     )
     for result in report.with_outcome(Outcome.FAILED):
         status = f"HTTP {result.status}: " if result.status else ""
