@@ -176,6 +176,8 @@ def _rate_limits(
                 f"project {project} has no rate limit for {model}; the API cannot create one",
             )  # fmt: skip
             continue
+        if current is not None:
+            after = _offered(project, model, after, current, out)
         before = {f: getattr(current, f) for f in after} if current is not None else {}
         fields = field_changes(before, after)
         if fields:
@@ -191,6 +193,21 @@ def _rate_limits(
         if model not in wanted:
             reason = "the API cannot reset a rate limit; left as is"
             out.unmanaged.append(Unmanaged(Kind.RATE_LIMIT, (project, model), reason))
+
+
+def _offered(
+    project: str, model: str, after: dict[str, int], current: RateLimit, out: Collector
+) -> dict[str, int]:
+    """The declared fields the live limit has; each one it lacks (the model does not offer it,
+    and the API refuses to set it) is an error instead of an update that can never land."""
+    lacking = [name for name in after if getattr(current, name) is None]
+    for name in lacking:
+        out.finding(
+            Severity.ERROR, Kind.RATE_LIMIT, (project, model),
+            f"project {project}: the {model} rate limit has no {name} (the model does not "
+            "offer it), so it cannot be set; remove it from the config",
+        )  # fmt: skip
+    return {name: value for name, value in after.items() if name not in lacking}
 
 
 def _activations(project: str, wanted: frozenset[str], current: set[str], out: Collector) -> None:
