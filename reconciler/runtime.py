@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from reconciler.api import DEFAULT_BASE_URL, AdminClient, Pacing
+from reconciler.api.client import key_is_well_formed
 from reconciler.clock import Clock, SystemClock
 from reconciler.errors import AuthError, ReconcilerError, TransportError
 
@@ -42,6 +43,11 @@ def api_key_from(env: Mapping[str, str]) -> str:
     key = env[KEY_VARIABLE].strip()
     if not key:
         raise AuthError(f"{KEY_VARIABLE} is empty: export an OpenAI admin key (or use --sandbox)")
+    if not key_is_well_formed(key):
+        raise AuthError(
+            f"{KEY_VARIABLE} contains spaces, line breaks, control or non-ASCII characters, "
+            "which no admin key has: was it pasted with extra text?"
+        )
     return key
 
 

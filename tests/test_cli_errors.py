@@ -143,6 +143,27 @@ def test_wrong_key_401(org: Path, fake_api: list[httpx.Request]) -> None:
     assert len(fake_api) == 1
 
 
+@pytest.mark.parametrize(
+    "key",
+    [f"{KEY}\nSECRET-TAIL", f"{KEY}\r\nX-Injected: SECRET-TAIL", f"{KEY} SECRET-TAIL",
+     f"{KEY}\u00e9SECRET-TAIL"],
+)  # fmt: skip
+def test_malformed_admin_key_is_refused_before_any_request(
+    org: Path, fake_api: list[httpx.Request], key: str
+) -> None:
+    """A key with a line break, space or non-ASCII character inside is one line that shows no
+    part of it (an HTTP library would quote the header), and nothing is sent."""
+    env = {"OPENAI_ADMIN_KEY": key, "OPENAI_BASE_URL": "https://api.example.test/v1"}
+    code, out, err = _run("plan", str(org), env=env)
+    assert code == 1
+    assert _error(err) == (
+        "error: OPENAI_ADMIN_KEY contains spaces, line breaks, control or non-ASCII characters, "
+        "which no admin key has: was it pasted with extra text?"
+    )
+    assert "SECRET-TAIL" not in out + err
+    assert fake_api == []
+
+
 def test_corrupt_sandbox_state(org: Path, tmp_path: Path) -> None:
     """A sandbox state that is not JSON is named, with the parser's reason."""
     state = tmp_path / "state.json"

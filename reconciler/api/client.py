@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import re
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
@@ -34,11 +35,13 @@ from reconciler.api.pagination import read_page
 from reconciler.api.stats import RequestStats
 from reconciler.api.urls import DEFAULT_BASE_URL, check_base_url
 from reconciler.clock import Clock, SystemClock
+from reconciler.errors import AuthError
 
 log = logging.getLogger(__name__)
 
 PAGE_LIMIT = 100
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+_TOKEN = re.compile(r"[!-~]+")
 
 __all__ = ["DEFAULT_BASE_URL", "PAGE_LIMIT", "AdminClient"]
 
@@ -53,6 +56,11 @@ def encode_params(params: Mapping[str, Any] | None) -> httpx.QueryParams:
         elif value is not None:
             encoded.append((name, _primitive(value)))
     return httpx.QueryParams(encoded)
+
+
+def key_is_well_formed(key: str) -> bool:
+    """Whether `key` could be sent as a bearer token: printable ASCII, no whitespace."""
+    return _TOKEN.fullmatch(key) is not None
 
 
 def _primitive(value: object) -> str:
@@ -74,6 +82,10 @@ class AdminClient:
         clock: Clock | None = None,
     ) -> None:
         url = check_base_url(base_url)
+        if not key_is_well_formed(api_key):
+            # An HTTP library would quote the header in its error (a key with a line break
+            # in it would escape redaction), so a malformed key never reaches one.
+            raise AuthError("the admin key contains whitespace, control or non-ASCII characters")
         self._key = api_key
         self._base_url = str(url).rstrip("/")
         self._clock: Clock = clock or SystemClock()

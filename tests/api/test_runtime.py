@@ -98,3 +98,10 @@ def test_a_nonsense_request_rate_is_a_one_line_error(value: str) -> None:
     """A rate that is not a positive number is refused, naming the variable and the value."""
     with pytest.raises(ReconcilerError, match=f"RECONCILER_REQUESTS_PER_MINUTE .*'{value}'"):
         pacing_from({"RECONCILER_REQUESTS_PER_MINUTE": value})
+
+
+def test_client_refuses_a_key_that_cannot_be_a_header() -> None:
+    """AdminClient refuses a key with a line break before any HTTP library can quote it."""
+    with pytest.raises(AuthError, match="whitespace, control or non-ASCII") as caught:
+        AdminClient(api_key="sk-admin-TEST-not-a-real-key\nSECRET-TAIL")
+    assert "SECRET-TAIL" not in str(caught.value)
