@@ -7,6 +7,7 @@ into the API's 400 so no handler has to.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -14,6 +15,7 @@ from reconciler.sandbox.state import State
 from reconciler.sandbox.wire import JSON, Request, bad_request
 
 ActorKind = Literal["api_key", "session"]
+_INTEGER = re.compile(r"-?[0-9]{1,30}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +72,21 @@ class Context:
         raw = self.query_one(name)
         if raw is None:
             return default
-        try:
-            value = int(raw)
-        except ValueError as exc:
-            raise bad_request(f"'{name}' must be an integer, got '{raw}'.", param=name) from exc
+        if not _INTEGER.fullmatch(raw):
+            raise bad_request(f"'{name}' must be an integer, got '{raw}'.", param=name)
+        value = int(raw)
         if not low <= value <= high:
             raise bad_request(f"'{name}' must be between {low} and {high}.", param=name)
         return value
+
+    def query_order(self, *, default: str) -> str:
+        """The `order` parameter: asc or desc (400 otherwise)."""
+        raw = self.query_one("order")
+        if raw is None:
+            return default
+        if raw not in ("asc", "desc"):
+            raise bad_request(f"'order' must be 'asc' or 'desc', got '{raw}'.", param="order")
+        return raw
 
     def query_bool(self, name: str, *, default: bool) -> bool:
         """A boolean parameter sent as true/false."""
@@ -114,6 +124,23 @@ def require_string(body: JSON, name: str, *, required: bool = True) -> str | Non
         return None
     if not isinstance(value, str) or not value.strip():
         raise bad_request(f"'{name}' must be a non-empty string.", param=name)
+    return value
+
+
+def optional_string(body: JSON, name: str) -> str | None:
+    """A field that is a string or null, as the spec's `anyOf [string, null]` (400 otherwise)."""
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise bad_request(f"'{name}' must be a string or null.", param=name)
+    return value
+
+
+def require_choice(value: object, allowed: tuple[str, ...], *, param: str) -> str:
+    """A value that is one of `allowed`, an enum of the spec (400 naming the values otherwise)."""
+    if not isinstance(value, str) or value not in allowed:
+        raise bad_request(
+            f"'{param}' must be one of {', '.join(allowed)}; got {value!r}.", param=param
+        )
     return value
 
 

@@ -112,3 +112,81 @@ def test_audit_logs_list_newest_first_and_page_backwards_in_time(api: Api) -> No
     assert times == sorted(times, reverse=True)
     older = api.get("/organization/audit_logs", limit=2, after=first["last_id"]).json()["data"]
     assert older[0]["effective_at"] <= first["data"][-1]["effective_at"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "param"),
+    [
+        (P, {"name": "x", "external_key_id": 5}, "external_key_id"),
+        (P, {"name": "x", "residency": "MARS"}, "residency"),
+        ("{search-prod}", {"external_key_id": {"a": 1}}, "external_key_id"),
+        (
+            "{search-prod}/service_accounts",
+            {"name": "x", "create_service_account_only": "yes"},
+            "create_service_account_only",
+        ),
+        (
+            "/organization/invites",
+            {
+                "email": "x@example.com",
+                "role": "reader",
+                "projects": [{"id": "proj_nope", "role": "member"}],
+            },
+            "projects",
+        ),
+        (
+            "/organization/invites",
+            {
+                "email": "x@example.com",
+                "role": "reader",
+                "projects": [{"id": "{old-experiments}", "role": "member"}],
+            },
+            "projects",
+        ),
+        (
+            "/organization/invites",
+            {"email": "not an email", "role": "reader", "projects": []},
+            "email",
+        ),
+    ],
+)
+def test_a_wrong_type_or_value_in_a_body_is_a_400_naming_the_parameter(
+    api: Api, path: str, body: dict[str, object], param: str
+) -> None:
+    """Each bad field is refused with 400 and `param` set, and nothing is created."""
+
+    def fill(text: str) -> str:
+        for name in ("search-prod", "old-experiments"):
+            text = text.replace("{" + name + "}", api.project(name))
+        return text
+
+    url = f"{P}/{fill(path)}" if path.startswith("{") else path
+    sent = json.loads(fill(json.dumps(body)))
+    before = json.dumps(api.sandbox.state.to_json(), sort_keys=True)
+    response = api.post(url, sent)
+    assert response.status_code == 400
+    assert error_of(response)["param"] == param
+    assert json.dumps(api.sandbox.state.to_json(), sort_keys=True) == before
+
+
+def test_a_project_created_with_a_residency_reports_it(api: Api) -> None:
+    """`residency` is one of the spec's values; the project echoes it back."""
+    created = api.post(P, {"name": "eu-bot", "residency": "EU_STORAGE_PROCESSING"}).json()
+    assert created["residency"] == "EU_STORAGE_PROCESSING"
+    assert api.get(f"{P}/{created['id']}").json()["residency"] == "EU_STORAGE_PROCESSING"
+
+
+@pytest.mark.parametrize("path", ["/organization/certificates", "/organization/admin_api_keys"])
+def test_an_unknown_order_is_a_400(api: Api, path: str) -> None:
+    """`order` is asc or desc; anything else is refused rather than silently ignored."""
+    response = api.get(path, order="sideways")
+    assert response.status_code == 400
+    assert error_of(response)["param"] == "order"
+
+
+@pytest.mark.parametrize("raw", ["1_0", " 5", "+5", "5.0", "0x10"])
+def test_limit_must_be_plain_decimal_digits(api: Api, raw: str) -> None:
+    """Python's lenient int() forms (underscores, spaces, signs) are not integers to the API."""
+    response = api.get(P, limit=raw)
+    assert response.status_code == 400
+    assert error_of(response)["param"] == "limit"

@@ -38,7 +38,7 @@ def render(cert: JSON, *, object_type: str = "certificate", active: bool | None 
 
 
 def _listed(ctx: Context, items: list[JSON]) -> JSON:
-    return page(ctx, items, descending=ctx.query_one("order") != "asc")
+    return page(ctx, items, descending=ctx.query_order(default="desc") == "desc")
 
 
 def list_org(ctx: Context) -> JSON:

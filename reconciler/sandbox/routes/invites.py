@@ -6,6 +6,8 @@ without `projects` goes to the default project (legacy behaviour), with `[]` to 
 
 from __future__ import annotations
 
+import re
+
 from reconciler.sandbox.context import Actor, Context, require_role, require_string
 from reconciler.sandbox.routes import RouteSpec
 from reconciler.sandbox.routes.paging import page
@@ -14,6 +16,7 @@ from reconciler.sandbox.wire import JSON, bad_request, not_found
 ORG_ROLES = ("owner", "reader")
 PROJECT_ROLES = ("owner", "member")
 INVITE_LIFETIME = 7 * 24 * 3600
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 BASE = "/organization/invites"
 ITEM = BASE + "/{invite_id}"
 
@@ -46,6 +49,8 @@ def create_invite(ctx: Context) -> JSON:
     body = ctx.body()
     email = require_string(body, "email")
     assert email is not None
+    if not _EMAIL.fullmatch(email.strip()):
+        raise bad_request(f"'{email}' is not a valid email address.", param="email")
     role = require_role(body.get("role"), ORG_ROLES)
     if ctx.state.user_by_email(email) is not None:
         raise bad_request(f"{email} is already a member of this organization.", param="email")
@@ -82,10 +87,23 @@ def _invite_projects(ctx: Context, body: JSON) -> list[JSON]:
     for entry in raw:
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             raise bad_request("Each of 'projects' needs an 'id' and a 'role'.", param="projects")
-        ctx.state.active_project(entry["id"])
+        _invitable(ctx, entry["id"])
         role = require_role(entry.get("role"), PROJECT_ROLES, param="projects")
         projects.append({"id": entry["id"], "role": role})
     return projects
+
+
+def _invitable(ctx: Context, project_id: str) -> None:
+    """A project an invite may name: it exists and is not archived (400 on `projects`)."""
+    project = ctx.state.projects.get(project_id)
+    if project is None:
+        raise bad_request(f"'projects': no project with id '{project_id}'.", param="projects")
+    if project["archived_at"] is not None:
+        raise bad_request(
+            f"'projects': project '{project_id}' is archived; archived projects cannot be used.",
+            param="projects",
+            code="project_archived",
+        )
 
 
 def retrieve_invite(ctx: Context) -> JSON:

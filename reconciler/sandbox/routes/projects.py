@@ -6,18 +6,32 @@ renamed; an archived project refuses every change.
 
 from __future__ import annotations
 
-from reconciler.sandbox.context import Context, require_string
+from reconciler.sandbox.context import Context, optional_string, require_choice, require_string
 from reconciler.sandbox.routes import RouteSpec
 from reconciler.sandbox.routes.paging import page
 from reconciler.sandbox.wire import JSON, bad_request
 
+RESIDENCIES = (
+    "GLOBAL",
+    "US_STORAGE_PROCESSING",
+    "EU_STORAGE_PROCESSING",
+    "JP_STORAGE",
+    "KR_STORAGE",
+    "CA_STORAGE",
+    "SG_STORAGE",
+    "IN_STORAGE",
+    "AU_STORAGE",
+    "GB_STORAGE",
+    "AE_STORAGE",
+    "AE_STORAGE_PROCESSING",
+)  # the spec's PublicProjectResidency
 BASE = "/organization/projects"
 ITEM = BASE + "/{project_id}"
 
 
 def render(project: JSON) -> JSON:
-    """A project as the API returns it."""
-    return {
+    """A project as the API returns it (`residency` only when one was requested)."""
+    rendered: JSON = {
         "id": project["id"],
         "object": "organization.project",
         "name": project["name"],
@@ -26,6 +40,9 @@ def render(project: JSON) -> JSON:
         "status": project["status"],
         "external_key_id": project.get("external_key_id"),
     }
+    if project.get("residency") is not None:
+        rendered["residency"] = project["residency"]
+    return rendered
 
 
 def list_projects(ctx: Context) -> JSON:
@@ -44,9 +61,13 @@ def create_project(ctx: Context) -> JSON:
     body = ctx.body()
     name = require_string(body, "name")
     assert name is not None
+    external_key_id = optional_string(body, "external_key_id")
+    residency = body.get("residency")
+    if residency is not None:
+        require_choice(residency, RESIDENCIES, param="residency")
     project = ctx.state.add_project(name, created_at=ctx.now)
-    if body.get("external_key_id") is not None:
-        project["external_key_id"] = body["external_key_id"]
+    project["external_key_id"] = external_key_id
+    project["residency"] = residency
     details = {"id": project["id"], "data": {"name": name, "title": name}}
     ctx.audit("project.created", details, project_id=project["id"])
     return render(project)
@@ -62,6 +83,7 @@ def modify_project(ctx: Context) -> JSON:
     project = ctx.state.active_project(ctx.params["project_id"])
     body = ctx.body()
     name = require_string(body, "name", required=False)
+    external_key_id = optional_string(body, "external_key_id")
     if name is not None and name != project["name"]:
         if project["id"] == ctx.state.default_project_id:
             raise bad_request("The default project cannot be renamed.", param="name")
@@ -69,7 +91,7 @@ def modify_project(ctx: Context) -> JSON:
         details = {"id": project["id"], "changes_requested": {"title": name}}
         ctx.audit("project.updated", details, project_id=project["id"])
     if "external_key_id" in body:
-        project["external_key_id"] = body["external_key_id"]
+        project["external_key_id"] = external_key_id
     return render(project)
 
 

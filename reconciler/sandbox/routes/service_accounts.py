@@ -48,7 +48,9 @@ def create_account(ctx: Context) -> JSON:
     name = require_string(body, "name")
     only = body.get("create_service_account_only")
     if only is not None and not isinstance(only, bool):
-        raise bad_request("'create_service_account_only' must be a boolean.")
+        raise bad_request(
+            "'create_service_account_only' must be a boolean.", param="create_service_account_only"
+        )
     account: JSON = {
         "id": ctx.state.new_id("svc_acct_"),
         "name": name,

@@ -88,7 +88,7 @@ def render_admin_key(key: JSON, owner: JSON | None) -> JSON:
 def list_admin_keys(ctx: Context) -> JSON:
     """GET /organization/admin_api_keys (ascending by creation, or `order=desc`)."""
     keys = [render_admin_key(k, ctx.state.users.get(k["owner_id"])) for k in ctx.state.admin_keys]
-    return page(ctx, keys, descending=ctx.query_one("order") == "desc")
+    return page(ctx, keys, descending=ctx.query_order(default="asc") == "desc")
 
 
 ROUTES: list[RouteSpec] = [
