@@ -10,6 +10,7 @@ thousands of memberships, and says exactly which field moved); what the API cann
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reconciler.change import Action, Change, Finding, Kind, Unmanaged
@@ -57,18 +58,31 @@ def _diff_certificates(desired: Desired, live: Live, out: Collector) -> dict[str
     wanted, existing = desired.org.certificates, live.org.certificates
     if wanted is None or existing is None:
         return {}
-    by_fingerprint = {c.fingerprint: c for c in existing.values()}
     renamed: dict[str, str] = {}
+    kept: set[str] = set()
     for name, cert in wanted.items():
-        have = by_fingerprint.get(cert.fingerprint)
-        if have is not None and have.name != name:
-            renamed[have.name] = name
+        have = _live_copy(name, cert, existing)
+        if have is not None:
+            kept.add(have.name)
+            if have.name != name:
+                renamed[have.name] = name
         _plan_certificate(name, cert, have, out)
-    declared = {c.fingerprint for c in wanted.values()}
-    for have in existing.values():
-        if have.fingerprint not in declared:
-            _undeclared_certificate(have, desired, live, out)
+    for key in sorted(existing):
+        if key not in kept:
+            _undeclared_certificate(existing[key], desired, live, out)
     return renamed
+
+
+def _live_copy(
+    name: str, cert: Certificate, existing: Mapping[str, Certificate]
+) -> Certificate | None:
+    """The live certificate with this content: the one under the declared name if there is
+    one, else the first by name. Further copies count as undeclared (pruned or reported)."""
+    copies = sorted(
+        (c for c in existing.values() if c.fingerprint == cert.fingerprint),
+        key=lambda c: (c.name != name, c.name),
+    )
+    return copies[0] if copies else None
 
 
 def _plan_certificate(
@@ -99,11 +113,14 @@ def _undeclared_certificate(
 ) -> None:
     """Delete a certificate the file does not declare (after deactivating it everywhere), or
     report it as unmanaged."""
+    declared = (desired.org.certificates or {}).values()
+    copy = any(c.fingerprint == have.fingerprint for c in declared)
+    why = "another copy of a declared certificate" if copy else "not in the config"
     if not desired.settings.prune.certificates:
-        reason = "not in the config; prune.certificates is off"
+        reason = f"{why}; prune.certificates is off"
         out.unmanaged.append(Unmanaged(Kind.CERTIFICATE, (have.name,), reason))
         return
-    reason = "prune.certificates is on"
+    reason = f"{why}; prune.certificates is on" if copy else "prune.certificates is on"
     if have.active:
         out.change(
             Change(Kind.CERTIFICATE_ACTIVATION, Action.DELETE, ("", have.name), reason=reason)
