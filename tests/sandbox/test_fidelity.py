@@ -7,6 +7,7 @@ Each test pins one behaviour a reviewer found missing or wrong, sent as the requ
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -190,3 +191,18 @@ def test_limit_must_be_plain_decimal_digits(api: Api, raw: str) -> None:
     response = api.get(P, limit=raw)
     assert response.status_code == 400
     assert error_of(response)["param"] == "limit"
+
+
+def test_project_certificate_activation_is_audited_under_the_project(api: Api) -> None:
+    """A project-level (de)activation is filed under that project, like every project event."""
+    pem = (Path(__file__).parents[2] / "examples/certs/corp-mtls-2026.pem").read_text()
+    cert = api.post("/organization/certificates", {"certificate": pem, "name": "corp"}).json()["id"]
+    pid = api.project("search-prod")
+    assert (
+        api.post(f"{P}/{pid}/certificates/activate", {"certificate_ids": [cert]}).status_code == 200
+    )
+    events = api.get(
+        "/organization/audit_logs",
+        **{"event_types[]": "certificates.activated", "project_ids[]": pid},
+    ).json()["data"]
+    assert [e["certificates.activated"]["certificates"][0]["id"] for e in events] == [cert]

@@ -138,10 +138,13 @@ def _toggle_ids(ctx: Context) -> list[str]:
     return list(dict.fromkeys(raw))
 
 
-def _toggled(ctx: Context, ids: list[str], *, active: bool) -> list[JSON]:
+def _toggled(
+    ctx: Context, ids: list[str], *, active: bool, project_id: str | None = None
+) -> list[JSON]:
     event = "certificates.activated" if active else "certificates.deactivated"
     certs = [ctx.state.certificates[i] for i in ids]
-    ctx.audit(event, {"certificates": [{"id": c["id"], "name": c["name"] or ""} for c in certs]})
+    details = {"certificates": [{"id": c["id"], "name": c["name"] or ""} for c in certs]}
+    ctx.audit(event, details, project_id=project_id)
     return certs
 
 
@@ -181,7 +184,7 @@ def toggle_project(*, active: bool) -> RouteSpec:
         enabled = ctx.state.project_certificates[project["id"]]
         kept = [i for i in enabled if i not in ids]
         ctx.state.project_certificates[project["id"]] = kept + ids if active else kept
-        certs = _toggled(ctx, ids, active=active)
+        certs = _toggled(ctx, ids, active=active, project_id=project["id"])
         kind = "organization.project.certificate"
         return {
             "object": f"{kind}.{suffix}",
