@@ -23,6 +23,7 @@ import httpx
 
 from reconciler.api import DEFAULT_BASE_URL, AdminClient, Pacing
 from reconciler.api.client import key_is_well_formed
+from reconciler.api.redact import redact
 from reconciler.clock import Clock, SystemClock
 from reconciler.errors import AuthError, ReconcilerError, TransportError
 
@@ -84,9 +85,16 @@ class ConnectBudget(httpx.AsyncBaseTransport):
     """
 
     def __init__(
-        self, inner: httpx.AsyncBaseTransport, *, url: str, clock: Clock, budget: float
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        url: str,
+        clock: Clock,
+        budget: float,
+        secret: str = "",
     ) -> None:
         self._inner = inner
+        self._secret = secret
         self._url = url
         self._clock = clock
         self._budget = budget
@@ -111,6 +119,7 @@ class ConnectBudget(httpx.AsyncBaseTransport):
         elapsed = now - self._failing_since
         if elapsed >= self._budget:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            reason = redact(reason, self._secret)
             raise TransportError(
                 f"cannot connect to {self._url} ({reason}); gave up after "
                 f"{self._failures} attempts in {elapsed:.0f}s: is OPENAI_BASE_URL right?",
@@ -143,7 +152,9 @@ async def open_client(
     base_url = env.get(URL_VARIABLE, "").strip() or DEFAULT_BASE_URL
     key = api_key_from(env)
     clock = clock or default_clock()
-    transport = ConnectBudget(http_transport(), url=base_url, clock=clock, budget=CONNECT_BUDGET)
+    transport = ConnectBudget(
+        http_transport(), url=base_url, clock=clock, budget=CONNECT_BUDGET, secret=key
+    )
     client = AdminClient(
         api_key=key, base_url=base_url, transport=transport, pacing=pacing, clock=clock
     )
