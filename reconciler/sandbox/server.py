@@ -19,6 +19,7 @@ from types import FrameType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from reconciler.sandbox.errors import SandboxError
 from reconciler.sandbox.sandbox import Sandbox
 from reconciler.sandbox.transport import sleep_sync
 from reconciler.sandbox.wire import Request, Response, error_response
@@ -99,7 +100,10 @@ def make_server(sandbox: Sandbox, *, port: int) -> ThreadingHTTPServer:
 
 def serve(sandbox: Sandbox, *, port: int, ready: Callable[[str], None]) -> None:
     """Serve until SIGINT or SIGTERM; `ready` gets the base URL once listening."""
-    server = make_server(sandbox, port=port)
+    try:
+        server = make_server(sandbox, port=port)
+    except OSError as exc:
+        raise SandboxError(f"cannot listen on {LOOPBACK}:{port}: {exc.strerror or exc}") from exc
 
     def stop(signum: int, frame: FrameType | None) -> None:
         logger.info("sandbox server: signal %s, stopping", signum)

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import pytest
 
 from reconciler.clock import ScaledClock
-from reconciler.sandbox import Sandbox
-from reconciler.sandbox.server import make_server
+from reconciler.sandbox import Sandbox, SandboxError
+from reconciler.sandbox.server import make_server, serve
 
 EPOCH = 1_767_225_600.0
 
@@ -101,3 +101,14 @@ def test_a_list_body_is_a_400_over_http(server: tuple[str, int, str]) -> None:
     )
     assert status == 400
     assert "JSON object" in json.loads(body)["error"]["message"]
+
+
+def test_a_port_in_use_is_a_one_line_sandbox_error() -> None:
+    """Serving on a port another process holds says which address, not "internal error"."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        sandbox = Sandbox.demo(clock=ScaledClock(speed=1000.0, epoch=EPOCH))
+        with pytest.raises(SandboxError, match=f"cannot listen on 127.0.0.1:{port}"):
+            serve(sandbox, port=port, ready=lambda url: None)
