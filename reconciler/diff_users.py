@@ -4,7 +4,8 @@ A declared user who is a member gets a role update when it differs. One who is n
 invite that always carries an explicit `projects` list (the memberships declared for that email
 in projects that exist or are created in the same plan; never the default project). A pending
 invite that already says the same is never re-sent; one that differs or has expired is replaced,
-because the API cannot update an invite. Accepted invites are history and ignored.
+because the API cannot update an invite. Accepted invites are history and ignored; a pending or
+expired invite for someone already a member is stale, and follows prune.invites.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def diff_users(desired: Desired, live: Live, scope: ProjectScope, out: Collector
                     fields=field_changes(before, after),
                 )
             )  # fmt: skip
-    _undeclared_invites(desired, invites, out)
+    _undeclared_invites(desired, invites, users, out)
     return _undeclared_users(desired, users, out)
 
 
@@ -111,22 +112,27 @@ def _plan_invite(
     )  # fmt: skip
 
 
-def _undeclared_invites(desired: Desired, invites: Mapping[str, Invite], out: Collector) -> None:
-    """Revoke pending or expired invites the file does not declare (prune.invites), or list them."""
+def _undeclared_invites(
+    desired: Desired, invites: Mapping[str, Invite], users: Mapping[str, User], out: Collector
+) -> None:
+    """Revoke pending or expired invites the file does not declare, or that are stale (their
+    email is already a member), under prune.invites; or list them as unmanaged."""
     wanted = desired.org.users or {}
     for email, have in invites.items():
-        if email in wanted or have.status == "accepted":
+        stale = email in users
+        if (email in wanted and not stale) or have.status == "accepted":
             continue
+        why = "already an organization member" if stale else "not in the config"
         if desired.settings.prune.invites:
             before = invite_json(email, have.role, have.projects)
             out.change(
                 Change(
                     Kind.INVITE, Action.DELETE, (email,), before=before,
-                    reason="not in the config; prune.invites is on",
+                    reason=f"{why}; prune.invites is on",
                 )
             )  # fmt: skip
         else:
-            reason = "not in the config; prune.invites is off"
+            reason = f"{why}; prune.invites is off"
             out.unmanaged.append(Unmanaged(Kind.INVITE, (email,), reason))
 
 
