@@ -7,6 +7,7 @@ the group and maps errors to one-line messages and exit codes (a traceback only 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from reconciler import __version__
+from reconciler.api.redact import redact
 from reconciler.errors import AuthError, ExitCode, ReconcilerError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,7 +25,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 def handle_errors(func: F) -> F:
     """Turn a ReconcilerError into `error: message` on stderr and exit 1 (traceback with --debug).
 
-    Any other exception is a bug: one line naming it, and a pointer to --debug.
+    Any other exception is a bug: one line naming it (scrubbed of the admin key and anything
+    shaped like a key, since its message was not written with secrets in mind), and a pointer
+    to --debug.
     """
 
     @wraps(func)
@@ -44,8 +48,9 @@ def handle_errors(func: F) -> F:
         except Exception as exc:
             if debug:
                 raise
+            detail = redact(str(exc), os.environ.get("OPENAI_ADMIN_KEY", "").strip() or None)
             click.echo(
-                f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug",
+                f"error: internal error ({type(exc).__name__}: {detail}); rerun with --debug",
                 err=True,
             )
             sys.exit(ExitCode.ERROR)

@@ -334,3 +334,23 @@ def test_sandbox_reset_with_a_broken_seed(tmp_path: Path) -> None:
         _error(err)
         == f"error: cannot read seed {seed}:2: expected ',' or '}}', but got '<stream end>'"
     )
+
+
+def test_internal_error_message_is_scrubbed_of_keys(
+    org: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug whose exception message quotes a key is one `error:` line with the key redacted."""
+    admin = "adm-TEST-short-admin-key"  # not shaped like sk-...: scrubbed by value
+
+    def broken(*_: object, **__: object) -> None:
+        raise ValueError(f"unexpected {admin} and sk-svcacct-TEST-not-a-real-key-77")
+
+    monkeypatch.setattr(runtime, "load_sandbox", broken)
+    args = ["plan", str(org), *_sandbox(tmp_path / "sb.json")]
+    code, out, err = _run(*args, env={"OPENAI_ADMIN_KEY": admin})
+    assert code == 1
+    assert _error(err) == (
+        "error: internal error (ValueError: unexpected [REDACTED] and [REDACTED]); "
+        "rerun with --debug"
+    )
+    assert admin not in out + err
