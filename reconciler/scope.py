@@ -10,7 +10,9 @@ A project is in scope when its declared config differs between the two files (or
 head file); `users` and `certificates` when their declarations differ. Organization certificates
 stay in scope whenever a scoped project declares certificates, because project activations are
 matched by certificate name. Changing `settings.prune` changes what every declared object
-means, so it puts the whole head file in scope. Pure: no I/O.
+means, and changing `settings.safety` can unlock changes the base plan refused anywhere (a user
+taken off protected_users, a higher max_deletes), so either puts the whole head file in scope:
+a pull request's plan never hides what its merge would do. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class PrSplit:
 
 def changed_scope(base: Desired, head: Desired) -> PrScope:
     """The projects and org-level kinds whose declarations differ between base and head."""
-    if base.settings.prune != head.settings.prune:
+    if base.settings != head.settings:
         return PrScope(
             projects=frozenset(head.org.projects), users=True, certificates=True, everything=True
         )

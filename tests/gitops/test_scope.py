@@ -76,6 +76,18 @@ def test_changed_prune_settings_scope_everything() -> None:
     assert scope_to_changes(base, head) == head
 
 
+def test_loosened_safety_settings_scope_everything() -> None:
+    """Taking a user off protected_users (or raising max_deletes) unlocks changes the base plan
+    refused; the pull request's plan must show them, so nothing is narrowed."""
+    base = _demo()
+    safety = replace(base.settings.safety, protected_users=frozenset())
+    head = replace(base, settings=replace(base.settings, safety=safety))
+    assert base.settings.safety.protected_users
+    assert changed_scope(base, head).everything
+    assert scope_to_changes(base, head) == head
+    assert base_scope(base, head) == base
+
+
 def test_base_scope_matches_the_head_scope() -> None:
     """The base file is narrowed to the same projects as the head file."""
     base = _demo()
