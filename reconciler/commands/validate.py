@@ -7,15 +7,13 @@ problem on its own line on stderr followed by `error: N problems found in CONFIG
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from reconciler.cli import handle_errors
-from reconciler.commands.common import problems_found
-from reconciler.config import LoadedConfig, load_config, schema_text
-from reconciler.errors import ConfigError, ExitCode
+from reconciler.commands.common import load_or_exit
+from reconciler.config import LoadedConfig, schema_text
 
 
 @click.command()
@@ -23,15 +21,7 @@ from reconciler.errors import ConfigError, ExitCode
 @handle_errors
 def validate(config: Path) -> None:
     """Check CONFIG offline: schema, references between keys, certificate files."""
-    try:
-        loaded = load_config(config)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"error: {problems_found(exc, config)}", err=True)
-        sys.exit(ExitCode.ERROR)
-    for warning in loaded.warnings:
-        click.echo(str(warning), err=True)
+    loaded = load_or_exit(config)
     click.echo(summary(loaded))
 
 
