@@ -207,13 +207,17 @@ def org_scope_id(live: Live) -> str | None:
 def match(
     entries: Iterable[Mapping[str, Any]], found: Sequence[Target], *, org_scope: str | None = None
 ) -> dict[Ref, Attribution]:
-    """The newest event for each target (later entries win ties), each in its own scope."""
+    """The newest event for each target, each in its own scope.
+
+    The API lists newest first, so on a tie (two events in the same second) the one listed
+    first is the newer and wins.
+    """
     best: dict[Ref, Attribution] = {}
     for entry in entries:
         for target, certain in _hits(entry, found, org_scope=org_scope):
             attribution = _attribution(entry, certain=certain)
             current = best.get(target.ref)
-            if current is None or attribution.at >= current.at:
+            if current is None or attribution.at > current.at:
                 best[target.ref] = attribution
     return best
 

@@ -94,6 +94,16 @@ def test_newest_event_wins() -> None:
     assert match(entries, found)[(Kind.USER, ("bob@x.io",))].at == 9
 
 
+def test_same_second_tie_goes_to_the_entry_listed_first() -> None:
+    """Two events in one second: the API lists newest first, so the first one listed wins."""
+    found = [Target(Kind.USER, ("bob@x.io",), "user_bob")]
+    newer = _entry("user.updated", {"id": "user_bob"}, project=None, at=7)
+    older = _entry("user.updated", {"id": "user_bob"}, project=None, at=7)
+    newer["id"], older["id"] = "newer", "older"
+    newer["actor"] = {"type": "session", "session": {"user": {"id": "m", "email": "mia@x.io"}}}
+    assert match([newer, older], found)[(Kind.USER, ("bob@x.io",))].actor == "mia@x.io"
+
+
 def test_refused_audit_log_reads_as_unavailable() -> None:
     """An API refusal makes the result say audit logs are unavailable, without failing."""
     client = FakeClient(refuse=True)
