@@ -131,8 +131,10 @@ def targets(items: Iterable[Ref], live: Live) -> list[Target]:
 
 
 def _target(kind: Kind, key: tuple[str, ...], live: Live) -> Target | None:
+    if not key:  # a finding about no one object (e.g. "the admin key's owner is unknown")
+        return None
     ids = live.ids
-    project_id = ids.projects.get(key[0]) if key else None
+    project_id = ids.projects.get(key[0])
     resource: str | None = None
     role: str | None = None
     match kind:
