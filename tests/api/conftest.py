@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from reconciler.api import AdminClient, Pacing
-from reconciler.clock import ScaledClock
+from reconciler.clock import VirtualClock
 
 FAKE_KEY = "sk-admin-TEST-not-a-real-key-0123456789"
 BASE = "https://api.openai.com/v1"
@@ -24,13 +24,13 @@ def fake_key() -> str:
 
 
 @pytest.fixture
-def clock() -> ScaledClock:
-    """A clock 100 times faster than real time (a 5 s Retry-After takes 50 ms)."""
-    return ScaledClock(speed=100)
+def clock() -> VirtualClock:
+    """Virtual time: a 5 s Retry-After takes no real time, and measured gaps are exact."""
+    return VirtualClock()
 
 
 @pytest.fixture
-def make_client(clock: ScaledClock) -> Callable[..., AdminClient]:
+def make_client(clock: VirtualClock) -> Callable[..., AdminClient]:
     """Builds a client on the fake key and the fast clock; pacing is fast unless given."""
 
     def make(**pacing: Any) -> AdminClient:
