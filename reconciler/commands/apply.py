@@ -48,7 +48,13 @@ INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT (128 + 2)
 @click.option("--secrets-command", help="Run CMD per API key (key on stdin).")
 @safety_options
 @sandbox_options
-@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 32),
+    default=4,
+    show_default=True,
+    help="Independent changes sent at once (the client still paces each endpoint).",
+)
 @handle_errors
 def apply(
     *,
