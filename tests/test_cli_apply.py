@@ -86,6 +86,24 @@ def test_saved_plan_applies_and_stale_plan_is_refused(tmp_path: Path) -> None:
     assert "changed since the plan" in result.output
 
 
+def test_plan_out_then_apply_plan_applies_exactly_it_and_converges(tmp_path: Path) -> None:
+    """`plan --out` then `apply --plan` (no CONFIG) applies the reviewed plan; the next plan is
+    empty."""
+    state, plan_file, keys = tmp_path / "sb.json", tmp_path / "plan.json", tmp_path / "k"
+    sandbox = ["--sandbox", "--sandbox-state", str(state)]
+    runner = CliRunner()
+    plan_args = ["plan", str(EXAMPLE), "--out", str(plan_file), "--allow-archive", *sandbox]
+    planned = runner.invoke(main, plan_args)
+    assert planned.exit_code == 0, planned.output
+    saved = json.loads(plan_file.read_text())
+    apply_args = ["apply", "--plan", str(plan_file), "--auto-approve", "--allow-archive"]
+    applied = runner.invoke(main, [*apply_args, "--secrets-dir", str(keys), *sandbox])
+    assert applied.exit_code == 0, applied.output
+    assert f"{len(saved['changes'])} applied, 0 failed" in applied.output
+    again = runner.invoke(main, ["plan", str(EXAMPLE), "--detailed-exitcode", *sandbox])
+    assert again.exit_code == 0, again.output
+
+
 def _saved_plan(state: Path) -> dict[str, object]:
     """A plan document with its config, as `plan --out` writes it."""
     import asyncio

@@ -84,7 +84,8 @@ def plan_for(target: Target, live: Live) -> Plan:
             + "; ".join(stale[:10])
             + (f"; and {len(stale) - 10} more" if len(stale) > 10 else "")
         )
-    return target.saved
+    # Same changes, but what the plan must say (errors included) is today's, not the saved one's.
+    return replace(target.saved, findings=fresh.findings, unmanaged=fresh.unmanaged)
 
 
 def stale_changes(saved: tuple[Change, ...], fresh: tuple[Change, ...]) -> list[str]:
