@@ -9,7 +9,7 @@ import pytest
 
 from reconciler.api import AdminClient
 from reconciler.api.pacing import FamilyLimiter
-from reconciler.clock import ScaledClock
+from reconciler.clock import VirtualClock
 from reconciler.errors import ProtocolError
 from reconciler.kinds import admin_keys, certificates, invites, rate_limits, service_accounts, users
 from reconciler.model import Certificate, Invite, ServiceAccount, User
@@ -132,7 +132,7 @@ def test_a_429_paces_the_family_to_what_the_server_admitted() -> None:
     refused request's own slot is given back."""
 
     async def scenario() -> int:
-        limiter = FamilyLimiter("users", limit=10, window=60.0, clock=ScaledClock(speed=1000))
+        limiter = FamilyLimiter("users", limit=10, window=60.0, clock=VirtualClock())
         stamps = [await limiter.acquire() for _ in range(4)]
         limiter.cool_down(0.0, refused=stamps[-1])
         return limiter.limit

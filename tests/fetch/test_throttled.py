@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reconciler.api import AdminClient, Pacing
-from reconciler.clock import ScaledClock
+from reconciler.clock import Clock, VirtualClock
 from reconciler.fetch import fetch_live
 from reconciler.model import Desired, Live, Organization, Project, RateLimit
 from reconciler.sandbox import Sandbox
@@ -33,7 +33,7 @@ def _fetch(sandbox: Sandbox, make: Callable[..., AdminClient], pacing: Pacing) -
     return asyncio.run(scenario())
 
 
-def _sandbox(seed: Callable[..., dict[str, Any]], *, clock: ScaledClock | None = None) -> Sandbox:
+def _sandbox(seed: Callable[..., dict[str, Any]], *, clock: Clock | None = None) -> Sandbox:
     spec = seed(projects=PROJECTS, users=3, invites=0, members=2, service_accounts=0)
     spec["org_rate_limits"] = {"gpt-4o": {"max_requests_per_1_minute": 100}}
     return Sandbox.from_seed(spec, clock=clock)
@@ -47,7 +47,7 @@ def test_throttled_fetch_completes_with_the_same_result(
     unthrottled, _ = _fetch(
         _sandbox(org_seed), sandbox_client, Pacing(requests_per_minute=1_000_000)
     )
-    sandbox = _sandbox(org_seed, clock=ScaledClock(speed=2000))
+    sandbox = _sandbox(org_seed, clock=VirtualClock())
     sandbox.faults.throttle_per_minute = 5
     throttled, stats = _fetch(
         sandbox, sandbox_client, Pacing(requests_per_minute=15, backoff_base=1.0, seed=1)
@@ -62,7 +62,7 @@ def test_paced_to_the_server_rate_no_request_is_wasted(
 ) -> None:
     """Paced at the sandbox's own rate, the fetch sees no 429 and sends exactly the minimum:
     projects once, then members and rate limits once per declared project."""
-    sandbox = _sandbox(org_seed, clock=ScaledClock(speed=2000))
+    sandbox = _sandbox(org_seed, clock=VirtualClock())
     sandbox.faults.throttle_per_minute = 5
     _, stats = _fetch(sandbox, sandbox_client, Pacing(requests_per_minute=5, window_margin=1.0))
     assert stats.throttled == 0
