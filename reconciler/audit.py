@@ -2,7 +2,7 @@
 
     targets(items, live) -> list[Target]          what to look for (pure)
     queries(targets) -> list[params]              the fewest audit-log requests (pure)
-    match(entries, targets, *, org_scope) -> {ref: Attribution}  newest event per object (pure)
+    match(events, targets, *, org_scope) -> {ref: Attribution}   newest event per object (pure)
     await attribute(client, items, live) -> AuditResult
 
 Requests: one per group of up to `CHUNK` resource ids, organization-level objects in one group
@@ -18,7 +18,8 @@ name). So a member's removal from one project is never read as the user's remova
 
 Audit logging can be off, and the log only goes back so far. When the API refuses the request,
 or every lookup comes back empty and the log itself is empty, the result says audit logging
-looks off; an object with no event is reported as "no event in the audit log".
+looks off; an object with no event is reported as "no event in the audit log". Reading and
+parsing the log is kinds/audit_logs.py's.
 """
 
 from __future__ import annotations
@@ -26,15 +27,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from reconciler.change import Kind
 from reconciler.errors import ApiError
+from reconciler.kinds.audit_logs import AuditEvent, audit_log_is_empty, read_audit_events
+from reconciler.kinds.write_context import Reader
 from reconciler.model import Live
 
 log = logging.getLogger(__name__)
 
-AUDIT_PATH = "/organization/audit_logs"
 CHUNK = 50
 DEFAULT_PROJECT_NAME = "Default project"
 
@@ -54,20 +56,6 @@ EVENTS: Mapping[Kind, tuple[str, ...]] = {
     Kind.CERTIFICATE: ("certificate.created", "certificate.updated", "certificate.deleted"),
     Kind.CERTIFICATE_ACTIVATION: ("certificates.activated", "certificates.deactivated"),
 }
-
-
-class AuditClient(Protocol):
-    """The part of the API client attribution needs (AdminClient has it)."""
-
-    async def list_all(
-        self, path: str, *, params: Mapping[str, Any] | None = None
-    ) -> list[dict[str, Any]]:
-        """Every item of a list endpoint."""
-        ...
-
-    async def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """One GET."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +195,7 @@ def org_scope_id(live: Live) -> str | None:
 
 
 def match(
-    entries: Iterable[Mapping[str, Any]], found: Sequence[Target], *, org_scope: str | None = None
+    events: Iterable[AuditEvent], found: Sequence[Target], *, org_scope: str | None = None
 ) -> dict[Ref, Attribution]:
     """The newest event for each target, each in its own scope.
 
@@ -215,9 +203,9 @@ def match(
     first is the newer and wins.
     """
     best: dict[Ref, Attribution] = {}
-    for entry in entries:
-        for target, certain in _hits(entry, found, org_scope=org_scope):
-            attribution = _attribution(entry, certain=certain)
+    for event in events:
+        for target, certain in _hits(event, found, org_scope=org_scope):
+            attribution = Attribution(event.actor, event.via, event.at, event.type, certain)
             current = best.get(target.ref)
             if current is None or attribution.at > current.at:
                 best[target.ref] = attribution
@@ -225,77 +213,55 @@ def match(
 
 
 def _hits(
-    entry: Mapping[str, Any], found: Sequence[Target], *, org_scope: str | None
+    event: AuditEvent, found: Sequence[Target], *, org_scope: str | None
 ) -> Iterable[tuple[Target, bool]]:
-    event = str(entry.get("type", ""))
-    details = entry.get(event) or {}
-    resources = {details.get("id")} | {c.get("id") for c in details.get("certificates") or []}
-    project_id = (entry.get("project") or {}).get("id") or None
-    org_level = project_id is None or project_id == org_scope
+    org_level = event.project_id is None or event.project_id == org_scope
     for target in found:
-        if event not in EVENTS[target.kind]:
+        if event.type not in EVENTS[target.kind]:
             continue
         if target.project_id is None and not org_level:
             continue
-        if target.project_id is not None and target.project_id != project_id:
+        if target.project_id is not None and target.project_id != event.project_id:
             continue
-        if target.resource_id in resources:
+        if target.resource_id in event.resource_ids:
             yield target, True
-        elif _role_change_of(target, event, details):
+        elif _role_change_of(target, event):
             yield target, False
 
 
-def _role_change_of(target: Target, event: str, details: Mapping[str, Any]) -> bool:
+def _role_change_of(target: Target, event: AuditEvent) -> bool:
     """A project `user.updated` names the project, not the user: match it by the new role."""
-    if target.kind is not Kind.PROJECT_USER or event != "user.updated":
+    if target.kind is not Kind.PROJECT_USER or event.type != "user.updated":
         return False
-    requested = details.get("changes_requested") or {}
-    return details.get("id") == target.project_id and requested.get("role") == target.role
+    return event.subject_id == target.project_id and event.requested_role == target.role
 
 
-def _attribution(entry: Mapping[str, Any], *, certain: bool) -> Attribution:
-    actor = entry.get("actor") or {}
-    at = int(entry.get("effective_at") or 0)
-    event = str(entry.get("type", ""))
-    if actor.get("type") == "session":
-        session = actor.get("session") or {}
-        who = (session.get("user") or {}).get("email") or "unknown user"
-        where = session.get("ip_address")
-        via = f"dashboard ({where})" if where else "dashboard"
-        return Attribution(who, via, at, event, certain)
-    key = actor.get("api_key") or {}
-    who = (key.get("user") or {}).get("email")
-    if who is None and key.get("service_account"):
-        who = f"service account {key['service_account'].get('id')}"
-    return Attribution(who or "unknown", f"API key {key.get('id') or '?'}", at, event, certain)
-
-
-async def attribute(client: AuditClient, items: Iterable[Ref], live: Live) -> AuditResult:
+async def attribute(client: Reader, items: Iterable[Ref], live: Live) -> AuditResult:
     """Attribute drifted objects to audit events, in the fewest requests (see module docstring)."""
     found = targets(items, live)
     params = queries(found)
-    entries: list[dict[str, Any]] = []
+    events: list[AuditEvent] = []
     try:
         for query in params:
-            entries.extend(await client.list_all(AUDIT_PATH, params=query))
+            events.extend(await read_audit_events(client, query))
     except ApiError as exc:
         log.info("audit logs unavailable: %s", exc)
         note = f"audit logs could not be read ({exc}); is audit logging turned on?"
         return AuditResult(available=False, note=note, requests=len(params))
-    attributions = match(entries, found, org_scope=org_scope_id(live))
+    attributions = match(events, found, org_scope=org_scope_id(live))
     if found and not attributions:
         return await _probe(client, requests=len(params))
     return AuditResult(found=attributions, requests=len(params))
 
 
-async def _probe(client: AuditClient, *, requests: int) -> AuditResult:
+async def _probe(client: Reader, *, requests: int) -> AuditResult:
     """Nothing matched: one request to tell "logging is off" from "events are too old"."""
     try:
-        page = await client.get(AUDIT_PATH, params={"limit": 1})
+        empty = await audit_log_is_empty(client)
     except ApiError as exc:
         return AuditResult(available=False, note=f"audit logs could not be read ({exc})",
                            requests=requests + 1)  # fmt: skip
-    if not page.get("data"):
+    if empty:
         note = "the audit log is empty: audit logging looks turned off in the organization settings"
         return AuditResult(available=False, note=note, requests=requests + 1)
     return AuditResult(requests=requests + 1)

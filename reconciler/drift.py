@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reconciler.audit import Attribution, AuditClient, AuditResult, attribute
+from reconciler.audit import Attribution, AuditResult, attribute
 from reconciler.change import Action, Change, Finding, Kind, Severity, Unmanaged
+from reconciler.kinds.write_context import Reader
 from reconciler.model import Desired, Live
 from reconciler.plan import Plan, label, make_plan
 
@@ -170,7 +171,7 @@ def to_attribute(items: Sequence[DriftItem]) -> list[tuple[Kind, tuple[str, ...]
 
 
 async def detect_drift(
-    client: AuditClient, desired: Desired, live: Live, *, config: str, config_digest: str = ""
+    client: Reader, desired: Desired, live: Live, *, config: str, config_digest: str = ""
 ) -> DriftReport:
     """Plan `desired` against `live`, then attribute each drifted object from the audit log."""
     plan = make_plan(desired, live, config_digest=config_digest)

@@ -30,7 +30,7 @@ from pathlib import Path
 from reconciler.api import AdminClient
 from reconciler.errors import ReconcilerError
 from reconciler.fetch import FetchProgress, fetch_live
-from reconciler.kinds.certificates import certificate_path
+from reconciler.kinds.certificates import read_pem
 from reconciler.kinds.projects import read_projects
 from reconciler.model import (
     Desired,
@@ -90,9 +90,8 @@ async def _read_pems(client: AdminClient, live: Live) -> dict[str, str]:
     """Each organization certificate's PEM, by name (one GET each: the list has no content)."""
     pems: dict[str, str] = {}
     for name, ident in sorted(live.ids.certificates.items()):
-        body = await client.get(certificate_path(ident), params={"include": ["content"]})
-        content = (body.get("certificate_details") or {}).get("content")
-        if isinstance(content, str) and content.strip():
+        content = await read_pem(client, ident)
+        if content is not None and content.strip():
             pems[name] = content
     return pems
 

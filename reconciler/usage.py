@@ -6,35 +6,28 @@ Two requests whatever the number of projects (more only when a page does not hol
 buckets): `GET /organization/costs` and `GET /organization/usage/completions`, both filtered by
 `project_ids` and grouped by `project_id`, in daily buckets. Requests counted are completions
 requests (`num_model_requests`), the bulk of API traffic. Usage is context for a reviewer, not
-a reason to fail: an API error leaves the numbers out, with a note saying why.
+a reason to fail: an API error leaves the numbers out, with a note saying why. Reading and
+parsing the endpoints is kinds/usage.py's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TypeVar
 
 from reconciler.errors import ApiError
+from reconciler.kinds.usage import ProjectCost, ProjectRequests, read_completions, read_costs
+from reconciler.kinds.write_context import Reader
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 DAY = 86_400
 WINDOW_DAYS = 30
-# 30 days span 31 daily buckets unless aligned to midnight; 31 is also the usage maximum.
-PAGE_BUCKETS = 31
-COSTS_PATH = "/organization/costs"
-COMPLETIONS_PATH = "/organization/usage/completions"
-
-
-class UsageClient(Protocol):
-    """The part of the API client usage needs (AdminClient has it)."""
-
-    async def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """One GET."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,23 +47,16 @@ class UsageReport:
     note: str = ""
 
 
-async def last_30_days(
-    client: UsageClient, project_ids: Sequence[str], *, now: float
-) -> UsageReport:
+async def last_30_days(client: Reader, project_ids: Sequence[str], *, now: float) -> UsageReport:
     """Cost and completion requests of each project over the last 30 days (both concurrently)."""
     ids = sorted(set(project_ids))
     if not ids:
         return UsageReport()
-    query = {
-        "start_time": int(now) - WINDOW_DAYS * DAY,
-        "end_time": int(now),
-        "bucket_width": "1d",
-        "project_ids": ids,
-        "group_by": ["project_id"],
-        "limit": PAGE_BUCKETS,
-    }
+    end = int(now)
+    start = end - WINDOW_DAYS * DAY
     costs, usage = await asyncio.gather(
-        _read(client, COSTS_PATH, query), _read(client, COMPLETIONS_PATH, query)
+        _or_error(read_costs(client, ids, start=start, end=end)),
+        _or_error(read_completions(client, ids, start=start, end=end)),
     )
     if isinstance(costs, ApiError):
         return _unavailable(costs)
@@ -79,10 +65,10 @@ async def last_30_days(
     return UsageReport(by_project=summarize(costs, usage, ids))
 
 
-async def _read(client: UsageClient, path: str, query: Mapping[str, Any]) -> list[Any] | ApiError:
-    """Every bucket of one endpoint, or the API's refusal as a value (to become a note)."""
+async def _or_error(read: Awaitable[T]) -> T | ApiError:
+    """A read's result, or the API's refusal as a value (to become a note)."""
     try:
-        return await _buckets(client, path, query)
+        return await read
     except ApiError as exc:
         return exc
 
@@ -93,41 +79,21 @@ def _unavailable(failure: ApiError) -> UsageReport:
     return UsageReport(note=f"usage and costs could not be read ({failure})")
 
 
-async def _buckets(client: UsageClient, path: str, query: Mapping[str, Any]) -> list[Any]:
-    """Every bucket of a style-C (time bucket) list, following `next_page`."""
-    buckets: list[Any] = []
-    page: str | None = None
-    while True:
-        params = dict(query) if page is None else {**query, "page": page}
-        body = await client.get(path, params=params)
-        buckets.extend(body.get("data") or [])
-        page = body.get("next_page") if body.get("has_more") else None
-        if page is None:
-            return buckets
-
-
 def summarize(
-    costs: Sequence[Any], usage: Sequence[Any], ids: Sequence[str]
+    costs: Sequence[ProjectCost], usage: Sequence[ProjectRequests], ids: Sequence[str]
 ) -> dict[str, ProjectUsage]:
-    """Per-project totals from cost and usage buckets (pure)."""
+    """Per-project totals from per-bucket costs and requests (pure)."""
     cost: dict[str, float] = dict.fromkeys(ids, 0.0)
     currency: dict[str, str] = {}
     requests: dict[str, int] = dict.fromkeys(ids, 0)
-    for result in _results(costs):
-        pid = result.get("project_id")
-        if pid in cost:
-            amount = result.get("amount") or {}
-            cost[pid] += float(amount.get("value") or 0)
-            currency[pid] = str(amount.get("currency") or "usd")
-    for result in _results(usage):
-        pid = result.get("project_id")
-        if pid in requests:
-            requests[pid] += int(result.get("num_model_requests") or 0)
+    for item in costs:
+        if item.project_id in cost:
+            cost[item.project_id] += item.amount
+            currency[item.project_id] = item.currency
+    for used in usage:
+        if used.project_id in requests:
+            requests[used.project_id] += used.requests
     return {
         pid: ProjectUsage(round(cost[pid], 2), currency.get(pid, "usd"), requests[pid])
         for pid in ids
     }
-
-
-def _results(buckets: Sequence[Any]) -> list[dict[str, Any]]:
-    return [r for b in buckets for r in (b.get("results") or []) if isinstance(r, dict)]

@@ -8,11 +8,10 @@ may hide enabled keys. Only redacted values exist in a listing; nothing here is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from reconciler.api import AdminClient
-from reconciler.kinds.parsing import choice, optional_int, optional_text, text
+from reconciler.kinds.parsing import choice, nested, optional_int, optional_text, text
 from reconciler.model import ApiKeyInfo, ApiKeyOwnerKind, normalize_email
 
 OWNER_KINDS: tuple[ApiKeyOwnerKind, ...] = ("user", "service_account")
@@ -27,9 +26,9 @@ def parse_api_key(item: dict[str, Any]) -> ApiKeyInfo:
     """A listed project API key (its owner by email or service-account name)."""
     ident = text(item, "id", what="a project API key")
     what = f"project API key {ident}"
-    owner = _object(item, "owner")
+    owner = nested(item, "owner")
     kind = choice(owner, "type", OWNER_KINDS, what=f"the owner of {what}")
-    details = _object(owner, kind)
+    details = nested(owner, kind)
     who = (
         normalize_email(text(details, "email", what=f"the user owning {what}"))
         if kind == "user"
@@ -46,12 +45,6 @@ def parse_api_key(item: dict[str, Any]) -> ApiKeyInfo:
         active=access != "inactive",
         last_used_at=optional_int(item, "last_used_at"),
     )
-
-
-def _object(item: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-    """A nested object field, or an empty one (the required fields inside then fail closed)."""
-    value = item.get(name)
-    return value if isinstance(value, dict) else {}
 
 
 async def read_api_keys(client: AdminClient, project_id: str) -> tuple[ApiKeyInfo, ...]:

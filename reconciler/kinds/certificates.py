@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from reconciler.change import Action, Change, Kind
 from reconciler.config.certs import CertificateParseError, parse_pem
 from reconciler.errors import ProtocolError, ReconcilerError
-from reconciler.kinds.parsing import optional_int, optional_text, text
+from reconciler.kinds.parsing import nested, optional_int, optional_text, text
 from reconciler.kinds.write_context import (
     JSON,
     ApplyContext,
@@ -70,8 +70,7 @@ def project_certificates_path(project_id: str) -> str:
 def parse_listed_certificate(item: dict[str, Any]) -> ListedCertificate:
     """A listed certificate (org or project list); a nameless one is known by its id."""
     ident = text(item, "id", what="a certificate")
-    details = item.get("certificate_details")
-    details = details if isinstance(details, dict) else {}
+    details = nested(item, "certificate_details")
     return ListedCertificate(
         id=ident,
         name=optional_text(item, "name") or ident,
@@ -103,12 +102,17 @@ async def read_project_certificates(client: Reader, project_id: str) -> list[Lis
     return [parse_listed_certificate(item) for item in items]
 
 
+async def read_pem(client: Reader, certificate_id: str) -> str | None:
+    """Download one certificate's PEM content (one GET); None when the API leaves it out."""
+    body = await client.get(certificate_path(certificate_id), params={"include": ["content"]})
+    content = nested(body, "certificate_details").get("content")
+    return content if isinstance(content, str) else None
+
+
 async def read_fingerprint(client: Reader, certificate_id: str) -> str:
     """Download one certificate's content (one GET) and fingerprint it."""
-    body = await client.get(certificate_path(certificate_id), params={"include": ["content"]})
-    details = body.get("certificate_details")
-    content = details.get("content") if isinstance(details, dict) else None
-    if not isinstance(content, str):
+    content = await read_pem(client, certificate_id)
+    if content is None:
         raise ProtocolError(f"certificate {certificate_id} came back without its content")
     return fingerprint_pem(content, what=f"certificate {certificate_id}")
 

@@ -24,6 +24,12 @@ def optional_text(item: Mapping[str, Any], name: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def nested(item: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """A nested object field, or an empty one when absent, null or not an object."""
+    value = item.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def optional_int(item: Mapping[str, Any], name: str) -> int | None:
     """An integer field that may be absent or null (booleans are not integers here)."""
     value = item.get(name)

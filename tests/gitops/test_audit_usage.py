@@ -6,11 +6,33 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.audit import Target, attribute, match, org_scope_id, queries, targets
+from reconciler.audit import Attribution, Ref, Target, attribute, org_scope_id, queries, targets
+from reconciler.audit import match as match_events
 from reconciler.change import Kind
 from reconciler.errors import BadRequestError
+from reconciler.kinds.audit_logs import parse_audit_event
+from reconciler.kinds.usage import parse_cost, parse_requests
 from reconciler.model import IdIndex, Live, Organization, Project
-from reconciler.usage import last_30_days, summarize
+from reconciler.usage import ProjectUsage, last_30_days
+from reconciler.usage import summarize as summarize_values
+
+
+def match(
+    entries: list[dict[str, Any]], found: list[Target], *, org_scope: str | None = None
+) -> dict[Ref, Attribution]:
+    """`audit.match` over raw audit-log entries, parsed as kinds/audit_logs.py reads them."""
+    events = [parse_audit_event(e) for e in entries]
+    return match_events(events, found, org_scope=org_scope)
+
+
+def summarize(
+    costs: list[dict[str, Any]], usage: list[dict[str, Any]], ids: list[str]
+) -> dict[str, ProjectUsage]:
+    """`usage.summarize` over raw buckets, parsed as kinds/usage.py reads them."""
+    cost = [parse_cost(r) for b in costs for r in b["results"]]
+    used = [parse_requests(r) for b in usage for r in b["results"]]
+    return summarize_values(cost, used, ids)
+
 
 LIVE = Live(
     org=Organization(projects={"web": Project(name="web", members={"bob@x.io": "owner"})}),

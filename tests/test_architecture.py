@@ -1,0 +1,76 @@
+"""DESIGN.md's boundaries, checked on the source: who may import httpx, print, or know API paths."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
+OUTPUT = ("cli.py", "commands/", "render/", "sandbox/")
+PURE = (
+    "diff",
+    "plan",
+    "safety",
+    "scope",
+    "stakes",
+    "digest",
+    "model.py",
+    "change.py",
+    "render/",
+)
+
+
+def _modules() -> Iterator[tuple[str, ast.Module]]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = path.relative_to(PACKAGE).as_posix()
+        yield name, ast.parse(path.read_text(encoding="utf-8"), filename=name)
+
+
+def _imports(tree: ast.Module) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_the_pure_core_imports_no_http_clock_or_environment() -> None:
+    """diff, plan, safety, scope, stakes, digest, model, change and render import no I/O."""
+    banned = {"httpx", "os", "time", "reconciler.api", "reconciler.runtime"}
+    offenders = {
+        name: sorted(_imports(tree) & banned)
+        for name, tree in _modules()
+        if name.startswith(PURE) and _imports(tree) & banned
+    }
+    assert offenders == {}
+
+
+def test_only_the_command_line_and_renderers_write_output() -> None:
+    """No library module calls print() or click.echo: output is the CLI's and renderers'."""
+    offenders = []
+    for name, tree in _modules():
+        if name.startswith(OUTPUT):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                called = ast.unparse(node.func)
+                if called in ("print", "click.echo", "click.secho", "sys.stdout.write"):
+                    offenders.append(f"{name}:{node.lineno}: {called}")
+    assert offenders == []
+
+
+def test_only_kinds_and_the_sandbox_know_admin_api_paths() -> None:
+    """Only kinds/ (and the simulator) name `/organization/…` endpoints and parse their JSON."""
+    offenders = []
+    for name, tree in _modules():
+        if name.startswith(("kinds/", "sandbox/")):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+                continue
+            if node.value.startswith("/organization"):
+                offenders.append(f"{name}:{node.lineno}")
+    assert offenders == []
