@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from reconciler import runtime
 from reconciler.cli import main
-from reconciler.clock import ScaledClock
+from reconciler.clock import VirtualClock
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 KEY = "sk-admin-TEST-not-a-real-key"
@@ -31,7 +31,7 @@ def org(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fake_api(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
-    """The real-API path answers from a fake transport (401 or refused), on a sped-up clock."""
+    """The real-API path answers from a fake transport (401 or refused), on virtual time."""
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -44,7 +44,7 @@ def fake_api(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
         return httpx.Response(401, json=body)
 
     monkeypatch.setattr(runtime, "http_transport", lambda: httpx.MockTransport(handler))
-    monkeypatch.setattr(runtime, "default_clock", lambda: ScaledClock(speed=10_000))
+    monkeypatch.setattr(runtime, "default_clock", VirtualClock)
     return seen
 
 
@@ -115,20 +115,26 @@ def test_malformed_base_url(url: str, message: str) -> None:
 def test_connection_refused_gives_up_within_its_budget(
     org: Path, fake_api: list[httpx.Request]
 ) -> None:
-    """A loopback port nobody listens on: a few retries within the connect budget, then one line."""
+    """A loopback port nobody listens on is retried with backoff until the connect budget is
+    spent (not before, and at most one backoff after), then given up in one line naming it."""
     started = time.monotonic()
     code, out, err = _run(
         "plan", str(org), env={"OPENAI_ADMIN_KEY": KEY, "OPENAI_BASE_URL": LOOPBACK}
     )
     assert time.monotonic() - started < 5
     assert (code, out) == (1, "")
-    assert re.fullmatch(
+    given_up = re.fullmatch(
         r"error: GET /v1/organization/\w+: cannot connect to http://127\.0\.0\.1:9/v1 "
-        r"\(All connection attempts failed\); gave up after \d+ attempts in \d+s: "
+        r"\(All connection attempts failed\); gave up after (\d+) attempts in (\d+)s: "
         r"is OPENAI_BASE_URL right\?",
         _error(err),
     )
-    assert 2 <= len(fake_api) <= 4  # the first read, retried within the budget, then given up
+    assert given_up is not None, err
+    attempts, seconds = (int(n) for n in given_up.groups())
+    assert attempts == len(fake_api) >= 3  # retried with backoff, every attempt counted
+    # the first failure after the budget gives up; the wait before it is one jittered backoff
+    # (2, 4, 8, 16 s ceilings), so the budget is overshot by less than 16 s
+    assert runtime.CONNECT_BUDGET <= seconds < runtime.CONNECT_BUDGET + 16
 
 
 def test_wrong_key_401(org: Path, fake_api: list[httpx.Request]) -> None:
