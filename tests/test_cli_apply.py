@@ -28,6 +28,12 @@ def _writes(state: Path) -> int:
     return len(box.state.audit_logs)
 
 
+def _seeded(state: Path) -> int:
+    """Save the demo organization to `state`; its audit-log length (to compare after a run)."""
+    Sandbox.load(state).save(state)
+    return _writes(state)
+
+
 def test_apply_then_second_apply_is_empty_and_writes_nothing(tmp_path: Path) -> None:
     """Apply converges: a second apply has no changes and makes zero writes."""
     state, keys = tmp_path / "sb.json", tmp_path / "keys"
@@ -44,29 +50,38 @@ def test_apply_then_second_apply_is_empty_and_writes_nothing(tmp_path: Path) -> 
 def test_without_tty_or_auto_approve_refuses(tmp_path: Path) -> None:
     """With no terminal and no --auto-approve, apply refuses before any write."""
     state = tmp_path / "sb.json"
+    before = _seeded(state)
     code, out = _apply(state, "--allow-archive", "--secrets-dir", str(tmp_path / "k"))
     assert code == 1
     assert "--auto-approve" in out
     assert not (tmp_path / "k").exists()
+    assert _writes(state) == before
 
 
 def test_keyed_service_account_without_sink_is_refused(tmp_path: Path) -> None:
-    """Creating a keyed service account needs --secrets-dir or --secrets-command."""
-    code, out = _apply(tmp_path / "sb.json", "--auto-approve", "--allow-archive")
+    """Creating a keyed service account needs --secrets-dir or --secrets-command, and without
+    one apply refuses before any write."""
+    state = tmp_path / "sb.json"
+    before = _seeded(state)
+    code, out = _apply(state, "--auto-approve", "--allow-archive")
     assert code == 1
     assert "search-prod/ci-deployer" in out
     assert "--secrets-dir" in out
+    assert _writes(state) == before
 
 
 def test_archive_needs_allow_archive(tmp_path: Path) -> None:
     """Safety runs before any write: archiving needs --allow-archive."""
-    code, out = _apply(tmp_path / "sb.json", "--auto-approve", "--secrets-dir", str(tmp_path / "k"))
+    state = tmp_path / "sb.json"
+    before = _seeded(state)
+    code, out = _apply(state, "--auto-approve", "--secrets-dir", str(tmp_path / "k"))
     assert code == 1
     assert "--allow-archive" in out
+    assert _writes(state) == before
 
 
 def test_saved_plan_applies_and_stale_plan_is_refused(tmp_path: Path) -> None:
-    """apply --plan applies a plan whose live state is unchanged, and refuses a stale one."""
+    """apply --plan refuses a saved plan whose live state changed since, before any write."""
     from reconciler.commands.apply_flow import load_target
 
     state = tmp_path / "sb.json"
@@ -79,11 +94,13 @@ def test_saved_plan_applies_and_stale_plan_is_refused(tmp_path: Path) -> None:
     bob = next(u for u in box.state.users.values() if u["email"] == "bob@example.com")
     bob["role"] = "reader"  # someone fixed it in the dashboard: the plan's update is now stale
     box.save(state)
+    before = _writes(state)
     args = ["apply", "--plan", str(plan_file), "--sandbox", "--sandbox-state", str(state)]
     result = CliRunner().invoke(main, [*args, "--auto-approve", "--allow-archive",
                                        "--secrets-dir", str(tmp_path / "k")])  # fmt: skip
     assert result.exit_code == 1
     assert "changed since the plan" in result.output
+    assert _writes(state) == before
 
 
 def test_plan_out_then_apply_plan_applies_exactly_it_and_converges(tmp_path: Path) -> None:
@@ -142,11 +159,10 @@ def test_fresh_saved_plan_is_applied(tmp_path: Path) -> None:
 
 def test_no_secret_escapes_anywhere(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Neither the admin key nor a created key appears in output, logs or files outside the sink."""
-    state, keys, plan_file = tmp_path / "sb.json", tmp_path / "keys", tmp_path / "plan.json"
+    state, keys = tmp_path / "sb.json", tmp_path / "keys"
     box = Sandbox.load(state)
     box.state.admin_keys[0]["value"] = "sk-admin-TEST-not-a-real-key-RECOGNISABLE"
     box.save(state)
-    plan_file.write_text(json.dumps(_saved_plan(state)))
     with caplog.at_level(logging.DEBUG):
         result = CliRunner().invoke(
             main,
@@ -157,13 +173,12 @@ def test_no_secret_escapes_anywhere(tmp_path: Path, caplog: pytest.LogCaptureFix
     created = [p.read_text().strip() for p in keys.glob("*.key")]
     assert created
     assert all(re.fullmatch(r"sk-svcacct-\S+", key) for key in created)
-    secrets = [*created, "sk-admin-TEST-not-a-real-key-RECOGNISABLE"]
     outside = [p for p in tmp_path.rglob("*") if p.is_file() and keys not in p.parents]
     texts = [result.output, caplog.text, *(p.read_text() for p in outside)]
     for secret in created:
         assert all(secret not in text for text in texts)
+    assert "GET /organization/users" in caplog.text  # the debug log was captured
     assert "sk-admin-TEST-not-a-real-key-RECOGNISABLE" not in result.output + caplog.text
-    assert secrets
 
 
 def test_github_actions_masks_key_first(tmp_path: Path) -> None:
