@@ -12,20 +12,24 @@ other than a ReconcilerError (a bug) does the same: its change fails with "inter
 new change starts, and the report carries the error in `error` (the traceback is logged at
 DEBUG), so the caller can still show what was applied before it stops.
 
-The report never holds a secret: handlers return short notes ("key delivered to …"), and
-failures carry the API's message, which the client has already scrubbed of the admin key.
+The report (`ApplyReport`, one `ChangeResult` per change) is defined in applying/report.py and
+never holds a secret.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
+from collections.abc import Mapping
 
-from reconciler.api.redact import redact
+from reconciler.applying.report import (
+    ApplyReport,
+    ChangeResult,
+    OnEvent,
+    Outcome,
+    describe,
+    internal_error,
+)
 from reconciler.change import Change, Kind
 from reconciler.errors import ApiError, ReconcilerError
 from reconciler.kinds.write_context import ApplyContext, BatchHandler, Handler, WriteClient
@@ -33,68 +37,21 @@ from reconciler.model import Live
 from reconciler.plan import Plan
 from reconciler.secrets import SecretSink
 
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "ApplyReport",
+    "ChangeResult",
+    "OnEvent",
+    "Outcome",
+    "apply_plan",
+    "describe",
+    "internal_error",
+    "make_units",
+]
+
 log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 4
-
-
-class Outcome(StrEnum):
-    """What happened to one change."""
-
-    APPLIED = "applied"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    NOT_STARTED = "not started"
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeResult:
-    """The outcome of one change: `message` is the API's message (failed), the failed
-    dependency (skipped) or a short note (applied); `status` the HTTP status of a failure."""
-
-    index: int
-    change: Change
-    outcome: Outcome
-    message: str = ""
-    status: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """Canonical serialization (json output of the apply command)."""
-        return {
-            "index": self.index,
-            "change": self.change.to_json(),
-            "outcome": self.outcome.value,
-            "message": self.message,
-            "status": self.status,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ApplyReport:
-    """Every change's outcome, in plan order; `interrupted` when Ctrl-C stopped the run,
-    `error` (one line) when a bug in a handler did."""
-
-    results: tuple[ChangeResult, ...] = ()
-    interrupted: bool = False
-    error: str = ""
-
-    def with_outcome(self, outcome: Outcome) -> tuple[ChangeResult, ...]:
-        """The results with one outcome, in plan order."""
-        return tuple(r for r in self.results if r.outcome is outcome)
-
-    @property
-    def ok(self) -> bool:
-        """Whether every change was applied."""
-        if self.interrupted or self.error:
-            return False
-        return all(r.outcome is Outcome.APPLIED for r in self.results)
-
-    def counts(self) -> dict[str, int]:
-        """How many changes ended in each outcome."""
-        return {o.value: len(self.with_outcome(o)) for o in Outcome}
-
-
-OnEvent = Callable[[ChangeResult], None]
 
 
 async def apply_plan(
@@ -307,15 +264,3 @@ def _unit_deps(units: list[Unit], deps: Mapping[int, frozenset[int]]) -> list[fr
         frozenset(unit_of[d] for i in unit for d in deps.get(i, frozenset()) if d in unit_of) - {n}
         for n, unit in enumerate(units)
     ]
-
-
-def internal_error(exc: Exception) -> str:
-    """One line naming an unexpected exception, scrubbed of anything shaped like a key."""
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return redact(f"internal error ({type(exc).__name__}{': ' + text if text else ''})")
-
-
-def describe(change: Change) -> str:
-    """A short human name for a change: `create service_account search-prod/ci-deployer`."""
-    key = "/".join(part if part else "(organization)" for part in change.key)
-    return f"{change.action.value} {change.kind.value} {key}"
