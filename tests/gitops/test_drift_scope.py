@@ -22,13 +22,17 @@ def _cli(*args: str) -> Result:
 
 @pytest.fixture
 def applied(tmp_path: Path) -> tuple[Path, Path]:
-    """The demo: examples/org.yaml applied to a fresh sandbox; (config, state)."""
+    """The demo: examples/org.yaml applied to a fresh sandbox, which then plans empty;
+    (config, state)."""
     shutil.copytree(EXAMPLES, tmp_path / "examples")
     config, state = tmp_path / "examples" / "org.yaml", tmp_path / "state.json"
     keys = str(tmp_path / "keys")
-    result = _cli("apply", str(config), "--sandbox", "--sandbox-state", str(state),
+    sandbox = ["--sandbox", "--sandbox-state", str(state)]
+    result = _cli("apply", str(config), *sandbox,
                   "--auto-approve", "--allow-archive", "--secrets-dir", keys)  # fmt: skip
     assert result.exit_code == 0, result.output
+    replan = _cli("plan", str(config), "--detailed-exitcode", *sandbox)
+    assert replan.exit_code == 0, replan.output
     return config, state
 
 
