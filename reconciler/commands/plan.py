@@ -19,6 +19,7 @@ import click
 
 from reconciler.cli import handle_errors
 from reconciler.commands.common import (
+    Planned,
     check_plan_file,
     overrides_from,
     run_pipeline,
@@ -64,10 +65,9 @@ def plan(
     state = sandbox_state if sandbox else None
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     check_plan_file(out)
+    overrides = overrides_from(flags)
     if base is None:
-        planned = run_pipeline(
-            config, sandbox_state=state, overrides=overrides_from(flags), with_stakes=True
-        )
+        planned = run_pipeline(config, sandbox_state=state, overrides=overrides, with_stakes=True)
         text = render(
             planned.plan, fmt=fmt, color=color, refusals=planned.refusals, stakes=planned.stakes
         )
@@ -75,13 +75,18 @@ def plan(
         from reconciler.commands.plan_base import plan_against_base
 
         planned, text = plan_against_base(
-            config, base, sandbox_state=state, overrides=overrides_from(flags), fmt=fmt, color=color
+            config, base, sandbox_state=state, overrides=overrides, fmt=fmt, color=color
         )
-    result = planned.plan
     click.echo(text, nl=False)
     if out is not None:
         config_dict = desired_to_config_dict(planned.loaded.desired)
-        write_plan_file(out, replace(result, config=config_dict))
+        write_plan_file(out, replace(planned.plan, config=config_dict))
+    _exit(planned, detailed_exitcode=detailed_exitcode)
+
+
+def _exit(planned: Planned, *, detailed_exitcode: bool) -> None:
+    """Exit 1 on a refusal or a plan with errors, 2 on changes with --detailed-exitcode."""
+    result = planned.plan
     if planned.refusals:
         click.echo(f"error: {refusal_message(planned.refusals)}", err=True)
         sys.exit(ExitCode.ERROR)
