@@ -200,11 +200,14 @@ def test_hung_command_and_its_children_are_killed_at_the_timeout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A command that hangs (with a grandchild holding its stderr) fails at the timeout,
-    without waiting for the grandchild, with a one-line error that says it was killed."""
+    without waiting for the grandchild, with a one-line error that says it was killed; the
+    grandchild is killed too, not left running."""
     monkeypatch.setattr(secrets_module, "COMMAND_TIMEOUT_SECONDS", 0.3)
+    pid_file = tmp_path / "grandchild.pid"
     body = (
         "import subprocess, sys, time\n"
-        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(8)'])\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(8)'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
         "time.sleep(8)\n"
     )
     sink = CommandSink(_script(tmp_path, body), env=dict(os.environ))
@@ -212,6 +215,21 @@ def test_hung_command_and_its_children_are_killed_at_the_timeout(
     with pytest.raises(SecretSinkError, match=r"did not finish within 0.3s .*\(killed\)"):
         sink.deliver(Secret(FAKE_KEY), META)
     assert time.monotonic() - started < 4
+    assert _gone(int(pid_file.read_text()), within=3.0)
+
+
+def _gone(pid: int, *, within: float) -> bool:
+    """Whether process `pid` is dead (exited, or a zombie nobody reaped) within `within` s."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def test_command_stdout_is_discarded(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
