@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,6 +12,7 @@ from click.testing import CliRunner
 
 from reconciler.cli import main
 from reconciler.sandbox import Sandbox
+from tests.serving import start_serve
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -96,59 +93,26 @@ def test_exec_calls_any_endpoint(tmp_path: Path) -> None:
     assert bad[0] == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(url: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=0.5)
-            return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise AssertionError(f"sandbox did not start at {url}")
-
-
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_serve_answers_on_loopback_and_stops_on_signal(tmp_path: Path, stop_signal: int) -> None:
     """`sandbox serve` answers HTTP on 127.0.0.1, persists changes, and exits 0 on SIGTERM or
     SIGINT."""
     state = tmp_path / "s.json"
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "reconciler",
-        "sandbox",
-        "serve",
-        "--port",
-        str(port),
-        "--state",
-        str(state),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process, base = start_serve(state)
     try:
-        base = f"http://127.0.0.1:{port}/v1"
-        _wait_for(base + "/organization/projects", time.monotonic() + 15)
         key = Sandbox.load(state).admin_key
         headers = {"Authorization": f"Bearer {key}"}
-        assert httpx.get(base + "/organization/projects", timeout=5).status_code == 401
-        created = httpx.post(
-            base + "/organization/projects", json={"name": "over-http"}, headers=headers, timeout=5
-        )
-        assert created.status_code == 200
-        listed = httpx.get(
-            base + "/organization/projects", params={"limit": 100}, headers=headers, timeout=5
-        )
+        with httpx.Client(base_url=base, timeout=5, trust_env=False) as http:
+            assert http.get("/organization/projects").status_code == 401
+            created = http.post("/organization/projects", json={"name": "over-http"},
+                                headers=headers)  # fmt: skip
+            assert created.status_code == 200
+            listed = http.get("/organization/projects", params={"limit": 100}, headers=headers)
         assert "over-http" in [p["name"] for p in listed.json()["data"]]
     finally:
         process.send_signal(stop_signal)
-        out, err = process.communicate(timeout=15)
+        _, err = process.communicate(timeout=15)
     assert process.returncode == 0, err
-    assert f"http://127.0.0.1:{port}/v1" in out
     names = [p["name"] for p in Sandbox.load(state).state.projects.values()]
     assert "over-http" in names
 
