@@ -31,6 +31,7 @@ def test_schema_rejects_unknown_keys() -> None:
     validator = jsonschema.Draft202012Validator(json_schema())
     errors = list(validator.iter_errors({"version": 1, "projects": [{"name": "a", "memebrs": {}}]}))
     assert len(errors) == 1
+    assert "'memebrs' was unexpected" in errors[0].message
 
 
 def test_example_starts_with_the_modeline() -> None:
