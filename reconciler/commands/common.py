@@ -151,18 +151,6 @@ async def _read_and_plan(
         return live, plan, await read_stakes(client, plan, live, progress=progress)
 
 
-async def read_live(
-    loaded: LoadedConfig,
-    *,
-    sandbox_state: Path | None,
-    env: Mapping[str, str],
-    progress: FetchProgress | None = None,
-) -> Live:
-    """The live organization in the config's scope, from the API or the sandbox."""
-    async with open_client(env=env, sandbox_state=sandbox_state) as client:
-        return await fetch_live(client, loaded.desired, progress=progress)
-
-
 @contextmanager
 def fetch_progress() -> Iterator[FetchProgress | None]:
     """The fetch progress bar on stderr (render/progress.py): drawn only on a terminal."""

@@ -45,11 +45,6 @@ def service_accounts_path(project_id: str) -> str:
     return f"/organization/projects/{project_id}/service_accounts"
 
 
-def service_account_path(project_id: str, account_id: str) -> str:
-    """The URL path of one service account."""
-    return f"{service_accounts_path(project_id)}/{account_id}"
-
-
 def parse_service_account(item: dict[str, Any]) -> tuple[ServiceAccount, str]:
     """A listed service account and its id."""
     ident = text(item, "id", what="a service account")
