@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reconciler.change import Action, Change, Finding, Kind, Unmanaged
-from reconciler.diff_children import diff_project_children
-from reconciler.diff_out import Collector, field_changes
-from reconciler.diff_projects import diff_projects
-from reconciler.diff_users import diff_users
+from reconciler.diffing.children import diff_project_children
+from reconciler.diffing.out import Collector, field_changes
+from reconciler.diffing.projects import diff_projects
+from reconciler.diffing.users import diff_users
 from reconciler.model import Certificate, Desired, Live
 
 log = logging.getLogger(__name__)

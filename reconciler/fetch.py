@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from reconciler.api import AdminClient
-from reconciler.fetch_progress import FetchProgress, Tracker
-from reconciler.fetch_projects import ProjectDetails, ProjectReads, key_projects, match_project
-from reconciler.fetch_tasks import read_group
+from reconciler.fetching.progress import FetchProgress, Tracker
+from reconciler.fetching.projects import ProjectDetails, ProjectReads, key_projects, match_project
+from reconciler.fetching.tasks import read_group
 from reconciler.kinds import admin_keys, certificates, invites, projects, users
 from reconciler.model import (
     Certificate,

@@ -2,7 +2,7 @@
 
 A project is at stake when the plan archives it, or removes from it a member or a service
 account (deleted or replaced), or removes from the organization a user who is one of its
-members. For those projects `fetch_stakes.read_stakes` lists the API keys and reads usage; this
+members. For those projects `fetching.stakes.read_stakes` lists the API keys and reads usage; this
 module is the pure part around that read:
 
     projects_at_stake(plan, live) -> {project name: project id}   which projects to read

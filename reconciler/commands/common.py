@@ -31,7 +31,7 @@ import click
 from reconciler.config import LoadedConfig, load_config
 from reconciler.errors import ConfigError, ExitCode, ReconcilerError
 from reconciler.fetch import FetchProgress, fetch_live
-from reconciler.fetch_stakes import read_stakes
+from reconciler.fetching.stakes import read_stakes
 from reconciler.model import Live
 from reconciler.plan import Plan, make_plan
 from reconciler.runtime import check_writable, open_client

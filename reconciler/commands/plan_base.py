@@ -4,7 +4,7 @@ Reads only the projects whose declaration differs between the two files (and org
 kinds when they differ), plans the head file and the base file against that one reading, and
 splits the head plan into what the pull request introduces and drift already present. For the
 projects the plan puts at stake it adds the API keys that stop working and the last 30 days of
-cost and requests (fetch_stakes). Returns a `Planned` so `plan` handles --out and exit codes
+cost and requests (fetching/stakes.py). Returns a `Planned` so `plan` handles --out and exit codes
 alike.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from reconciler.api import AdminClient
 from reconciler.commands.common import Planned, fetch_progress, load_or_exit
 from reconciler.fetch import FetchProgress, fetch_live
-from reconciler.fetch_stakes import read_stakes
+from reconciler.fetching.stakes import read_stakes
 from reconciler.model import Desired, Live
 from reconciler.plan import Plan, make_plan
 from reconciler.render.pr_plan import Fmt, PrPlan, render_pr

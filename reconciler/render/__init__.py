@@ -53,7 +53,7 @@ def render(
 ) -> str:
     """Render `plan` in format `fmt` (colour applies to text only).
 
-    `stakes` (from `fetch_stakes.read_stakes`) adds what the plan puts at stake: usage of the
+    `stakes` (from `fetching.stakes.read_stakes`) adds what the plan puts at stake: usage of the
     projects at stake and the API keys each change makes stop working. None renders without.
     """
     return RENDERERS[fmt](plan, color=color, refusals=refusals, stakes=stakes)

@@ -33,7 +33,7 @@ class PrPlan:
     plan: Plan
     split: PrSplit
     refusals: tuple[Refusal, ...] = ()
-    # From fetch_stakes.read_stakes: keys that stop working and usage, shown with the changes.
+    # From fetching.stakes.read_stakes: keys that stop working and usage, shown with the changes.
     stakes: Stakes | None = None
 
 

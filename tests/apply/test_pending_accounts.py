@@ -9,7 +9,7 @@ import pytest
 
 from reconciler.change import Action, Kind, Severity
 from reconciler.config import load_config
-from reconciler.diff_children import INTERRUPTED
+from reconciler.diffing.children import INTERRUPTED
 from reconciler.kinds.pending import pending_name, pending_of
 from reconciler.model import Desired, PruneSettings, Settings
 from reconciler.secrets import DirSink, KeyMetadata, Secret

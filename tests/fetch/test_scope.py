@@ -10,7 +10,7 @@ import pytest
 
 from reconciler.api import AdminClient
 from reconciler.fetch import fetch_live
-from reconciler.fetch_projects import DuplicateProjectError
+from reconciler.fetching.projects import DuplicateProjectError
 from reconciler.model import Desired, Live, Organization, Project, RateLimit, User
 from reconciler.sandbox import Sandbox
 

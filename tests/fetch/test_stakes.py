@@ -12,7 +12,7 @@ import httpx
 from reconciler.api import AdminClient
 from reconciler.change import Kind
 from reconciler.fetch import fetch_live
-from reconciler.fetch_stakes import read_stakes
+from reconciler.fetching.stakes import read_stakes
 from reconciler.model import Desired, Live, Organization, Project, User
 from reconciler.plan import Plan, make_plan
 from reconciler.sandbox import Sandbox

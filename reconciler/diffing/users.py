@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.change import Action, Change, Kind, Severity, Unmanaged
-from reconciler.diff_out import Collector, field_changes
+from reconciler.diffing.out import Collector, field_changes
 from reconciler.model import Desired, Invite, Live, OrgRole, Project, ProjectRole, User
 
 Memberships = Sequence[tuple[str, ProjectRole]]

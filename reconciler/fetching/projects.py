@@ -17,7 +17,7 @@ from typing import Any
 
 from reconciler.api import AdminClient
 from reconciler.errors import ReconcilerError
-from reconciler.fetch_progress import Tracker
+from reconciler.fetching.progress import Tracker
 from reconciler.kinds import certificates, project_users, rate_limits, service_accounts
 from reconciler.kinds.parsing import unique_key
 from reconciler.model import Desired, Project

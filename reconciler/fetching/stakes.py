@@ -5,7 +5,7 @@
 For each project the plan archives, or removes members or service accounts from (see
 `stakes.projects_at_stake`): one list of its API keys (`owner_project_access=any`, paginated),
 and, for all of them together, the last 30 days of cost and completion requests (two requests,
-see usage.py). All concurrently; nothing at all when nothing is at stake. A read that fails is
+see reconciler/usage.py). All concurrently; nothing at all when nothing is at stake. A read that fails is
 a note in the rendering, never a failed plan: stakes are context for a reviewer.
 """
 
@@ -16,8 +16,8 @@ import time
 
 from reconciler.api import AdminClient
 from reconciler.errors import ApiError
-from reconciler.fetch_progress import FetchProgress, Tracker
-from reconciler.fetch_tasks import read_group
+from reconciler.fetching.progress import FetchProgress, Tracker
+from reconciler.fetching.tasks import read_group
 from reconciler.kinds import api_keys
 from reconciler.model import ApiKeyInfo, Live
 from reconciler.plan import Plan

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reconciler.change import Action, Change, Kind, Severity, Unmanaged
-from reconciler.diff_out import Collector, field_changes
-from reconciler.diff_users import ProjectScope
+from reconciler.diffing.out import Collector, field_changes
+from reconciler.diffing.users import ProjectScope
 from reconciler.model import Desired, Live, Project
 
 # A sentinel project: "declared, but nothing can be planned for it" (an error was recorded).

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reconciler.change import Action, Change, Kind, Severity, Unmanaged
-from reconciler.diff_out import Collector, field_changes
+from reconciler.diffing.out import Collector, field_changes
 from reconciler.kinds.pending import pending_of
 from reconciler.model import Desired, Live, Project, ProjectRole, RateLimit, ServiceAccount
 
