@@ -4,9 +4,10 @@
 
 For each project the plan archives, or removes members or service accounts from (see
 `stakes.projects_at_stake`): one list of its API keys (`owner_project_access=any`, paginated),
-and, for all of them together, the last 30 days of cost and completion requests (two requests,
-see reconciler/usage.py). All concurrently; nothing at all when nothing is at stake. A read that fails is
-a note in the rendering, never a failed plan: stakes are context for a reviewer.
+and, for all of them together, the last 30 days of cost and completion requests (two
+requests, see reconciler/usage.py). All concurrently; nothing at all when nothing is at stake.
+A read that fails is a note in the rendering, never a failed plan: stakes are context for a
+reviewer.
 """
 
 from __future__ import annotations
