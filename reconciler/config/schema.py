@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reconciler import model
 
@@ -109,11 +109,24 @@ class RateLimitConfig(_Strict):
 
 
 class ServiceAccountConfig(_Strict):
-    """A project service account."""
+    """A project service account. Role `none` is an account without project role or API key
+    (what the API's `create_service_account_only` makes)."""
 
     name: Name
-    role: model.ProjectRole = "member"
-    api_key: bool = Field(default=True, description="Create an API key with the account.")
+    role: model.ServiceAccountRole = Field(default="member", description="owner|member|none")
+    api_key: bool = Field(
+        default=True, description="Create an API key with the account (never with role none)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_key_without_role(cls, data: Any) -> Any:
+        """Role none has no API key: implied when api_key is left out, an error when asked."""
+        if isinstance(data, dict) and data.get("role") == "none":
+            if data.get("api_key") is True:
+                raise ValueError("a service account with role none cannot have an API key")
+            data = {**data, "api_key": data.get("api_key", False)}
+        return data
 
 
 class ProjectConfig(_Strict):

@@ -84,7 +84,7 @@ def _problem(detail: ErrorDetails, locations: Locations) -> Problem:
 
 
 def _message(detail: ErrorDetails) -> str:
-    message = detail["msg"]
+    message = detail["msg"].removeprefix("Value error, ")  # our own validators' messages
     if detail["type"] in ("literal_error", "string_pattern_mismatch") or "_type" in detail["type"]:
         message += f", got {_short(detail.get('input'))}"
     return message

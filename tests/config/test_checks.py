@@ -174,3 +174,19 @@ def test_all_cross_reference_problems_at_once(lab: ConfigLab) -> None:
     )
     assert len(found) == 3
     assert [line.split(":")[1] for line in found] == ["6", "6", "7"]
+
+
+def test_role_none_service_account_has_no_key(lab: ConfigLab) -> None:
+    """Role none (no project role, as the API's create_service_account_only makes) implies no
+    API key, and asking for one as well is refused at the account's line."""
+    head = "version: 1\nprojects:\n  - name: p\n    service_accounts:\n"
+    loaded = lab.load(head + "      - {name: bare, role: none}\n")
+    projects = loaded.desired.org.projects
+    accounts = projects["p"].service_accounts
+    assert accounts is not None
+    assert (accounts["bare"].role, accounts["bare"].api_key) == ("none", False)
+    found = lab.problems(head + "      - {name: bare, role: none, api_key: true}\n")
+    assert found == [
+        "org.yaml:5:9: projects[0].service_accounts[0]: "
+        "a service account with role none cannot have an API key"
+    ]

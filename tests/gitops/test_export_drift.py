@@ -29,7 +29,8 @@ def _seed(n: int) -> dict[str, Any]:
         {
             "name": f"team-{p}",
             "members": {e: ("owner" if i == 0 else "member") for i, e in enumerate(emails[p:])},
-            "service_accounts": [{"name": f"bot-{p}", "role": "member"}],
+            "service_accounts": [{"name": f"bot-{p}", "role": "member"}]
+            + ([{"name": f"bare-{p}", "role": "none"}] if p == 0 else []),
             "rate_limits": {"gpt-4o": {"max_requests_per_1_minute": 100 + p}} if p % 2 else {},
         }
         for p in range(1 + n)
