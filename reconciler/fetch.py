@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -130,7 +131,11 @@ async def _read_certificates(
 ) -> dict[str, tuple[Certificate, str]]:
     """Organization certificates by name, downloading content only where the list cannot tell."""
     listed = await tracker.run("certificates", certificates.read_certificates(client))
-    known = {cert.id: certificates.known_fingerprint(cert, wanted) for cert in listed}
+    names = Counter(cert.name for cert in listed)
+    known = {
+        cert.id: certificates.known_fingerprint(cert, wanted, name_unique=names[cert.name] == 1)
+        for cert in listed
+    }
     to_fetch = [cert.id for cert in listed if known[cert.id] is None]
     fetched = await asyncio.gather(
         *(

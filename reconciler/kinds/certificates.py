@@ -5,8 +5,9 @@ Identity is the SHA-256 fingerprint of the DER (lowercase hex, as config/certs.p
 but lists give only name, activation and validity window; the content needs one GET per
 certificate. So that a plan does not download every certificate every time:
 
-- a live certificate whose name and expiry equal those of exactly one desired certificate is
-  taken to be it (its fingerprint is the desired one), with no download;
+- a live certificate whose name (carried by no other live certificate) and expiry equal those
+  of exactly one desired certificate is taken to be it (its fingerprint is the desired one),
+  with no download;
 - a live certificate whose expiry equals a desired certificate's (or a desired certificate with
   no known expiry) under another name may be that certificate renamed: its content is fetched;
 - any other live certificate cannot hold the content of a desired one (same content, same
@@ -117,14 +118,17 @@ async def read_fingerprint(client: Reader, certificate_id: str) -> str:
     return fingerprint_pem(content, what=f"certificate {certificate_id}")
 
 
-def known_fingerprint(listed: ListedCertificate, desired: Iterable[Certificate]) -> str | None:
+def known_fingerprint(
+    listed: ListedCertificate, desired: Iterable[Certificate], *, name_unique: bool = True
+) -> str | None:
     """The fingerprint the list alone proves, "" when it cannot be a desired one, else None.
 
-    None means the content must be downloaded to tell (see the module docstring).
+    None means the content must be downloaded to tell (see the module docstring). A name that
+    more than one live certificate carries (`name_unique` false) proves nothing.
     """
     wanted = list(desired)
     same = [d for d in wanted if d.name == listed.name and d.expires_at == listed.expires_at]
-    if len(same) == 1 and listed.expires_at is not None:
+    if name_unique and len(same) == 1 and listed.expires_at is not None:
         return same[0].fingerprint
     if any(d.expires_at is None or d.expires_at == listed.expires_at for d in wanted):
         return None
