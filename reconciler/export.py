@@ -6,11 +6,12 @@
     write_atomically(path, text, *, force)          temporary file + rename; refuses to
                                                     overwrite without force
 
-What is read: projects (archived ones are listed as archived, with nothing else), users,
-pending invites (declared as users: the file then keeps the invite), every active project's
-members, service accounts, rate limits and certificates, and organization certificates with
-their PEM (`include[]=content`). Planning the exported file against the same organization
-gives no changes.
+What is read: projects (archived ones are listed as archived, with nothing else; one that
+repeats the name of an active or another archived project is left out: names are unique in the
+file, and the plan ignores undeclared archived projects), users, pending invites (declared as
+users: the file then keeps the invite), every active project's members, service accounts, rate
+limits and certificates, and organization certificates with their PEM (`include[]=content`).
+Planning the exported file against the same organization gives no changes.
 
 Rate limits: the API gives every project a limit for every model, starting at the
 organization's. Only limits that differ from the most common value for that model across
@@ -108,7 +109,11 @@ def exported_desired(live: Live, *, pems: Mapping[str, str] | None = None) -> Ex
             invited.add(email)
     certs = {n: replace(c, pem=pems.get(n)) for n, c in (org.certificates or {}).items()}
     defaults = _common_limits(org.projects)
-    projects = {n: _project(p, defaults, live) for n, p in org.projects.items()}
+    projects = {
+        n: _project(p, defaults, live)
+        for n, p in org.projects.items()
+        if n == p.name or not p.archived
+    }
     projects = _with_invitees(projects, org)
     desired = Desired(org=Organization(users=users, certificates=certs, projects=projects))
     return Exported(
