@@ -4,8 +4,9 @@ A declared user who is a member gets a role update when it differs. One who is n
 invite that always carries an explicit `projects` list (the memberships declared for that email
 in projects that exist or are created in the same plan; never the default project). A pending
 invite that already says the same is never re-sent; one that differs or has expired is replaced,
-because the API cannot update an invite. Accepted invites are history and ignored; a pending or
-expired invite for someone already a member is stale, and follows prune.invites.
+because the API cannot update an invite. Accepted invites are history and ignored; an expired
+one the file does not declare grants nothing and is only noted (not revoked, not counted as
+drift); a pending invite for someone already a member is stale, and follows prune.invites.
 """
 
 from __future__ import annotations
@@ -115,12 +116,17 @@ def _plan_invite(
 def _undeclared_invites(
     desired: Desired, invites: Mapping[str, Invite], users: Mapping[str, User], out: Collector
 ) -> None:
-    """Revoke pending or expired invites the file does not declare, or that are stale (their
-    email is already a member), under prune.invites; or list them as unmanaged."""
+    """Revoke pending invites the file does not declare, or that are stale (their email is
+    already a member), under prune.invites; or list them as unmanaged. An expired one grants
+    nothing and is only noted (an exported file plans empty; re-sending needs a declaration)."""
     wanted = desired.org.users or {}
     for email, have in invites.items():
         stale = email in users
         if (email in wanted and not stale) or have.status == "accepted":
+            continue
+        if have.status == "expired":
+            note = "expired invite; it grants nothing and is left alone"
+            out.finding(Severity.INFO, Kind.INVITE, (email,), note)
             continue
         why = "already an organization member" if stale else "not in the config"
         if desired.settings.prune.invites:

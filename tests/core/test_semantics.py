@@ -271,16 +271,18 @@ def test_invite_naming_an_archived_project_is_resent_without_it() -> None:
     assert change.after["projects"] == [{"project": "p", "role": "member"}]
 
 
-def test_expired_undeclared_invite_is_revoked_under_prune_invites() -> None:
-    """An expired invite nobody declares is revoked when prune.invites is on."""
+def test_expired_undeclared_invite_is_noted_not_revoked() -> None:
+    """An expired invite nobody declares grants nothing: even with prune.invites on it is not
+    revoked, only noted (so an exported organization plans empty)."""
     desired = Desired(Organization(users={}), Settings(prune=PruneSettings(invites=True)))
     expired = Invite("old@example.com", "reader", status="expired")
     live = Live(
         Organization(users={}, invites={"old@example.com": expired}),
         admin_key_owner="ops@example.com",
     )
-    (change,) = _find(_plan(desired, live), Kind.INVITE, ("old@example.com",))
-    assert change.action is Action.DELETE
+    plan = _plan(desired, live)
+    assert _find(plan, Kind.INVITE, ("old@example.com",)) == []
+    assert [(f.severity, f.key) for f in plan.findings] == [(Severity.INFO, ("old@example.com",))]
 
 
 def test_pending_invite_of_an_existing_member_is_revoked_or_reported() -> None:
