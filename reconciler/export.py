@@ -24,7 +24,7 @@ import logging
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -59,8 +59,13 @@ class Exported:
     missing_pem: frozenset[str] = frozenset()
 
 
-def probe(projects: Mapping[str, Project]) -> Desired:
-    """A Desired that puts every kind and every active project in scope, for fetch_live."""
+def probe(listed: Iterable[Project]) -> Desired:
+    """A Desired that puts every kind and every active project in scope, for fetch_live.
+
+    Projects are declared by name, pinned by id: of projects sharing a name, the active one
+    (its details are what the file needs); an archived one only when no project of its name is
+    active."""
+    by_name = {p.name: p for p in sorted(listed, key=lambda p: not p.archived)}
     everything = {
         name: Project(name=name, id=p.id, archived=True)
         if p.archived
@@ -72,7 +77,7 @@ def probe(projects: Mapping[str, Project]) -> Desired:
             rate_limits={},
             certificates=frozenset(),
         )
-        for name, p in projects.items()
+        for name, p in by_name.items()
     }
     return Desired(org=Organization(users={}, certificates={}, projects=everything))
 
@@ -82,7 +87,7 @@ async def read_everything(
 ) -> Exported:
     """Read the whole live organization (and certificate contents) and turn it into a Desired."""
     listed = await read_projects(client)
-    live = await fetch_live(client, probe({p.name: p for p in listed}), progress=progress)
+    live = await fetch_live(client, probe(listed), progress=progress)
     pems = await _read_pems(client, live)
     return exported_desired(live, pems=pems)
 

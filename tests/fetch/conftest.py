@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
 
-from reconciler.api import AdminClient, Pacing
-from reconciler.clock import Clock
-from reconciler.sandbox import Sandbox
-
-UNPACED = Pacing(requests_per_minute=1_000_000, max_in_flight=8, backoff_base=0.5, seed=3)
+from reconciler.api import AdminClient
+from tests.support import make_pem, sandbox_client
 
 
 def make_seed(
@@ -52,39 +43,10 @@ def org_seed() -> Callable[..., dict[str, Any]]:
     return make_seed
 
 
-@pytest.fixture
-def sandbox_client() -> Callable[..., AdminClient]:
-    """Builds a client on a sandbox (unpaced unless a Pacing is given)."""
-
-    def make(
-        sandbox: Sandbox, *, pacing: Pacing = UNPACED, clock: Clock | None = None
-    ) -> AdminClient:
-        return AdminClient(
-            api_key=sandbox.admin_key,
-            transport=sandbox.transport(),
-            pacing=pacing,
-            clock=clock or sandbox.clock,
-        )
-
-    return make
-
-
-def make_pem(common_name: str, *, days: int) -> str:
-    """A self-signed certificate valid for `days` days, as PEM."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=days))
-        .sign(key, hashes.SHA256())
-    )
-    return cert.public_bytes(Encoding.PEM).decode()
+@pytest.fixture(name="sandbox_client")
+def sandbox_client_fixture() -> Callable[..., AdminClient]:
+    """Builds a client on a sandbox (unpaced unless a Pacing is given): tests.support's."""
+    return sandbox_client
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 
-from reconciler.api import AdminClient
 from reconciler.change import Kind
 from reconciler.fetch import fetch_live
 from reconciler.fetching.stakes import read_stakes
@@ -17,8 +16,7 @@ from reconciler.model import Desired, Live, Organization, Project, User
 from reconciler.plan import Plan, make_plan
 from reconciler.sandbox import Sandbox
 from reconciler.stakes import Stakes
-
-from .conftest import UNPACED
+from tests.support import sandbox_client
 
 LEGACY_KEYS = 150  # two pages of 100
 
@@ -67,22 +65,13 @@ def _desired(*, removals: bool) -> Desired:
     return Desired(org=Organization(users=users, projects=projects))
 
 
-def _client(sandbox: Sandbox, transport: httpx.AsyncBaseTransport | None = None) -> AdminClient:
-    return AdminClient(
-        api_key=sandbox.admin_key,
-        transport=transport or sandbox.transport(),
-        pacing=UNPACED,
-        clock=sandbox.clock,
-    )
-
-
 def _plan_then_stakes(
     sandbox: Sandbox, desired: Desired, transport: httpx.AsyncBaseTransport | None = None
 ) -> tuple[Plan, Stakes]:
     """Fetch and plan, forget those requests, then read the stakes."""
 
     async def run() -> tuple[Plan, Stakes]:
-        async with _client(sandbox, transport) as client:
+        async with sandbox_client(sandbox, transport=transport) as client:
             live: Live = await fetch_live(client, desired)
             plan = make_plan(desired, live, config_digest="c")
             sandbox.requests.reset()

@@ -1,0 +1,193 @@
+"""Property: any organization exports to a file that validates, plans empty and reads in sync.
+
+Random sandbox seeds (the format of reconciler/sandbox/data/demo.yaml) with users in mixed-case
+emails, pending, accepted and expired invites, active and archived projects (names with spaces
+and unicode, archived names repeated), members, service accounts of every role, rate limits off
+the organization's default and certificates active at organization and project level go
+through the real CLI: `export`, then `validate`, `plan --detailed-exitcode` and `drift` of the
+exported file must all exit 0.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reconciler.cli import main
+from reconciler.export import probe
+from reconciler.model import Project
+from reconciler.sandbox import Sandbox
+from tests.support import make_pem
+
+EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", "25"))
+PEMS = [make_pem(f"roundtrip-{n}", days=365 + n) for n in range(3)]
+MODELS = {
+    "gpt-4o": {"max_requests_per_1_minute": 10000, "max_tokens_per_1_minute": 2000000},
+    "o3": {"max_requests_per_1_minute": 500, "max_tokens_per_1_minute": 9000},
+}
+NAMES = ["search", "Data Platform", "données", "研究 lab", "a  b", "x-1", "ops: prod", "#tag"]
+LOCALS = ["alice", "bob.smith", "carol", "dan-o", "erin", "frank", "grace", "heidi", "ivan"]
+
+
+def _cased(draw: st.DrawFn, email: str) -> str:
+    """The email with some letters upper-cased, as people type them."""
+    flips = draw(st.lists(st.booleans(), min_size=len(email), max_size=len(email)))
+    return "".join(c.upper() if f else c for c, f in zip(email, flips, strict=True))
+
+
+def _project(draw: st.DrawFn, name: str, emails: list[str]) -> dict[str, Any]:
+    """An active project: some members, service accounts of every role, some changed limits."""
+    members = draw(st.dictionaries(st.sampled_from(emails), st.sampled_from(["owner", "member"])))
+    roles = draw(st.lists(st.sampled_from(["owner", "member", "none"]), max_size=3))
+    limits = draw(
+        st.dictionaries(
+            st.sampled_from(sorted(MODELS)),
+            st.fixed_dictionaries({"max_requests_per_1_minute": st.integers(1, 20000)}),
+        )
+    )
+    return {
+        "name": name,
+        "members": members,
+        "service_accounts": [{"name": f"bot {n} ü", "role": r} for n, r in enumerate(roles)],
+        "rate_limits": limits,
+    }
+
+
+def _invites(draw: st.DrawFn, emails: list[str], active: list[str]) -> list[dict[str, Any]]:
+    """Pending, accepted and expired invites, for new people and (accepted) for members."""
+    invites = []
+    for n in range(draw(st.integers(0, 4))):
+        status = draw(st.sampled_from(["pending", "accepted", "expired"]))
+        email = draw(st.sampled_from(emails)) if status == "accepted" else f"new{n}@example.com"
+        projects = draw(
+            st.none()
+            | st.dictionaries(st.sampled_from(active), st.sampled_from(["owner", "member"]))
+            if active
+            else st.none() | st.just({})
+        )
+        invites.append(
+            {
+                "email": _cased(draw, email),
+                "role": draw(st.sampled_from(["owner", "reader"])),
+                "status": "accepted" if status == "accepted" else "pending",
+                "days_ago": 30 if status == "expired" else draw(st.integers(0, 6)),
+                "projects": projects,
+            }
+        )
+    return invites
+
+
+def _certificates(draw: st.DrawFn, active: list[str]) -> list[dict[str, Any]]:
+    """A few certificates, each active at the organization and/or in some projects."""
+    count = draw(st.integers(0, len(PEMS)))
+    return [
+        {
+            "name": f"cert {n}",
+            "pem": PEMS[n],
+            "active": draw(st.booleans()),
+            "projects": draw(st.lists(st.sampled_from(active), unique=True)) if active else [],
+        }
+        for n in range(count)
+    ]
+
+
+@st.composite
+def seeds(draw: st.DrawFn) -> dict[str, Any]:
+    """A sandbox seed of a random organization (see the module docstring)."""
+    local = draw(st.lists(st.sampled_from(LOCALS), min_size=1, max_size=6, unique=True))
+    emails = [_cased(draw, f"{name}@example.com") for name in local]
+    active = draw(st.lists(st.sampled_from(NAMES), max_size=4, unique=True))
+    archived = draw(st.lists(st.sampled_from([*NAMES, "old"]), max_size=3))
+    return {
+        "organization": "org-roundtrip",
+        "admin_key": {"owner": "admin@example.com"},
+        "org_rate_limits": MODELS,
+        "users": [{"email": "admin@example.com", "role": "owner"}]
+        + [{"email": e, "role": draw(st.sampled_from(["owner", "reader"]))} for e in emails],
+        "invites": _invites(draw, emails, active),
+        "projects": [_project(draw, name, emails) for name in active]
+        + [{"name": name, "archived": True} for name in archived],
+        "certificates": _certificates(draw, active),
+    }
+
+
+def _cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), env={"OPENAI_ADMIN_KEY": None})
+
+
+def roundtrip(tmp: Path, seed: dict[str, Any]) -> None:
+    """Export the seeded organization, then check validate, plan and drift of the file."""
+    state, config = tmp / "state.json", tmp / "org.yaml"
+    Sandbox.from_seed(seed).save(state)
+    sandbox = ["--sandbox", "--sandbox-state", str(state)]
+    exported = _cli("export", "--output", str(config), "--force", *sandbox)
+    assert exported.exit_code == 0, exported.output
+    validated = _cli("validate", str(config))
+    assert validated.exit_code == 0, validated.output + config.read_text()
+    planned = _cli("plan", str(config), "--detailed-exitcode", *sandbox)
+    assert planned.exit_code == 0, planned.output + config.read_text()
+    drift = _cli("drift", str(config), "--format", "json", *sandbox)
+    counted = [item for item in json.loads(drift.stdout)["items"] if item["counts"]]
+    assert (drift.exit_code, counted) == (0, []), config.read_text()
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=seeds())
+def test_any_organization_round_trips(tmp_path_factory: Any, seed: dict[str, Any]) -> None:
+    """Whatever the organization, its export validates, plans empty and reads in sync."""
+    roundtrip(tmp_path_factory.mktemp("roundtrip"), seed)
+
+
+def _org(**extra: Any) -> dict[str, Any]:
+    """A small seed: the admin and one reader, plus `extra` top-level keys."""
+    users = [
+        {"email": "admin@example.com", "role": "owner"},
+        {"email": "a@example.com", "role": "reader"},
+    ]
+    return {"organization": "org-regression", "admin_key": {"owner": "admin@example.com"},
+            "users": users, **extra}  # fmt: skip
+
+
+def test_archived_projects_sharing_a_name_export_once(tmp_path: Path) -> None:
+    """Archived projects that repeat a name (each other's or an active one's) do not make the
+    export invalid: only the one the plan keys by that name is written."""
+    projects = [{"name": "search", "archived": True}, {"name": "search", "archived": True},
+                {"name": "team", "archived": True}, {"name": "team"}]  # fmt: skip
+    roundtrip(tmp_path, _org(projects=projects))
+
+
+def test_an_active_project_is_read_even_when_an_archived_one_has_its_name(tmp_path: Path) -> None:
+    """The export reads the active project of a name (its members and service accounts), not
+    the archived one listed after it, so nothing of it is planned for deletion."""
+    projects = [{"name": "search", "members": {"a@example.com": "owner"},
+                 "service_accounts": [{"name": "bot", "role": "owner"}]},
+                {"name": "search", "archived": True}]  # fmt: skip
+    roundtrip(tmp_path, _org(projects=projects))
+    assert "a@example.com: owner" in (tmp_path / "org.yaml").read_text()
+
+
+def test_probe_declares_the_active_project_of_a_shared_name() -> None:
+    """Whatever the API's order, the export's scope pins a shared name to its active project
+    (whose details it must read), and an archived-only name to its archived project."""
+    active, archived = (
+        Project("search", id="proj_active"),
+        Project("search", id="proj_old", archived=True),
+    )
+    gone = Project("gone", id="proj_gone", archived=True)
+    for listed in ([active, archived, gone], [archived, active, gone]):
+        projects = probe(listed).org.projects
+        assert (projects["search"].id, projects["search"].members) == ("proj_active", {})
+        assert (projects["gone"].id, projects["gone"].archived) == ("proj_gone", True)
+
+
+def test_an_expired_invite_does_not_plan_a_revoke(tmp_path: Path) -> None:
+    """An expired invite nobody declares is left alone (it grants nothing), so the export of an
+    organization that has one plans empty."""
+    invites = [{"email": "late@example.com", "role": "reader", "days_ago": 30, "projects": {}}]
+    roundtrip(tmp_path, _org(invites=invites))
