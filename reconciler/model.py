@@ -94,7 +94,9 @@ class Certificate:
     """An organization mTLS certificate, identified by the SHA-256 fingerprint of its DER.
 
     `pem` is the content to upload (desired) and is not compared; `active` is activation at the
-    organization level (project activation lives on `Project.certificates`).
+    organization level (project activation lives on `Project.certificates`). `valid_at` (start
+    of validity, Unix seconds) is not compared either: with the name and expiry it is what a
+    listing shows, which fetch uses to avoid downloading content it can tell apart.
     """
 
     name: str
@@ -102,6 +104,7 @@ class Certificate:
     active: bool = False
     expires_at: int | None = None
     pem: str | None = field(default=None, compare=False, repr=False)
+    valid_at: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

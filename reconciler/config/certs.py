@@ -23,6 +23,12 @@ class CertificateInfo:
     fingerprint: str  # sha256 of the DER encoding, lowercase hex
     not_after: datetime  # timezone-aware UTC
     subject: str
+    not_before: datetime | None = None  # timezone-aware UTC
+
+    @property
+    def valid_at(self) -> int | None:
+        """Start of validity as Unix seconds (what the Admin API reports), when known."""
+        return None if self.not_before is None else int(self.not_before.timestamp())
 
     @property
     def expires_at(self) -> int:
@@ -47,4 +53,5 @@ def parse_pem(text: str) -> CertificateInfo:
         fingerprint=hashlib.sha256(der).hexdigest(),
         not_after=cert.not_valid_after_utc,
         subject=cert.subject.rfc4514_string(),
+        not_before=cert.not_valid_before_utc,
     )

@@ -45,6 +45,7 @@ def _certificate(name: str, active: bool, loaded: LoadedCertificate) -> model.Ce
         active=active,
         expires_at=loaded.info.expires_at,
         pem=loaded.pem,
+        valid_at=loaded.info.valid_at,
     )
 
 

@@ -5,9 +5,9 @@ Identity is the SHA-256 fingerprint of the DER (lowercase hex, as config/certs.p
 but lists give only name, activation and validity window; the content needs one GET per
 certificate. So that a plan does not download every certificate every time:
 
-- a live certificate whose name (carried by no other live certificate) and expiry equal those
-  of exactly one desired certificate is taken to be it (its fingerprint is the desired one),
-  with no download;
+- a live certificate whose name (carried by no other live certificate) and validity window
+  (start and expiry, to the second) equal those of exactly one desired certificate is taken to
+  be it (its fingerprint is the desired one), with no download;
 - a live certificate whose expiry equals a desired certificate's (or a desired certificate with
   no known expiry) under another name may be that certificate renamed: its content is fetched;
 - any other live certificate cannot hold the content of a desired one (same content, same
@@ -127,12 +127,18 @@ def known_fingerprint(
     more than one live certificate carries (`name_unique` false) proves nothing.
     """
     wanted = list(desired)
-    same = [d for d in wanted if d.name == listed.name and d.expires_at == listed.expires_at]
+    same = [d for d in wanted if d.name == listed.name and _same_window(d, listed)]
     if name_unique and len(same) == 1 and listed.expires_at is not None:
         return same[0].fingerprint
     if any(d.expires_at is None or d.expires_at == listed.expires_at for d in wanted):
         return None
     return UNKNOWN_FINGERPRINT
+
+
+def _same_window(desired: Certificate, listed: ListedCertificate) -> bool:
+    """Same validity window to the second (a re-issued certificate under the same name almost
+    always starts at another second, even when it keeps the expiry)."""
+    return desired.expires_at == listed.expires_at and desired.valid_at == listed.valid_at
 
 
 def to_model(listed: ListedCertificate, *, fingerprint: str) -> Certificate:

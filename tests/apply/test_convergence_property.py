@@ -58,23 +58,26 @@ ALL_OVERRIDES = Overrides(
 )
 
 
-def _pem(common_name: str) -> str:
+def _pem(index: int, *, days_left: int) -> str:
+    """A self-signed certificate issued `index` days apart from the others (so no two share a
+    validity window to the second), expiring `days_left` days after NOW."""
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"prop-{index}.example.com")])
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=30))
-        .not_valid_after(NOW + timedelta(days=3650))
+        .not_valid_before(NOW - timedelta(days=30 + index))
+        .not_valid_after(NOW + timedelta(days=days_left))
         .sign(key, hashes.SHA256())
     )
     return cert.public_bytes(Encoding.PEM).decode("ascii")
 
 
-PEMS = [_pem(f"prop-{i}.example.com") for i in range(3)]
+# Two re-issues keeping the expiry (as a re-key often does), and one with its own expiry.
+PEMS = [_pem(0, days_left=3650), _pem(1, days_left=3650), _pem(2, days_left=400)]
 
 roles = st.sampled_from(["owner", "reader"])
 project_roles = st.sampled_from(["owner", "member"])
@@ -189,7 +192,7 @@ def _project(
         ]
     if draw(st.booleans()):
         project["rate_limits"] = draw(_limits())
-    if cert_names and draw(st.booleans()):
+    if draw(st.booleans()) and cert_names:
         project["certificates"] = draw(_subset(cert_names))
     return project
 
@@ -308,9 +311,22 @@ _ONLY_ADMIN: dict[str, Any] = {
 }
 
 
+def test_a_reissued_certificate_with_the_same_name_and_expiry_is_uploaded() -> None:
+    """The live cert-b is an older issue (same expiry, earlier start) than the declared cert-b:
+    it is not taken to be the declared one by name and expiry, so the declared content is
+    uploaded, and the live one, declared as cert-a, is renamed rather than uploaded twice."""
+    seed = {**_ONLY_ADMIN, "certificates": [{"name": "cert-b", "pem": PEMS[0]}]}
+    config = {
+        "version": 1,
+        "certificates": [{"name": "cert-a", "pem": PEMS[0]}, {"name": "cert-b", "pem": PEMS[1]}],
+    }
+    run_property(seed, config)
+
+
 def test_two_live_certificates_under_one_name_are_told_apart_by_content() -> None:
     """Two live certificates share a name and expiry: neither is assumed to be the declared one
-    by name alone, so the one declared under another name is renamed, not uploaded again."""
+    by name alone, so the one declared under another name is renamed, not uploaded again; and
+    each rename goes to its own certificate's id (the new name cert-a was also an old name)."""
     seed = {
         **_ONLY_ADMIN,
         "certificates": [{"name": "cert-a", "pem": PEMS[0]}, {"name": "cert-a", "pem": PEMS[1]}],

@@ -10,6 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from reconciler.api import AdminClient
+from reconciler.config.certs import parse_pem
 from reconciler.fetch import fetch_live
 from reconciler.kinds.certificates import UNKNOWN_FINGERPRINT
 from reconciler.model import Certificate, Desired, Live, Organization, Project
@@ -26,7 +27,14 @@ def _info(pem: str) -> tuple[str, int]:
 
 def _desired(name: str, pem: str, *, project_certs: frozenset[str] | None = None) -> Desired:
     fingerprint, expires = _info(pem)
-    cert = Certificate(name=name, fingerprint=fingerprint, active=True, expires_at=expires, pem=pem)
+    cert = Certificate(
+        name=name,
+        fingerprint=fingerprint,
+        active=True,
+        expires_at=expires,
+        pem=pem,
+        valid_at=parse_pem(pem).valid_at,
+    )
     projects = {"web": Project(name="web", certificates=project_certs)}
     return Desired(org=Organization(certificates={name: cert}, projects=projects))
 

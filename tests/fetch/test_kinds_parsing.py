@@ -113,9 +113,10 @@ def test_owner_of_the_key_in_use(listed: list[admin_keys.AdminKey], owner: str |
 
 
 def test_certificate_identity_from_the_list_alone() -> None:
-    """Same name and expiry: the desired fingerprint; same expiry, other name: download (None);
-    other expiry: cannot be a desired certificate (unknown)."""
-    desired = [Certificate(name="corp", fingerprint="ab" * 32, expires_at=2000)]
+    """Same name and validity window: the desired fingerprint; same expiry but another start,
+    or another name, or a name two live certificates share: download (None); other expiry:
+    cannot be a desired certificate (unknown)."""
+    desired = [Certificate(name="corp", fingerprint="ab" * 32, expires_at=2000, valid_at=1000)]
 
     def listed(name: str, expires: int) -> certificates.ListedCertificate:
         return certificates.ListedCertificate(
@@ -123,6 +124,10 @@ def test_certificate_identity_from_the_list_alone() -> None:
         )
 
     assert certificates.known_fingerprint(listed("corp", 2000), desired) == "ab" * 32
+    reissued = [Certificate(name="corp", fingerprint="cd" * 32, expires_at=2000, valid_at=1500)]
+    assert certificates.known_fingerprint(listed("corp", 2000), reissued) is None
+    shared = certificates.known_fingerprint(listed("corp", 2000), desired, name_unique=False)
+    assert shared is None
     assert certificates.known_fingerprint(listed("renamed", 2000), desired) is None
     assert certificates.known_fingerprint(listed("other", 3000), desired) == ""
 
