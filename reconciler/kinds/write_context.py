@@ -29,7 +29,7 @@ from reconciler.errors import (
     ThrottledError,
     TransportError,
 )
-from reconciler.model import Live
+from reconciler.model import IdIndex, Live
 from reconciler.secrets import SecretSink
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class ApplyContext:
             if project.id:
                 ids.projects.setdefault(project.name, project.id)
         for change in changes:
-            _index_rename(ids, change)
+            _index_rename(ids, change, src)
         return cls(client=client, live=live, sink=sink, ids=ids)
 
     def project_id(self, name: str) -> str:
@@ -114,16 +114,17 @@ class ApplyContext:
         return found
 
 
-def _index_rename(ids: Ids, change: Change) -> None:
-    """A rename's new name resolves to the old name's id."""
+def _index_rename(ids: Ids, change: Change, live: IdIndex) -> None:
+    """A rename's new name resolves to the old name's id in the live index (not in `ids`,
+    where an earlier rename may already have taken the old name: a swap of two names)."""
     if change.action is not Action.UPDATE or change.before is None:
         return
     if change.kind is Kind.PROJECT:
-        pid = change.before.get("id") or ids.projects.get(str(change.before.get("name")))
+        pid = change.before.get("id") or live.projects.get(str(change.before.get("name")))
         if pid:
             ids.projects[change.key[0]] = str(pid)
     elif change.kind is Kind.CERTIFICATE:
-        cid = ids.certificates.get(str(change.before.get("name")))
+        cid = live.certificates.get(str(change.before.get("name")))
         if cid:
             ids.certificates[change.key[0]] = cid
 
