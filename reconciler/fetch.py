@@ -144,6 +144,9 @@ async def _read_certificates(
         )
     )
     fingerprints = {**known, **dict(zip(to_fetch, fetched, strict=True))}
+    # Of certificates sharing a name, the one the config declares under it gets the plain name.
+    declared = {(d.name, d.fingerprint) for d in wanted}
+    listed.sort(key=lambda cert: (cert.name, fingerprints[cert.id]) not in declared)
     keyed: dict[str, tuple[Certificate, str]] = {}
     for cert in listed:
         key = cert.name if cert.name not in keyed else f"{cert.name}#{cert.id}"

@@ -336,3 +336,14 @@ def test_two_live_certificates_under_one_name_are_told_apart_by_content() -> Non
         "certificates": [{"name": "cert-a", "pem": PEMS[0]}, {"name": "cert-b", "pem": PEMS[1]}],
     }
     run_property(seed, config)
+
+
+def test_a_declared_certificate_sharing_its_name_with_another_is_left_as_it_is() -> None:
+    """Of two live certificates named cert-a, the declared one (uploaded first, so listed
+    last) is read under its own name: the plan renames nothing, and the other is unmanaged."""
+    seed = {
+        **_ONLY_ADMIN,
+        "certificates": [{"name": "cert-a", "pem": PEMS[0]}, {"name": "cert-a", "pem": PEMS[1]}],
+    }
+    config = {"version": 1, "certificates": [{"name": "cert-a", "pem": PEMS[0]}]}
+    run_property(seed, config)
