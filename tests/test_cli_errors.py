@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -17,16 +16,8 @@ from reconciler import runtime
 from reconciler.cli import main
 from reconciler.clock import VirtualClock
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 KEY = "sk-admin-TEST-not-a-real-key"
 LOOPBACK = "http://127.0.0.1:9/v1"
-
-
-@pytest.fixture
-def org(tmp_path: Path) -> Path:
-    """A copy of examples/org.yaml (and its certificate) in a scratch directory."""
-    shutil.copytree(EXAMPLES, tmp_path / "examples")
-    return tmp_path / "examples" / "org.yaml"
 
 
 @pytest.fixture

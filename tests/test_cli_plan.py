@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,6 @@ from click.testing import CliRunner
 
 from reconciler.cli import main
 from reconciler.plan import Plan
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "org.yaml"
-
-
-@pytest.fixture
-def org(tmp_path: Path) -> Path:
-    """A copy of examples/org.yaml (and its certificate) in a scratch directory."""
-    shutil.copytree(EXAMPLE.parent, tmp_path / "examples")
-    return tmp_path / "examples" / "org.yaml"
 
 
 def _plan(org: Path, *args: str) -> tuple[int, str, str]:

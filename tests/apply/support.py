@@ -1,11 +1,12 @@
-"""Helpers the apply tests share: a fast sandbox, a client on it, plan and apply in process."""
+"""Helpers the apply tests share: a fast sandbox, a client on it, plan and apply in process
+(the client, `plan_on` and `live_on` are tests.support's, re-exported here)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import NamedTuple
 
-from reconciler.api import AdminClient, Pacing
+from reconciler.api import AdminClient
 from reconciler.apply import ApplyReport, OnEvent, apply_plan
 from reconciler.clock import ScaledClock
 from reconciler.fetch import fetch_live
@@ -13,6 +14,9 @@ from reconciler.model import Desired, Live
 from reconciler.plan import Plan, make_plan
 from reconciler.sandbox import Sandbox
 from reconciler.secrets import SecretSink
+from tests.support import live_on, plan_on, sandbox_client
+
+__all__ = ["client_for", "live_on", "plan_on"]
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.yaml"
 WRITES = frozenset({"POST", "DELETE"})
@@ -25,22 +29,7 @@ def fast_box() -> Sandbox:
 
 def client_for(box: Sandbox) -> AdminClient:
     """An Admin API client wired to the sandbox in process, with pacing out of the way."""
-    pacing = Pacing(requests_per_minute=1_000_000, seed=1)
-    return AdminClient(
-        api_key=box.admin_key, transport=box.transport(), pacing=pacing, clock=box.clock
-    )
-
-
-async def plan_on(box: Sandbox, desired: Desired) -> Plan:
-    """A fresh plan of `desired` against the sandbox."""
-    async with client_for(box) as client:
-        return make_plan(desired, await fetch_live(client, desired), config_digest="")
-
-
-async def live_on(box: Sandbox, desired: Desired) -> Live:
-    """The live organization in `desired`'s scope."""
-    async with client_for(box) as client:
-        return await fetch_live(client, desired)
+    return sandbox_client(box)
 
 
 class Run(NamedTuple):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,6 @@ from reconciler.cli import main
 from reconciler.clock import ScaledClock
 from reconciler.sandbox import Sandbox, SandboxTransport
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ADMIN_KEY = "sk-admin-TEST-not-a-real-key-LEAKCHECK-0123456789"
 BASE = "https://api.example.test/v1"
 
@@ -53,13 +51,6 @@ def records() -> Iterator[Everything]:
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
-
-
-@pytest.fixture
-def org(tmp_path: Path) -> Path:
-    """A copy of examples/org.yaml (and its certificate) in a scratch directory."""
-    shutil.copytree(EXAMPLES, tmp_path / "examples")
-    return tmp_path / "examples" / "org.yaml"
 
 
 def _use_fake_admin_key(box: Sandbox) -> None:

@@ -4,7 +4,6 @@ default project by name adopts it (through the real CLI, on the sandbox)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reconciler.cli import main
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from tests.support import copy_examples
 
 
 def _cli(*args: str) -> Result:
@@ -24,8 +22,7 @@ def _cli(*args: str) -> Result:
 def applied(tmp_path: Path) -> tuple[Path, Path]:
     """The demo: examples/org.yaml applied to a fresh sandbox, which then plans empty;
     (config, state)."""
-    shutil.copytree(EXAMPLES, tmp_path / "examples")
-    config, state = tmp_path / "examples" / "org.yaml", tmp_path / "state.json"
+    config, state = copy_examples(tmp_path), tmp_path / "state.json"
     keys = str(tmp_path / "keys")
     sandbox = ["--sandbox", "--sandbox-state", str(state)]
     result = _cli("apply", str(config), *sandbox,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -10,13 +9,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from reconciler.api import AdminClient, Pacing
 from reconciler.cli import main
-from reconciler.config import load_config
-from reconciler.fetch import fetch_live
-from reconciler.plan import Plan, make_plan
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.seed import demo_seed
+from tests.support import plan_file
 
 ROOT = Path(__file__).resolve().parents[2]
 PEM = (ROOT / "examples" / "certs" / "corp-mtls-2026.pem").read_text()
@@ -67,21 +63,6 @@ def _sandbox_args(state: Path) -> list[str]:
     return ["--sandbox", "--sandbox-state", str(state)]
 
 
-def _plan(state: Path, config: Path) -> Plan:
-    """Plan `config` against the sandbox in `state`, in process."""
-    sandbox = Sandbox.load(state)
-    desired = load_config(config).desired
-    pacing = Pacing(requests_per_minute=1_000_000)
-
-    async def run() -> Plan:
-        async with AdminClient(
-            api_key=sandbox.admin_key, transport=sandbox.transport(), pacing=pacing
-        ) as client:
-            return make_plan(desired, await fetch_live(client, desired), config_digest="")
-
-    return asyncio.run(run())
-
-
 def _export(tmp_path: Path, state: Path) -> Path:
     out = tmp_path / "org.yaml"
     result = _cli("export", "--output", str(out), *_sandbox_args(state))
@@ -94,7 +75,7 @@ def test_export_plans_empty(tmp_path: Path, seed: dict[str, Any]) -> None:
     """The exported file is valid and planning it against the same organization changes nothing."""
     state = _state(tmp_path, seed)
     config = _export(tmp_path, state)
-    plan = _plan(state, config)
+    plan = plan_file(state, config)
     assert plan.changes == ()
     assert not plan.findings
     result = _cli("drift", str(config), *_sandbox_args(state))

@@ -9,7 +9,6 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from reconciler.api import AdminClient, Pacing
 from reconciler.cli import main
 from reconciler.commands.plan_base import read_scoped
 from reconciler.config import load_config
@@ -18,6 +17,7 @@ from reconciler.plan import Plan
 from reconciler.sandbox import Sandbox
 from reconciler.scope import scope_to_changes
 from reconciler.stakes import Stakes
+from tests.support import sandbox_client
 
 PROJECTS = 150
 
@@ -63,12 +63,8 @@ def _edit(base: Path, head: Path) -> None:
 
 
 def _read(sandbox: Sandbox, desired: Desired) -> tuple[Live, Plan, Stakes]:
-    pacing = Pacing(requests_per_minute=1_000_000)
-
     async def run() -> tuple[Live, Plan, Stakes]:
-        async with AdminClient(
-            api_key=sandbox.admin_key, transport=sandbox.transport(), pacing=pacing
-        ) as client:
+        async with sandbox_client(sandbox) as client:
             return await read_scoped(client, desired, now=sandbox.clock.time())
 
     return asyncio.run(run())
