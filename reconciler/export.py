@@ -105,6 +105,7 @@ async def _read_pems(client: AdminClient, live: Live) -> dict[str, str]:
 def exported_desired(live: Live, *, pems: Mapping[str, str] | None = None) -> Exported:
     """The live organization as a config model (pure; see the module docstring)."""
     org = live.org
+    _refuse_duplicates(org)
     pems = pems or {}
     users = dict(org.users or {})
     invited = set()
@@ -127,6 +128,28 @@ def exported_desired(live: Live, *, pems: Mapping[str, str] | None = None) -> Ex
         default_limits=len(defaults),
         missing_pem=frozenset(n for n in certs if n not in pems),
     )
+
+
+def _refuse_duplicates(org: Organization) -> None:
+    """Names the file identifies objects by, taken twice live, cannot be exported: one of each
+    would be left out (and a service account left out is pruned), so say which, all at once."""
+    twice: Counter[str] = Counter()
+    for key, project in org.projects.items():
+        if not project.archived:
+            twice[f"project {project.name!r}"] += 1
+            for account in (project.service_accounts or {}).values():
+                twice[f"service account {account.name!r} in project {key!r}"] += 1
+    clashes = [
+        f"{what} ({n} {'accounts' if what.startswith('service') else 'active projects'})"
+        for what, n in sorted(twice.items())
+        if n > 1
+    ]
+    if clashes:
+        raise ExportError(
+            "cannot export: the config identifies these by name, and each name is taken more "
+            f"than once: {'; '.join(clashes)}; rename the extra ones in the dashboard, then "
+            "export again"
+        )
 
 
 def _project(project: Project, defaults: Mapping[str, RateLimit], live: Live) -> Project:

@@ -191,3 +191,20 @@ def test_an_expired_invite_does_not_plan_a_revoke(tmp_path: Path) -> None:
     organization that has one plans empty."""
     invites = [{"email": "late@example.com", "role": "reader", "days_ago": 30, "projects": {}}]
     roundtrip(tmp_path, _org(invites=invites))
+
+
+def test_names_the_file_cannot_hold_twice_are_a_one_line_error(tmp_path: Path) -> None:
+    """Two active projects, or two service accounts of a project, with one name cannot both be
+    written (the file identifies them by name): export exits 1 naming every such pair, and
+    writes nothing rather than a file that fails validation or plans a deletion."""
+    projects = [{"name": "search"}, {"name": "search"},
+                {"name": "p", "service_accounts": [{"name": "bot"}, {"name": "bot"}]}]  # fmt: skip
+    state, out = tmp_path / "state.json", tmp_path / "org.yaml"
+    Sandbox.from_seed(_org(projects=projects)).save(state)
+    result = _cli("export", "-o", str(out), "--sandbox", "--sandbox-state", str(state))
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ")
+    assert "project 'search' (2 active projects)" in line
+    assert "service account 'bot' in project 'p' (2 accounts)" in line
+    assert not out.exists()
