@@ -144,13 +144,16 @@ async def _read_certificates(
         )
     )
     fingerprints = {**known, **dict(zip(to_fetch, fetched, strict=True))}
-    # Of certificates sharing a name, the one the config declares under it gets the plain name.
-    declared = {(d.name, d.fingerprint) for d in wanted}
-    listed.sort(key=lambda cert: (cert.name, fingerprints[cert.id]) not in declared)
+    # A declared name is kept for the declared content: another certificate under that name is
+    # keyed `name#id`, so that a rename onto the name and that certificate's deletion (or
+    # deactivation) are changes to two different keys, each resolving to its own id.
+    declared = {d.name: d.fingerprint for d in wanted}
     keyed: dict[str, tuple[Certificate, str]] = {}
     for cert in listed:
-        key = cert.name if cert.name not in keyed else f"{cert.name}#{cert.id}"
-        model = certificates.to_model(cert, fingerprint=fingerprints[cert.id] or "")
+        fingerprint = fingerprints[cert.id] or ""
+        other = cert.name in declared and declared[cert.name] != fingerprint
+        key = f"{cert.name}#{cert.id}" if other or cert.name in keyed else cert.name
+        model = certificates.to_model(cert, fingerprint=fingerprint)
         keyed[key] = (replace(model, name=key), cert.id)
     return keyed
 
