@@ -8,7 +8,9 @@ GETs except certificate contents, see kinds/certificates.py):
   be organization members), plus the admin keys (one request) to tell who owns the key in use;
 - organization certificates when any certificate is declared (organization or project);
 - for each declared project that exists live and is not archived: members, service accounts,
-  rate limits and certificates, each only where that project declares it.
+  rate limits and certificates, each only where that project declares it;
+- when prune.certificates may delete a certificate, the certificates of every other active
+  project too (the API refuses to delete a certificate still active in any project).
 
 Independent reads run concurrently under the client's in-flight cap and per-family pacing.
 `Live.default_project` stays None: the API does not say which project is the default one.
@@ -92,7 +94,50 @@ async def fetch_live(
                 details.start(group, found, keyed[found], declared)
     org = org_task.result()
     cert_keys = {ident: key for key, (_, ident) in (org.certificates or {}).items()}
-    return _assemble(keyed, details.results(cert_keys), org)
+    read = details.results(cert_keys)
+    if _may_prune_a_certificate(desired, org):
+        await _read_activations(client, tracker, keyed, read, cert_keys)
+    return _assemble(keyed, read, org)
+
+
+def _may_prune_a_certificate(desired: Desired, org: _OrgReads) -> bool:
+    """Whether the plan may delete a certificate: one whose content no declared certificate
+    has, or a second copy of one that is declared."""
+    if not desired.settings.prune.certificates or org.certificates is None:
+        return False
+    declared = {cert.fingerprint for cert in (desired.org.certificates or {}).values()}
+    prints = Counter(cert.fingerprint for cert, _ in org.certificates.values())
+    return any(fp not in declared or count > 1 for fp, count in prints.items())
+
+
+async def _read_activations(
+    client: AdminClient,
+    tracker: Tracker,
+    keyed: Mapping[str, Project],
+    read: ProjectDetails,
+    cert_keys: Mapping[str, str],
+) -> None:
+    """Certificate activations of every active project not read yet (into `read`): the API
+    refuses to delete a certificate active anywhere, so the plan deactivates it there first."""
+    unread = [
+        key
+        for key, project in keyed.items()
+        if project.id and not project.archived
+        and read.projects.get(key, project).certificates is None
+    ]  # fmt: skip
+    async with read_group() as group:
+        tasks = {
+            key: group.create_task(
+                tracker.run(
+                    f"{key}: certificates",
+                    certificates.read_project_certificates(client, str(keyed[key].id)),
+                )
+            )
+            for key in unread
+        }
+    for key, task in tasks.items():
+        active = frozenset(cert_keys.get(c.id, c.name) for c in task.result() if c.active)
+        read.projects[key] = replace(read.projects.get(key, keyed[key]), certificates=active)
 
 
 async def _read_org(

@@ -381,3 +381,21 @@ def test_pruning_the_holder_of_a_declared_name_never_touches_the_declared_certif
         box = run_property(seed, config)
         left = [(c["name"], _fingerprint(c["content"])) for c in box.state.certificates.values()]
         assert left == [("cert-a", _fingerprint(PEMS[1]))]
+
+
+def test_a_pruned_certificate_is_first_deactivated_in_projects_the_config_leaves_alone() -> None:
+    """A certificate pruned while active in a project the config does not declare is
+    deactivated there first (the API refuses to delete a certificate active anywhere)."""
+    seed = {
+        **_ONLY_ADMIN,
+        "projects": [{"name": "alpha"}, {"name": "beta"}],
+        "certificates": [{"name": "cert-a", "pem": PEMS[0], "projects": ["alpha", "beta"]}],
+    }
+    config = {
+        "version": 1,
+        "settings": {"prune": {"certificates": True}},
+        "certificates": [],
+        "projects": [{"name": "beta"}],
+    }
+    box = run_property(seed, config)
+    assert box.state.certificates == {}
