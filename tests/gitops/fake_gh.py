@@ -1,8 +1,9 @@
 """A fake `gh` for the workflow-script tests: a stateful mini GitHub REST API on a JSON file.
 
 It understands only the `gh api --method M PATH [--paginate] [--input -]` calls the scripts make,
-records every call (argv and stdin) as a JSON line in $FAKE_GH_LOG, and keeps issues and
-comments in $FAKE_GH_STATE. Anything else exits 1, as gh does on a failed call.
+records every call (argv and stdin) as a JSON line in $FAKE_GH_LOG, and keeps issues, comments
+and (under "commit_pulls", by SHA) the pull requests of a commit in $FAKE_GH_STATE. Anything
+else exits 1, as gh does on a failed call.
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ def load(path: Path) -> State:
         data: State = json.loads(path.read_text())
         return data
     return {"next_id": 1000, "issues": [], "comments": []}
+
+
+def serve(state: State, method: str, path: str, body: Any) -> Any:
+    """Serve one REST call: a commit's pull requests here, issues and comments in `route`."""
+    match method, urlsplit(path).path.strip("/").split("/")[3:]:
+        case "GET", ["commits", sha, "pulls"]:
+            pulls: list[Any] = state.get("commit_pulls", {}).get(sha, [])
+            return pulls
+    return route(state, method, path, body)
 
 
 def route(state: State, method: str, path: str, body: Any) -> Any:
@@ -73,7 +83,7 @@ def main(argv: list[str]) -> int:
     state_path = Path(os.environ["FAKE_GH_STATE"])
     state = load(state_path)
     try:
-        answer = route(state, method, path, json.loads(stdin) if stdin else None)
+        answer = serve(state, method, path, json.loads(stdin) if stdin else None)
     except (LookupError, StopIteration) as exc:
         print(f"gh: Not Found (HTTP 404) {exc}", file=sys.stderr)
         return 1

@@ -178,3 +178,68 @@ def test_drift_issue_failed_run_touches_nothing(fake_gh: FakeGitHub, tmp_path: P
     assert done.returncode == 1
     assert "drift failed" in done.stderr
     assert fake_gh.calls() == []
+
+
+MERGE_SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _seed_commit_pulls(fake_gh: FakeGitHub, pulls: list[dict[str, Any]]) -> None:
+    """Make the fake repository answer commits/MERGE_SHA/pulls with `pulls`."""
+    state = {"next_id": 1000, "issues": [], "comments": [], "commit_pulls": {MERGE_SHA: pulls}}
+    fake_gh.state_file.write_text(json.dumps(state))
+
+
+def _pull(number: int, *labels: str, merge_sha: str | None = MERGE_SHA) -> dict[str, Any]:
+    """A pull request as the commits/{sha}/pulls call returns it (merged unless no sha)."""
+    return {
+        "number": number,
+        "merged_at": "2024-05-01T12:00:00Z" if merge_sha else None,
+        "merge_commit_sha": merge_sha,
+        "labels": [{"id": i, "name": name} for i, name in enumerate(labels)],
+    }
+
+
+def test_override_flags_reads_the_labels_of_the_merged_pull_request(fake_gh: FakeGitHub) -> None:
+    """The apply side grants the flags of the labels on the pull request the commit merged."""
+    _seed_commit_pulls(fake_gh, [_pull(12, "reconciler:allow-archive", "reconciler:force", "ok")])
+    done = fake_gh.run("override_flags.py", "--merged-commit", MERGE_SHA)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "--force --allow-archive\n"
+    [call] = fake_gh.calls()
+    assert f"repos/acme/org-config/commits/{MERGE_SHA}/pulls?per_page=100" in call["argv"]
+
+
+def test_override_flags_ignores_pull_requests_that_only_contain_the_commit(
+    fake_gh: FakeGitHub,
+) -> None:
+    """An open pull request, or one merged as another commit, grants nothing to this push."""
+    _seed_commit_pulls(
+        fake_gh,
+        [
+            _pull(13, "reconciler:force", merge_sha=None),
+            _pull(14, "reconciler:allow-archive", merge_sha="f" * 40),
+        ],
+    )
+    done = fake_gh.run("override_flags.py", "--merged-commit", MERGE_SHA, "--format", "lines")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "\n"
+
+
+def test_override_flags_direct_push_gets_no_overrides(fake_gh: FakeGitHub) -> None:
+    """A commit pushed straight to main (no pull request) grants no flags."""
+    _seed_commit_pulls(fake_gh, [])
+    done = fake_gh.run("override_flags.py", "--merged-commit", "9" * 40, "--format", "markdown")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("No safety overrides granted")
+
+
+def test_override_flags_reports_a_gh_failure_in_one_line(
+    fake_gh: FakeGitHub, tmp_path: Path
+) -> None:
+    """When the lookup fails, the script exits 1 with one `error:` line and prints no flags."""
+    fake_gh.env["PATH"] = str(tmp_path / "nowhere")
+    done = fake_gh.run("override_flags.py", "--merged-commit", MERGE_SHA)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("error:")
+    assert len(done.stderr.strip().splitlines()) == 1
