@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / ".github" / "workflows"
 NAMES = ["ci.yml", "org-plan.yml", "org-apply.yml", "org-drift.yml"]
 
 
@@ -78,3 +82,180 @@ def test_admin_key_comes_only_from_the_repository_secret(name: str) -> None:
     text = (WORKFLOWS / name).read_text()
     assert "OPENAI_ADMIN_KEY: ${{ secrets.OPENAI_ADMIN_KEY }}" in text
     assert "sk-" not in text
+
+
+def test_plan_reruns_when_a_label_is_added_or_removed() -> None:
+    """org-plan.yml runs on label changes as well as on the usual pull-request events."""
+    types = _load("org-plan.yml")[True]["pull_request"]["types"]
+    assert {"opened", "synchronize", "reopened", "labeled", "unlabeled"} <= set(types)
+
+
+@pytest.mark.parametrize(
+    ("name", "command"), [("org-plan.yml", "plan"), ("org-apply.yml", "apply")]
+)
+def test_both_org_workflows_pass_label_overrides_to_the_cli(name: str, command: str) -> None:
+    """Plan and apply both compute the overrides with the script and pass them to the CLI."""
+    script = _run_text(name)
+    assert "python scripts/override_flags.py" in script
+    assert f'reconciler {command} "$CONFIG"' in script
+    command_line = script[script.index(f"reconciler {command} ") :].split("\n")[0]
+    assert "$OVERRIDE_FLAGS" in command_line
+
+
+def test_apply_may_read_pull_requests_but_not_write_them() -> None:
+    """org-apply.yml reads the merged pull request's labels with a read-only token."""
+    assert _load("org-apply.yml")["permissions"] == {"contents": "read", "pull-requests": "read"}
+
+
+@pytest.mark.parametrize("name", NAMES[1:])
+def test_run_scripts_never_interpolate_expressions(name: str) -> None:
+    """Event data reaches a script only through `env:`, never pasted into its text."""
+    assert "${{" not in _run_text(name)
+
+
+def _step(name: str, step_id: str) -> dict[str, Any]:
+    """The step of the workflow's only job with this id."""
+    [job] = _load(name)["jobs"].values()
+    step: dict[str, Any] = next(s for s in job["steps"] if s.get("id") == step_id)
+    return step
+
+
+@dataclass
+class Runner:
+    """A scratch workspace that runs workflow steps' scripts with fake `gh` and `reconciler`."""
+
+    workspace: Path
+    env: dict[str, str]
+
+    def run(self, name: str, step_id: str, **env: str) -> subprocess.CompletedProcess[str]:
+        """Run the step's script as GitHub does (`bash -e`), with the workflow env and `env`."""
+        workflow_env = {k: str(v) for k, v in _load(name).get("env", {}).items()}
+        return subprocess.run(
+            ["bash", "-e", "-c", _step(name, step_id)["run"]],
+            cwd=self.workspace,
+            env={**self.env, **workflow_env, **env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    def outputs(self) -> dict[str, str]:
+        """The step outputs written to $GITHUB_OUTPUT so far (last one wins)."""
+        lines = Path(self.env["GITHUB_OUTPUT"]).read_text().splitlines()
+        return dict(line.split("=", 1) for line in lines)
+
+    def read(self, name: str) -> str:
+        """A file the steps wrote into the workspace."""
+        return (self.workspace / name).read_text()
+
+
+FAKE_RECONCILER = """#!/bin/sh
+echo "<!-- reconciler:plan -->"
+for arg in "$@"; do echo "arg: $arg"; done
+exit "${FAKE_RECONCILER_EXIT:-0}"
+"""
+
+
+@pytest.fixture
+def runner(tmp_path: Path) -> Runner:
+    """A workspace holding scripts/, with `python`, a fake `gh` and a fake `reconciler` on PATH."""
+    workspace, bin_dir = tmp_path / "workspace", tmp_path / "bin"
+    workspace.mkdir()
+    bin_dir.mkdir()
+    (workspace / "scripts").symlink_to(ROOT / "scripts")
+    (bin_dir / "python").symlink_to(sys.executable)
+    fake_gh = Path(__file__).with_name("fake_gh.py")
+    (bin_dir / "gh").write_text(f'#!/bin/sh\nexec "{sys.executable}" "{fake_gh}" "$@"\n')
+    (bin_dir / "reconciler").write_text(FAKE_RECONCILER)
+    for tool in ("gh", "reconciler"):
+        (bin_dir / tool).chmod(0o755)
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+        "GITHUB_REPOSITORY": "acme/org-config",
+        "FAKE_GH_STATE": str(tmp_path / "gh-state.json"),
+        "FAKE_GH_LOG": str(tmp_path / "gh-calls.jsonl"),
+    }
+    for name in ("output", "summary"):
+        (tmp_path / name).touch()
+    return Runner(workspace, env)
+
+
+def test_plan_step_gets_the_labels_flags_and_the_comment_names_them(runner: Runner) -> None:
+    """Labels from the payload become separate CLI flags; a hostile label name runs nothing."""
+    hostile = '$(touch pwned)"; touch pwned; "`touch pwned`'
+    labels = [{"name": n} for n in (hostile, "reconciler:allow-archive", "reconciler:force")]
+    done = runner.run("org-plan.yml", "overrides", PR_LABELS=json.dumps(labels))
+    assert done.returncode == 0, done.stderr
+    flags = runner.outputs()["flags"]
+    assert flags == "--force --allow-archive"
+    done = runner.run("org-plan.yml", "plan", OVERRIDE_FLAGS=flags, BASE_ARGS="")
+    assert done.returncode == 0, done.stderr
+    assert runner.outputs()["exit_code"] == "0"
+    comment = runner.read("plan.md").splitlines()
+    assert comment[0] == "<!-- reconciler:plan -->"
+    assert "`reconciler:allow-archive` → `--allow-archive`" in comment[1]
+    assert comment.count("<!-- reconciler:plan -->") == 1
+    assert {"arg: --force", "arg: --allow-archive", "arg: --detailed-exitcode"} <= set(comment)
+    assert not (runner.workspace / "pwned").exists()
+
+
+def test_plan_without_override_labels_plans_with_every_gate(runner: Runner) -> None:
+    """No override label: no flags reach `reconciler plan`, and the comment says how to grant."""
+    runner.run("org-plan.yml", "overrides", PR_LABELS="[]")
+    assert runner.outputs()["flags"] == ""
+    runner.run("org-plan.yml", "plan", OVERRIDE_FLAGS="", BASE_ARGS="")
+    comment = runner.read("plan.md")
+    assert "No safety overrides granted" in comment
+    assert "arg: --force" not in comment
+    assert "arg: --allow-archive" not in comment
+
+
+def _seed_merged_pull(runner: Runner, sha: str, *labels: str) -> None:
+    """The fake repository: `sha` is the merge commit of pull request 12 with `labels`."""
+    pull = {
+        "number": 12,
+        "merged_at": "2024-05-01T12:00:00Z",
+        "merge_commit_sha": sha,
+        "labels": [{"name": label} for label in labels],
+    }
+    state = {"next_id": 1, "issues": [], "comments": [], "commit_pulls": {sha: [pull]}}
+    Path(runner.env["FAKE_GH_STATE"]).write_text(json.dumps(state))
+
+
+def test_apply_on_a_merge_gets_the_merged_pull_requests_overrides(runner: Runner) -> None:
+    """A push that merged a labelled pull request applies with that label's flag."""
+    sha = "a" * 40
+    _seed_merged_pull(runner, sha, "reconciler:allow-archive")
+    done = runner.run("org-apply.yml", "overrides", EVENT_NAME="push", SHA=sha)
+    assert done.returncode == 0, done.stderr
+    flags = runner.outputs()["flags"]
+    assert flags == "--allow-archive"
+    key = "sk-admin-TEST-not-a-real-key"
+    done = runner.run("org-apply.yml", "apply", OVERRIDE_FLAGS=flags, OPENAI_ADMIN_KEY=key)
+    assert done.returncode == 0, done.stderr
+    assert "arg: --allow-archive" in runner.read("apply.txt").splitlines()
+    assert "arg: --auto-approve" in runner.read("apply.txt").splitlines()
+
+
+def test_manual_apply_gets_no_overrides_and_asks_github_nothing(runner: Runner) -> None:
+    """workflow_dispatch applies with every gate, even on a labelled merge commit."""
+    sha = "b" * 40
+    _seed_merged_pull(runner, sha, "reconciler:force")
+    done = runner.run("org-apply.yml", "overrides", EVENT_NAME="workflow_dispatch", SHA=sha)
+    assert done.returncode == 0, done.stderr
+    assert runner.outputs()["flags"] == ""
+    assert not Path(runner.env["FAKE_GH_LOG"]).exists()
+
+
+def test_apply_fails_the_run_when_reconciler_fails(runner: Runner) -> None:
+    """A refused apply fails the step even though its output is piped through tee."""
+    done = runner.run(
+        "org-apply.yml",
+        "apply",
+        OVERRIDE_FLAGS="",
+        OPENAI_ADMIN_KEY="sk-admin-TEST-not-a-real-key",
+        FAKE_RECONCILER_EXIT="1",
+    )
+    assert done.returncode != 0
