@@ -105,3 +105,10 @@ def test_bad_labels_are_one_line_errors(text: str) -> None:
     assert done.stdout == ""
     assert done.stderr.startswith("error: ")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_readme_documents_every_override_label() -> None:
+    """The README's label table lists every label with the flag it grants."""
+    readme = (SCRIPT.parents[1] / "README.md").read_text(encoding="utf-8")
+    table: dict[str, str] = _module().LABEL_FLAGS
+    assert all(f"| `{label}` | `{flag}`" in readme for label, flag in table.items())
