@@ -8,6 +8,7 @@ organization always reports the same usage; pagination is the spec's style C (`p
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 
 from reconciler.sandbox.context import Context
 from reconciler.sandbox.routes import RouteSpec
@@ -36,7 +37,7 @@ def synthetic(*parts: object) -> int:
 
 
 def _buckets(
-    ctx: Context, *, widths: dict[str, tuple[int, int, int]]
+    ctx: Context, *, widths: Mapping[str, tuple[int, int, int]]
 ) -> tuple[list[int], int, str | None]:
     width_name = ctx.query_one("bucket_width") or "1d"
     if width_name not in widths:
@@ -73,41 +74,13 @@ def _result(
     return result
 
 
-def usage(kind: str) -> RouteSpec:
-    """The route for one usage endpoint."""
-    object_name, counters = USAGE_KINDS[kind]
-
-    def handler(ctx: Context) -> JSON:
-        chunk, width, next_page = _buckets(ctx, widths=WIDTHS)
-        projects = _projects(ctx)
-        by_project = "project_id" in ctx.query_list("group_by")
-        groups = [([p], p) for p in projects] if by_project else [(projects, None)]
-        data = [
-            {
-                "object": "bucket",
-                "start_time": start,
-                "end_time": start + width,
-                "results": [
-                    {"object": f"organization.usage.{object_name}.result"}
-                    | _result(kind, counters, members, start, grouped)
-                    for members, grouped in groups
-                ],
-            }
-            for start in chunk
-        ]
-        return {
-            "object": "page",
-            "data": data,
-            "has_more": next_page is not None,
-            "next_page": next_page,
-        }
-
-    return ("GET", f"/organization/usage/{kind}", handler)
+# One result of a bucket: (projects it sums, the project id it is grouped under, bucket start).
+ResultOf = Callable[[list[str], str | None, int], JSON]
 
 
-def costs(ctx: Context) -> JSON:
-    """GET /organization/costs: daily buckets of synthetic cost per project (in USD)."""
-    chunk, width, next_page = _buckets(ctx, widths={"1d": (86400, 7, 180)})
+def _page(ctx: Context, *, widths: Mapping[str, tuple[int, int, int]], result: ResultOf) -> JSON:
+    """A style-C page of time buckets, each with one result per group (or one for all)."""
+    chunk, width, next_page = _buckets(ctx, widths=widths)
     projects = _projects(ctx)
     by_project = "project_id" in ctx.query_list("group_by")
     groups = [([p], p) for p in projects] if by_project else [(projects, None)]
@@ -116,29 +89,46 @@ def costs(ctx: Context) -> JSON:
             "object": "bucket",
             "start_time": start,
             "end_time": start + width,
-            "results": [
-                {
-                    "object": "organization.costs.result",
-                    "amount": {
-                        "value": sum(synthetic("cost", p, start) for p in members) / 100,
-                        "currency": "usd",
-                    },
-                    "line_item": None,
-                    "project_id": grouped,
-                    "api_key_id": None,
-                    "quantity": None,
-                }
-                for members, grouped in groups
-            ],
+            "results": [result(members, grouped, start) for members, grouped in groups],
         }
         for start in chunk
     ]
+    return {"object": "page", "data": data, "has_more": next_page is not None,
+            "next_page": next_page}  # fmt: skip
+
+
+def usage(kind: str) -> RouteSpec:
+    """The route for one usage endpoint."""
+    object_name, counters = USAGE_KINDS[kind]
+
+    def result(members: list[str], grouped: str | None, start: int) -> JSON:
+        return {"object": f"organization.usage.{object_name}.result"} | _result(
+            kind, counters, members, start, grouped
+        )
+
+    def handler(ctx: Context) -> JSON:
+        return _page(ctx, widths=WIDTHS, result=result)
+
+    return ("GET", f"/organization/usage/{kind}", handler)
+
+
+def _cost(members: list[str], grouped: str | None, start: int) -> JSON:
     return {
-        "object": "page",
-        "data": data,
-        "has_more": next_page is not None,
-        "next_page": next_page,
+        "object": "organization.costs.result",
+        "amount": {
+            "value": sum(synthetic("cost", p, start) for p in members) / 100,
+            "currency": "usd",
+        },
+        "line_item": None,
+        "project_id": grouped,
+        "api_key_id": None,
+        "quantity": None,
     }
+
+
+def costs(ctx: Context) -> JSON:
+    """GET /organization/costs: daily buckets of synthetic cost per project (in USD)."""
+    return _page(ctx, widths={"1d": (86400, 7, 180)}, result=_cost)
 
 
 ROUTES: list[RouteSpec] = [usage(kind) for kind in USAGE_KINDS] + [
