@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,25 @@ def test_a_bug_in_a_handler_still_reports_what_was_applied(
     assert "Traceback" not in result.output
     assert leaked not in result.output
     assert _writes(state) > 0
+
+
+def test_archiving_the_default_project_fails_cleanly_and_the_rest_applies(tmp_path: Path) -> None:
+    """The API refuses to archive the default project: apply reports that change as failed
+    with the API's own message, applies every other change, and exits 1."""
+    config = tmp_path / "org.yaml"
+    shutil.copytree(EXAMPLE.parent, tmp_path, dirs_exist_ok=True)
+    config.write_text(
+        EXAMPLE.read_text() + "\n  - name: Default project\n    archived: true\n", encoding="utf-8"
+    )
+    state, keys = tmp_path / "sb.json", tmp_path / "keys"
+    sandbox = ["--sandbox", "--sandbox-state", str(state)]
+    args = ["apply", str(config), "--auto-approve", "--allow-archive", "--secrets-dir", str(keys)]
+    result = CliRunner().invoke(main, [*args, *sandbox])
+    assert result.exit_code == 1, result.output
+    assert "19 applied, 1 failed, 0 skipped" in result.output
+    assert (
+        "failed  archive project Default project: HTTP 400: The default project cannot be "
+        "archived." in result.output
+    )
+    again = CliRunner().invoke(main, ["plan", str(EXAMPLE), "--detailed-exitcode", *sandbox])
+    assert again.exit_code == 0, again.output
