@@ -67,19 +67,24 @@ def plan_file(state: Path, config: Path) -> Plan:
     return asyncio.run(plan_on(Sandbox.load(state), load_config(config).desired))
 
 
-def make_pem(common_name: str, *, days: int) -> str:
-    """A self-signed certificate valid for `days` days from 2026-01-01, as PEM."""
+def self_signed_pem(common_name: str, *, not_before: datetime, not_after: datetime) -> str:
+    """A fresh self-signed certificate (new key, random serial) valid in that window, as PEM."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    start = datetime(2026, 1, 1, tzinfo=UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=days))
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
         .sign(key, hashes.SHA256())
     )
-    return cert.public_bytes(Encoding.PEM).decode()
+    return cert.public_bytes(Encoding.PEM).decode("ascii")
+
+
+def make_pem(common_name: str, *, days: int) -> str:
+    """A self-signed certificate valid for `days` days from 2026-01-01, as PEM."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    return self_signed_pem(common_name, not_before=start, not_after=start + timedelta(days=days))

@@ -9,7 +9,6 @@ models, service-account names and certificates, so desired and live overlap in e
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import tempfile
 from collections import Counter
@@ -17,11 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +23,7 @@ from reconciler.apply import ApplyReport, apply_plan
 from reconciler.change import Action, Kind, Severity
 from reconciler.clock import ScaledClock
 from reconciler.config import config_from_dict
+from reconciler.config.certs import parse_pem
 from reconciler.fetch import fetch_live
 from reconciler.model import Desired
 from reconciler.plan import Plan, make_plan
@@ -36,6 +31,7 @@ from reconciler.safety import Overrides, check
 from reconciler.sandbox import Sandbox
 from reconciler.secrets import DirSink
 from tests.apply.support import WRITES, client_for
+from tests.support import self_signed_pem
 
 ADMIN = "admin@example.com"
 EMAILS = [f"{n}@example.com" for n in ("ann", "ben", "cat", "dov", "eli")]
@@ -61,19 +57,11 @@ ALL_OVERRIDES = Overrides(
 def _pem(index: int, *, days_left: int) -> str:
     """A self-signed certificate issued `index` days apart from the others (so no two share a
     validity window to the second), expiring `days_left` days after NOW."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"prop-{index}.example.com")])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=30 + index))
-        .not_valid_after(NOW + timedelta(days=days_left))
-        .sign(key, hashes.SHA256())
+    return self_signed_pem(
+        f"prop-{index}.example.com",
+        not_before=NOW - timedelta(days=30 + index),
+        not_after=NOW + timedelta(days=days_left),
     )
-    return cert.public_bytes(Encoding.PEM).decode("ascii")
 
 
 # Two re-issues keeping the expiry (as a re-key often does), and one with its own expiry.
@@ -254,12 +242,6 @@ async def _converge(box: Sandbox, desired: Desired, sink: DirSink) -> Outcome | 
         return Outcome(plan, report, replan, _writes(box) - before)
 
 
-def fingerprint(pem: str) -> str:
-    """SHA-256 of a PEM certificate's DER, as reconciler fingerprints it."""
-    der = x509.load_pem_x509_certificate(pem.encode()).public_bytes(Encoding.DER)
-    return hashlib.sha256(der).hexdigest()
-
-
 def _assert_no_duplicates(box: Sandbox) -> None:
     state = box.state
     names = Counter(p["name"] for p in state.projects.values() if p["archived_at"] is None)
@@ -271,7 +253,7 @@ def _assert_no_duplicates(box: Sandbox) -> None:
         i["email"].lower() for i in state.invites.values() if i["status"] == "pending"
     )
     assert all(n == 1 for n in pending.values()), pending
-    prints = Counter(fingerprint(c["content"]) for c in state.certificates.values())
+    prints = Counter(parse_pem(c["content"]).fingerprint for c in state.certificates.values())
     assert all(n == 1 for n in prints.values()), prints
 
 

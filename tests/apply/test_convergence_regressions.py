@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.apply.test_convergence_property import ADMIN, ORG_LIMITS, PEMS, fingerprint, run_property
+from reconciler.config.certs import parse_pem
+from tests.apply.test_convergence_property import ADMIN, ORG_LIMITS, PEMS, run_property
 
 ONLY_ADMIN: dict[str, Any] = {
     "organization": "org-prop",
@@ -71,8 +72,11 @@ def test_pruning_the_holder_of_a_declared_name_never_touches_the_declared_certif
             "certificates": [{"name": "cert-a", "pem": PEMS[1], "active": active}],
         }
         box = run_property(seed, config)
-        left = [(c["name"], fingerprint(c["content"])) for c in box.state.certificates.values()]
-        assert left == [("cert-a", fingerprint(PEMS[1]))]
+        left = [
+            (c["name"], parse_pem(c["content"]).fingerprint)
+            for c in box.state.certificates.values()
+        ]
+        assert left == [("cert-a", parse_pem(PEMS[1]).fingerprint)]
 
 
 def test_a_pruned_certificate_is_first_deactivated_in_projects_the_config_leaves_alone() -> None:

@@ -8,14 +8,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
 
 from reconciler.config import LoadedConfig, load_config
 from reconciler.errors import ConfigError
+from tests.support import self_signed_pem
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -59,27 +55,15 @@ def lab(tmp_path: Path) -> ConfigLab:
     return ConfigLab(tmp_path)
 
 
-def _make_pem(not_after: datetime, common_name: str = "test.example.com") -> str:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=365))
-        .not_valid_after(not_after)
-        .sign(key, hashes.SHA256())
-    )
-    return cert.public_bytes(Encoding.PEM).decode("ascii")
-
-
 @pytest.fixture
 def make_pem() -> Callable[[float], str]:
     """A factory: make_pem(days) is a self-signed PEM expiring `days` after NOW."""
 
     def make(days: float) -> str:
-        return _make_pem(NOW + timedelta(days=days))
+        return self_signed_pem(
+            "test.example.com",
+            not_before=NOW - timedelta(days=365),
+            not_after=NOW + timedelta(days=days),
+        )
 
     return make
