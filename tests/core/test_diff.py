@@ -17,22 +17,8 @@ from reconciler.model import (
     RateLimit,
     ServiceAccount,
     Settings,
-    User,
 )
-
-FP_OLD = "sha256:" + "aa" * 32
-FP_CORP = "sha256:" + "bb" * 32
-FAKE_PEM = "-----BEGIN CERTIFICATE-----\nTEST-not-a-real-certificate\n-----END CERTIFICATE-----\n"
-
-
-def users(**roles: str) -> dict[str, User]:
-    """`users(ann="owner")` → {"ann@example.com": User(...)}."""
-    return {f"{n}@example.com": User(f"{n}@example.com", r) for n, r in roles.items()}  # type: ignore[arg-type]
-
-
-def members(**roles: str) -> dict[str, str]:
-    """`members(ann="owner")` → {"ann@example.com": "owner"}."""
-    return {f"{n}@example.com": r for n, r in roles.items()}
+from tests.core.conftest import FAKE_PEM, FP_CORP, FP_OLD, members, users
 
 
 def _find(changes: tuple[Change, ...], kind: Kind, key: tuple[str, ...]) -> Change | None:

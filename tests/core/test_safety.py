@@ -16,14 +16,10 @@ from reconciler.model import (
     PruneSettings,
     SafetySettings,
     Settings,
-    User,
 )
 from reconciler.plan import make_plan
 from reconciler.safety import Overrides, Refusal, check, raise_if_unsafe
-
-
-def _users(**roles: str) -> dict[str, User]:
-    return {f"{n}@example.com": User(f"{n}@example.com", r) for n, r in roles.items()}  # type: ignore[arg-type]
+from tests.core.conftest import users
 
 
 def _refusals(desired: Desired, live: Live, overrides: Overrides | None = None) -> list[Refusal]:
@@ -35,9 +31,9 @@ def _case(
     want: dict[str, str], have: dict[str, str], *, owner: str | None = "ops", **safety: object
 ) -> tuple[Desired, Live]:
     settings = Settings(prune=PruneSettings(users=True), safety=SafetySettings(**safety))  # type: ignore[arg-type]
-    desired = Desired(Organization(users=_users(**want)), settings)
+    desired = Desired(Organization(users=users(**want)), settings)
     live = Live(
-        Organization(users=_users(**have), invites={}),
+        Organization(users=users(**have), invites={}),
         admin_key_owner=f"{owner}@example.com" if owner else None,
     )
     return desired, live

@@ -22,18 +22,13 @@ from reconciler.model import (
     SafetySettings,
     ServiceAccount,
     Settings,
-    User,
 )
 from reconciler.plan import Plan, make_plan
 from reconciler.safety import Overrides, check
-from tests.core.conftest import scenario_desired, scenario_live
+from tests.core.conftest import scenario_desired, scenario_live, users
 
 FP_A = "ab" * 32
 FP_B = "cd" * 32
-
-
-def _users(**roles: str) -> dict[str, User]:
-    return {f"{n}@example.com": User(f"{n}@example.com", r) for n, r in roles.items()}  # type: ignore[arg-type]
 
 
 def _plan(desired: Desired, live: Live) -> Plan:
@@ -63,9 +58,9 @@ def test_prune_users_refuses_removing_unlisted_key_owner_and_protected_user() ->
         prune=PruneSettings(users=True),
         safety=SafetySettings(min_owners=1, protected_users=frozenset({"pat@example.com"})),
     )
-    desired = Desired(Organization(users=_users(ann="owner")), settings)
+    desired = Desired(Organization(users=users(ann="owner")), settings)
     live = Live(
-        Organization(users=_users(ann="owner", ops="owner", pat="reader"), invites={}),
+        Organization(users=users(ann="owner", ops="owner", pat="reader"), invites={}),
         admin_key_owner="ops@example.com",
     )
     plan = _plan(desired, live)
@@ -79,9 +74,9 @@ def test_unknown_key_owner_refuses_removing_any_owner() -> None:
     """When the admin key's owner cannot be identified, removing an organization owner is
     refused (the key may be theirs); a demotion is not (the plan warns instead)."""
     settings = Settings(prune=PruneSettings(users=True), safety=SafetySettings(min_owners=1))
-    desired = Desired(Organization(users=_users(ann="owner", bob="reader")), settings)
+    desired = Desired(Organization(users=users(ann="owner", bob="reader")), settings)
     live = Live(
-        Organization(users=_users(ann="owner", bob="owner", cy="owner", dee="reader"), invites={})
+        Organization(users=users(ann="owner", bob="owner", cy="owner", dee="reader"), invites={})
     )
     plan = _plan(desired, live)
     refusals = check(plan, desired=desired, live=live, overrides=Overrides())
@@ -99,8 +94,8 @@ def test_unknown_key_owner_refuses_removing_any_owner() -> None:
 def test_unknown_key_owner_does_not_block_reader_removal() -> None:
     """An unidentified key owner holds an owner role, so removing readers is not refused for it."""
     settings = Settings(prune=PruneSettings(users=True))
-    desired = Desired(Organization(users=_users(ann="owner")), settings)
-    live = Live(Organization(users=_users(ann="owner", dee="reader"), invites={}))
+    desired = Desired(Organization(users=users(ann="owner")), settings)
+    live = Live(Organization(users=users(ann="owner", dee="reader"), invites={}))
     assert "admin_key_owner" not in _rules(desired, live)
 
 
@@ -108,14 +103,14 @@ def test_min_owners_ignores_invited_owners_and_nets_demote_with_promote() -> Non
     """An invited owner is not an owner yet; demoting one owner while promoting another keeps
     the count and is allowed."""
     settings = Settings(safety=SafetySettings(min_owners=2))
-    swap = Desired(Organization(users=_users(ann="reader", bob="owner", cy="owner")), settings)
+    swap = Desired(Organization(users=users(ann="reader", bob="owner", cy="owner")), settings)
     live = Live(
-        Organization(users=_users(ann="owner", bob="reader", cy="owner"), invites={}),
+        Organization(users=users(ann="owner", bob="reader", cy="owner"), invites={}),
         admin_key_owner="cy@example.com",
     )
     assert "min_owners" not in _rules(swap, live)
     invited = Desired(
-        Organization(users=_users(ann="reader", cy="owner", new="owner", bob="reader")), settings
+        Organization(users=users(ann="reader", cy="owner", new="owner", bob="reader")), settings
     )
     assert "min_owners" in _rules(invited, live)
 
@@ -133,8 +128,8 @@ def test_service_account_replace_counts_as_a_delete_but_invite_replace_does_not(
         f"u{i}@example.com": Invite(f"u{i}@example.com", "reader", status="expired")
         for i in range(3)
     }
-    desired = Desired(Organization(users=_users(u0="reader", u1="reader", u2="reader")), settings)
-    live = Live(Organization(users=_users(), invites=expired), admin_key_owner="ops@example.com")
+    desired = Desired(Organization(users=users(u0="reader", u1="reader", u2="reader")), settings)
+    live = Live(Organization(users=users(), invites=expired), admin_key_owner="ops@example.com")
     plan = _plan(desired, live)
     assert sum(c.action is Action.REPLACE for c in plan.changes) == 3
     assert "max_deletes" not in _rules(desired, live)
@@ -159,7 +154,7 @@ def test_mixed_case_emails_from_the_api_plan_nothing() -> None:
     assert parsed is not None
     desired = Desired(
         Organization(
-            users=_users(bob="owner", cy="reader"),
+            users=users(bob="owner", cy="reader"),
             projects={
                 "p": Project("p", members={"bob@example.com": "owner", "cy@example.com": "member"})
             },
@@ -248,7 +243,7 @@ def test_invite_naming_an_archived_project_is_resent_without_it() -> None:
     carries only the declared, active memberships."""
     desired = Desired(
         Organization(
-            users=_users(ann="reader"),
+            users=users(ann="reader"),
             projects={"p": Project("p", members={"ann@example.com": "member"})},
         )
     )
@@ -290,14 +285,14 @@ def test_pending_invite_of_an_existing_member_is_revoked_or_reported() -> None:
     prune.invites on, reported as unmanaged with it off; never silent."""
     stale = Invite("ann@example.com", "owner")
     live = Live(
-        Organization(users=_users(ann="reader"), invites={"ann@example.com": stale}),
+        Organization(users=users(ann="reader"), invites={"ann@example.com": stale}),
         admin_key_owner="ann@example.com",
     )
-    on = Desired(Organization(users=_users(ann="reader")), Settings(PruneSettings(invites=True)))
+    on = Desired(Organization(users=users(ann="reader")), Settings(PruneSettings(invites=True)))
     (change,) = _find(_plan(on, live), Kind.INVITE, ("ann@example.com",))
     assert change.action is Action.DELETE
     assert "already" in change.reason
-    off = Desired(Organization(users=_users(ann="reader")), Settings(PruneSettings(invites=False)))
+    off = Desired(Organization(users=users(ann="reader")), Settings(PruneSettings(invites=False)))
     plan = _plan(off, live)
     assert plan.changes == ()
     assert [u.key for u in plan.unmanaged if u.kind is Kind.INVITE] == [("ann@example.com",)]
