@@ -21,8 +21,6 @@ projects are exported; the others are left out (not managed), and a comment says
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -41,6 +39,7 @@ from reconciler.model import (
     RateLimit,
     User,
 )
+from reconciler.secure_io import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -197,17 +196,8 @@ def write_atomically(path: Path, text: str, *, force: bool) -> None:
     """Write `text` to `path` via a temporary file and rename; refuse to overwrite unless force."""
     if path.exists() and not force:
         raise ExportError(f"{path} exists; pass --force to overwrite it")
-    directory = path.parent if str(path.parent) else Path(".")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, text)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
     log.info("exported the organization to %s", path)

@@ -1,5 +1,6 @@
-"""Careful file and process I/O for secrets: no half-written key file, no hung command.
+"""Careful file and process I/O: no half-written file, no hung command.
 
+atomic_write(path, text, mode=...)    temporary file in the same directory, fsync, rename
 write_all(fd, data)                   every byte, or OSError
 remove_quietly(path)                  unlink a partial file; a failure is only logged
 sync_directory(path)                  best-effort fsync of a directory entry
@@ -12,10 +13,31 @@ import logging
 import os
 import signal
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+
+def atomic_write(path: Path, text: str, *, mode: int | None = None) -> None:
+    """Replace `path` with `text` all at once: a reader sees the old file or the new one, never
+    half of either. `mode` (e.g. 0o600) is set before the rename. Raises OSError; the temporary
+    file is removed on any failure."""
+    directory = path.parent if str(path.parent) else Path()
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_all(fd: int, data: bytes) -> None:

@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from reconciler.model import Live
 from reconciler.plan import Plan, make_plan
 from reconciler.runtime import check_writable, open_client
 from reconciler.safety import Overrides, Refusal, check
+from reconciler.secure_io import atomic_write
 from reconciler.stakes import Stakes
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -169,12 +169,7 @@ def check_plan_file(path: Path | None) -> None:
 def write_plan_file(path: Path, plan: Plan) -> None:
     """Save the plan's canonical JSON atomically (a temp file renamed over PATH)."""
     text = json.dumps(plan.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    directory = path.parent if str(path.parent) else Path()
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=directory, prefix=f".{path.name}.", delete=False
-        ) as handle:
-            handle.write(text)
-        os.replace(handle.name, path)
+        atomic_write(path, text)
     except OSError as exc:
         raise ReconcilerError(f"cannot write {path}: {exc.strerror or exc}") from None

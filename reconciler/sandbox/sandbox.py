@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ from reconciler.sandbox.routes import invites
 from reconciler.sandbox.seed import build_state, demo_seed, display_name
 from reconciler.sandbox.state import State
 from reconciler.sandbox.wire import Request, Response, error_response
+from reconciler.secure_io import atomic_write
 
 if TYPE_CHECKING:
     from reconciler.sandbox.dashboard import DashboardSession
@@ -85,20 +84,8 @@ class Sandbox:
         """Write the state atomically (temporary file, then rename), mode 0600."""
         with self._lock:
             text = json.dumps(self.state.to_json(), indent=1, sort_keys=True)
-        directory = state_file.parent
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{state_file.name}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(text)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.chmod(tmp, 0o600)
-                os.replace(tmp, state_file)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            atomic_write(state_file, text, mode=0o600)
         except OSError as exc:
             raise SandboxError(f"cannot write sandbox state {state_file}: {exc}") from exc
 
