@@ -197,7 +197,7 @@ def write_atomically(path: Path, text: str, *, force: bool) -> None:
     if path.exists() and not force:
         raise ExportError(f"{path} exists; pass --force to overwrite it")
     try:
-        atomic_write(path, text)
+        atomic_write(path, text, make_parents=True)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
     log.info("exported the organization to %s", path)

@@ -1,6 +1,6 @@
 """Careful file and process I/O: no half-written file, no hung command.
 
-atomic_write(path, text, mode=...)    temporary file in the same directory, fsync, rename
+atomic_write(path, text, ...)         temporary file in the same directory, fsync, rename
 write_all(fd, data)                   every byte, or OSError
 remove_quietly(path)                  unlink a partial file; a failure is only logged
 sync_directory(path)                  best-effort fsync of a directory entry
@@ -20,12 +20,15 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
-def atomic_write(path: Path, text: str, *, mode: int | None = None) -> None:
+def atomic_write(
+    path: Path, text: str, *, mode: int | None = None, make_parents: bool = False
+) -> None:
     """Replace `path` with `text` all at once: a reader sees the old file or the new one, never
-    half of either. `mode` (e.g. 0o600) is set before the rename. Raises OSError; the temporary
-    file is removed on any failure."""
+    half of either. `mode` (e.g. 0o600) is set before the rename; `make_parents` creates missing
+    directories. Raises OSError; the temporary file is removed on any failure."""
     directory = path.parent if str(path.parent) else Path()
-    directory.mkdir(parents=True, exist_ok=True)
+    if make_parents:
+        directory.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -85,7 +85,7 @@ class Sandbox:
         with self._lock:
             text = json.dumps(self.state.to_json(), indent=1, sort_keys=True)
         try:
-            atomic_write(state_file, text, mode=0o600)
+            atomic_write(state_file, text, mode=0o600, make_parents=True)
         except OSError as exc:
             raise SandboxError(f"cannot write sandbox state {state_file}: {exc}") from exc
 
