@@ -86,7 +86,7 @@ async def read_everything(
 ) -> Exported:
     """Read the whole live organization (and certificate contents) and turn it into a Desired."""
     listed = await read_projects(client)
-    live = await fetch_live(client, probe(listed), progress=progress)
+    live = await fetch_live(client, probe(listed), progress=progress, listed=listed)
     pems = await _read_pems(client, live)
     return exported_desired(live, pems=pems)
 

@@ -77,12 +77,22 @@ class _OrgReads:
 
 
 async def fetch_live(
-    client: AdminClient, desired: Desired, *, progress: FetchProgress | None = None
+    client: AdminClient,
+    desired: Desired,
+    *,
+    progress: FetchProgress | None = None,
+    listed: list[Project] | None = None,
 ) -> Live:
-    """Read the live organization, in the scope `desired` sets, as a `Live` with its ids."""
+    """Read the live organization, in the scope `desired` sets, as a `Live` with its ids.
+
+    `listed` is the project list when the caller has just read it (export does, to build its
+    scope), so it is not read twice.
+    """
     scope = Scope.of(desired)
     tracker = Tracker(progress)
-    live_projects = await tracker.run("projects", projects.read_projects(client))
+    if listed is None:
+        listed = await tracker.run("projects", projects.read_projects(client))
+    live_projects = listed
     keyed = key_projects(live_projects, desired)
     names = {project.id: key for key, project in keyed.items() if project.id is not None}
     async with read_group() as group:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from click.testing import CliRunner, Result
 from reconciler.cli import main
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.seed import demo_seed
-from tests.support import plan_file
+from tests.support import plan_file, sandbox_client
 
 ROOT = Path(__file__).resolve().parents[2]
 PEM = (ROOT / "examples" / "certs" / "corp-mtls-2026.pem").read_text()
@@ -80,6 +81,20 @@ def test_export_plans_empty(tmp_path: Path, seed: dict[str, Any]) -> None:
     assert not plan.findings
     result = _cli("drift", str(config), *_sandbox_args(state))
     assert result.exit_code == 0, result.output
+
+
+def test_export_lists_projects_once() -> None:
+    """Export reads the project list once: the listing that sets its scope is the one fetched."""
+    from reconciler.export import read_everything
+
+    sandbox = Sandbox.demo()
+
+    async def run() -> None:
+        async with sandbox_client(sandbox) as client:
+            await read_everything(client)
+
+    asyncio.run(run())
+    assert sandbox.requests.count("GET", "/organization/projects") == 1
 
 
 def test_export_is_grouped_stable_and_commented(tmp_path: Path) -> None:
