@@ -6,6 +6,11 @@
 Both endpoints list time buckets (`bucket_width=1d`), each with results grouped by
 `project_id`, and page with `next_page` (style C, not `after`). A malformed result reads as
 zero: usage is context for a reviewer, never a reason to fail.
+
+No request URL grows with the organization: up to `MAX_FILTER_IDS` projects are named in the
+`project_ids` filter; for more, the request is left unfiltered (still grouped by project) and
+only the wanted projects are kept, which costs the same two requests instead of a URL the
+client refuses to build (about 1,500 ids) or one request per batch.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ COSTS_PATH = "/organization/costs"
 COMPLETIONS_PATH = "/organization/usage/completions"
 # 30 days span 31 daily buckets unless aligned to midnight; 31 is also the usage maximum.
 PAGE_BUCKETS = 31
+# At most this many ids in one query string (about 2 KB of URL); more read unfiltered.
+MAX_FILTER_IDS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +52,7 @@ async def read_costs(
 ) -> list[ProjectCost]:
     """Daily costs of these projects between `start` and `end` (epoch seconds)."""
     results = await _results(client, COSTS_PATH, _query(project_ids, start=start, end=end))
-    return [parse_cost(r) for r in results if isinstance(r.get("project_id"), str)]
+    return [parse_cost(r) for r in _wanted(results, project_ids)]
 
 
 async def read_completions(
@@ -53,7 +60,7 @@ async def read_completions(
 ) -> list[ProjectRequests]:
     """Daily completion requests of these projects between `start` and `end` (epoch seconds)."""
     results = await _results(client, COMPLETIONS_PATH, _query(project_ids, start=start, end=end))
-    return [parse_requests(r) for r in results if isinstance(r.get("project_id"), str)]
+    return [parse_requests(r) for r in _wanted(results, project_ids)]
 
 
 def parse_cost(result: Mapping[str, Any]) -> ProjectCost:
@@ -75,14 +82,26 @@ def parse_requests(result: Mapping[str, Any]) -> ProjectRequests:
 
 
 def _query(project_ids: Sequence[str], *, start: int, end: int) -> dict[str, Any]:
-    return {
+    query: dict[str, Any] = {
         "start_time": start,
         "end_time": end,
         "bucket_width": "1d",
-        "project_ids": list(project_ids),
         "group_by": ["project_id"],
         "limit": PAGE_BUCKETS,
     }
+    if len(project_ids) <= MAX_FILTER_IDS:
+        query["project_ids"] = list(project_ids)
+    return query
+
+
+def _wanted(
+    results: Sequence[Mapping[str, Any]], project_ids: Sequence[str]
+) -> list[Mapping[str, Any]]:
+    """The results of the wanted projects (an unfiltered read returns every project's)."""
+    wanted = set(project_ids)
+    return [
+        r for r in results if isinstance(r.get("project_id"), str) and r["project_id"] in wanted
+    ]
 
 
 async def _results(client: Reader, path: str, query: Mapping[str, Any]) -> list[Mapping[str, Any]]:
