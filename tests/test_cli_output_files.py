@@ -178,6 +178,15 @@ def test_plan_out_through_a_symlink_keeps_the_link(org: Path, tmp_path: Path) ->
     assert "changes" in json.loads(real.read_text())
 
 
+def test_plan_out_through_a_dangling_symlink_creates_its_target(org: Path, tmp_path: Path) -> None:
+    """A symlink to a file not there yet gets the file created where it points, as `>` does."""
+    link = tmp_path / "plan.json"
+    link.symlink_to(tmp_path / "target.json")
+    assert _plan(org, link)[0] == 0
+    assert link.is_symlink()
+    assert _is_plan((tmp_path / "target.json").read_text())
+
+
 def test_plan_out_writes_through_a_fifo(org: Path, tmp_path: Path) -> None:
     """A FIFO at --out is written to (as `>` would), not replaced by a regular file."""
     fifo = tmp_path / "plan.fifo"
