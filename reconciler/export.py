@@ -3,8 +3,7 @@
     await read_everything(client) -> Exported       every kind, every project (I/O)
     exported_desired(live) -> Desired               live → the config model (pure)
     render_config(exported, *, now) -> str          YAML text with comments (export_yaml.py)
-    write_atomically(path, text, *, force)          temporary file + rename; refuses to
-                                                    overwrite without force
+    (the command writes it: commands/export.py, through output_file.py)
 
 What is read: projects (archived ones are listed as archived, with nothing else; one that
 repeats the name of an active or another archived project is left out: names are unique in the
@@ -24,7 +23,6 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from reconciler.api import AdminClient
 from reconciler.errors import ReconcilerError
@@ -39,7 +37,6 @@ from reconciler.model import (
     RateLimit,
     User,
 )
-from reconciler.secure_io import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -192,22 +189,10 @@ def _with_invitees(projects: dict[str, Project], org: Organization) -> dict[str,
     return projects
 
 
-def write_atomically(path: Path, text: str, *, force: bool) -> None:
-    """Write `text` to `path` via a temporary file and rename; refuse to overwrite unless force."""
-    if path.exists() and not force:
-        raise ExportError(f"{path} exists; pass --force to overwrite it")
-    try:
-        atomic_write(path, text, make_parents=True)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    log.info("exported the organization to %s", path)
-
-
 __all__ = [
     "ExportError",
     "Exported",
     "exported_desired",
     "probe",
     "read_everything",
-    "write_atomically",
 ]

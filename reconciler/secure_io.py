@@ -1,6 +1,7 @@
 """Careful file and process I/O: no half-written file, no hung command.
 
-atomic_write(path, text, ...)         temporary file in the same directory, fsync, rename
+atomic_write(path, text, ...)         temporary file in the same directory, fsync, rename; keeps
+                                      the replaced file's mode unless given one
 write_all(fd, data)                   every byte, or OSError
 remove_quietly(path)                  unlink a partial file; a failure is only logged
 sync_directory(path)                  best-effort fsync of a directory entry
@@ -9,11 +10,13 @@ run_group(argv, stdin=..., env=..., timeout=...) -> (status, stderr)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import secrets
 import signal
+import stat
 import subprocess
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -24,23 +27,57 @@ def atomic_write(
     path: Path, text: str, *, mode: int | None = None, make_parents: bool = False
 ) -> None:
     """Replace `path` with `text` all at once: a reader sees the old file or the new one, never
-    half of either. `mode` (e.g. 0o600) is set before the rename; `make_parents` creates missing
-    directories. Raises OSError; the temporary file is removed on any failure."""
+    half of either. The new file gets `mode` (e.g. 0o600) when given, else the mode (and, where
+    allowed, the owner) of the file it replaces, else the umask's default; the temporary file is
+    never more open than that. `make_parents` creates missing directories. Raises OSError; the
+    temporary file is removed on any failure."""
     directory = path.parent if str(path.parent) else Path()
     if make_parents:
         directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    old = _stat_or_none(path) if mode is None else None
+    final = mode if mode is not None else (stat.S_IMODE(old.st_mode) if old else None)
+    fd, tmp = _create_temporary(directory, path.name, 0o666 if final is None else final)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            if final is not None:
+                os.fchmod(handle.fileno(), final)
+            if old is not None:
+                _keep_owner(handle.fileno(), old)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _stat_or_none(path: Path) -> os.stat_result | None:
+    """The regular file at `path` (not followed through a symlink), or None."""
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return found if stat.S_ISREG(found.st_mode) else None
+
+
+def _create_temporary(directory: Path, name: str, mode: int) -> tuple[int, Path]:
+    """A new, exclusive temporary file next to `name`, created with `mode` (minus the umask)."""
+    for _ in range(100):
+        tmp = directory / f".{name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name next to {directory / name}")
+
+
+def _keep_owner(fd: int, old: os.stat_result) -> None:
+    """Give the new file the old one's owner and group, where this process may (as root)."""
+    if (old.st_uid, old.st_gid) == (os.getuid(), os.getgid()):
+        return
+    with contextlib.suppress(OSError):
+        os.fchown(fd, old.st_uid, old.st_gid)
 
 
 def write_all(fd: int, data: bytes) -> None:

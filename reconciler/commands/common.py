@@ -32,14 +32,15 @@ from reconciler.errors import ConfigError, ExitCode, ReconcilerError
 from reconciler.fetch import FetchProgress, fetch_live
 from reconciler.fetching.stakes import read_stakes
 from reconciler.model import Live
+from reconciler.output_file import Output, output_target, write_output
 from reconciler.plan import Plan, make_plan
-from reconciler.runtime import check_writable, open_client
+from reconciler.runtime import open_client
 from reconciler.safety import Overrides, Refusal, check
-from reconciler.secure_io import atomic_write
 from reconciler.stakes import Stakes
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_SANDBOX_STATE = Path(".reconciler-sandbox.json")
+MAX_PLAN_BYTES = 256 * 2**20  # a bigger file at --out is not taken for a saved plan
 
 # (flag, Overrides field, help): one named flag per safety gate (see safety.py).
 SAFETY_FLAGS: tuple[tuple[str, str, str], ...] = (
@@ -160,16 +161,31 @@ def fetch_progress() -> Iterator[FetchProgress | None]:
         yield bar
 
 
-def check_plan_file(path: Path | None) -> None:
-    """Fail before reading the organization when --out cannot be written."""
-    if path is not None:
-        check_writable(path, what="the plan file")
+def check_plan_file(path: Path, *, protect: Mapping[str, Path | None]) -> Output:
+    """Fail before reading the organization when --out cannot or may not be written: a file is
+    replaced only if it is a saved plan (a previous --out), never if the command reads it."""
+    out = output_target(path, what="the plan file", protect=protect)
+    if out.kind == "file" and not _is_saved_plan(out.target):
+        raise ReconcilerError(
+            f"{path} exists and is not a saved plan; remove it or choose another --out"
+        )
+    return out
 
 
-def write_plan_file(path: Path, plan: Plan) -> None:
-    """Save the plan's canonical JSON atomically (a temp file renamed over PATH)."""
+def write_plan_file(path: Path, plan: Plan, *, protect: Mapping[str, Path | None]) -> None:
+    """Save the plan's canonical JSON: atomically over a file (keeping its mode), or written
+    through to a FIFO or terminal; checked again, as the file may have changed meanwhile."""
+    out = check_plan_file(path, protect=protect)
     text = json.dumps(plan.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    write_output(out, text)
+
+
+def _is_saved_plan(path: Path) -> bool:
+    """Whether `path` holds a plan document (`"format": "reconciler-plan"`)."""
     try:
-        atomic_write(path, text)
-    except OSError as exc:
-        raise ReconcilerError(f"cannot write {path}: {exc.strerror or exc}") from None
+        if path.stat().st_size > MAX_PLAN_BYTES:
+            return False
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("format") == "reconciler-plan"

@@ -1,13 +1,15 @@
 """`reconciler export [--output FILE]`: the live organization as a config file.
 
-Without --output the file goes to stdout. With it, the file is written atomically and an
-existing file is only replaced with --force. Planning the exported file against the same
-organization shows no changes.
+Without --output the file goes to stdout. With it, the file is written atomically (keeping the
+mode of a file it replaces) and an existing file is only replaced with --force; a symlink is
+followed, a FIFO or terminal written to (output_file.py). Planning the exported file against
+the same organization shows no changes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import time
 from pathlib import Path
@@ -17,10 +19,12 @@ import click
 
 from reconciler.cli import handle_errors
 from reconciler.commands.common import fetch_progress, sandbox_options
-from reconciler.runtime import check_writable
+from reconciler.output_file import Output, output_target, write_output
 
 if TYPE_CHECKING:
     from reconciler.export import Exported
+
+log = logging.getLogger(__name__)
 
 
 @click.command()
@@ -35,29 +39,31 @@ if TYPE_CHECKING:
 @handle_errors
 def export(output: Path | None, force: bool, sandbox: bool, sandbox_state: Path) -> None:
     """Write the live organization as a config file that plans with no changes."""
-    from reconciler.export import write_atomically
     from reconciler.export_yaml import render_config
 
+    protect = {"the sandbox state": sandbox_state if sandbox else None}
     if output is not None:
-        _check_output(output, force=force)
+        _check_output(output, force=force, protect=protect)
     exported = asyncio.run(_read(sandbox_state if sandbox else None))
     text = render_config(exported, now=time.time())
     if output is None:
         click.echo(text, nl=False)
         return
-    write_atomically(output, text, force=force)
+    write_output(_check_output(output, force=force, protect=protect), text, make_parents=True)
+    log.info("exported the organization to %s", output)
     count = len(exported.desired.org.projects)
     click.echo(f"exported {count} projects to {output}", err=True)
 
 
-def _check_output(output: Path, *, force: bool) -> None:
-    """Refuse before reading the organization: an existing file without --force, or no way to
-    write there."""
+def _check_output(output: Path, *, force: bool, protect: dict[str, Path | None]) -> Output:
+    """Refuse before reading the organization (and again before writing): an existing file
+    without --force, a file the command reads, or no way to write there."""
     from reconciler.export import ExportError
 
-    if output.exists() and not force:
+    out = output_target(output, what="the config file", protect=protect)
+    if out.kind == "file" and not force:
         raise ExportError(f"{output} exists; pass --force to overwrite it")
-    check_writable(output, what="the config file")
+    return out
 
 
 async def _read(state: Path | None) -> Exported:

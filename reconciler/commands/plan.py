@@ -4,7 +4,8 @@ Exit codes (as `terraform plan -detailed-exitcode`): 0 nothing to do; 2 changes,
 `--detailed-exitcode` (0 without it); 1 any error — a config problem, an API failure, a plan
 with errors, or a plan a safety gate refuses (the rendering shows the refusal and the flag
 that overrides it). `--out PLAN.json` saves the plan (with the canonical config it came from)
-for `reconciler apply --plan`.
+for `reconciler apply --plan`: never a refused plan or one with errors, and never over a file
+that is not a saved plan (output_file.py: symlinks followed, FIFOs and terminals written to).
 """
 
 from __future__ import annotations
@@ -64,7 +65,11 @@ def plan(
     """Show the changes that would make the organization match CONFIG."""
     state = sandbox_state if sandbox else None
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    check_plan_file(out)
+    protect: dict[str, Path | None] = {"the config file": config, "the base config": base}
+    if sandbox:
+        protect["the sandbox state"] = sandbox_state
+    if out is not None:
+        check_plan_file(out, protect=protect)
     overrides = overrides_from(flags)
     if base is None:
         planned = run_pipeline(config, sandbox_state=state, overrides=overrides, with_stakes=True)
@@ -78,9 +83,9 @@ def plan(
             config, base, sandbox_state=state, overrides=overrides, fmt=fmt, color=color
         )
     click.echo(text, nl=False)
-    if out is not None:
+    if out is not None and not planned.refusals and not planned.plan.has_errors:
         config_dict = desired_to_config_dict(planned.loaded.desired)
-        write_plan_file(out, replace(planned.plan, config=config_dict))
+        write_plan_file(out, replace(planned.plan, config=config_dict), protect=protect)
     _exit(planned, detailed_exitcode=detailed_exitcode)
 
 
