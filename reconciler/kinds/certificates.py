@@ -204,7 +204,8 @@ async def _upload(ctx: ApplyContext, name: str, after: JSON) -> str:
         )
         return {"id": found.id} if found is not None else None
 
-    body = {"certificate": pem, "name": name}
+    # Only the certificate, re-encoded: nothing else a (hand-edited) plan's PEM held goes out.
+    body = {"certificate": info.pem, "name": name}
     made = await send_write(
         lambda: ctx.client.post(PATH, json=body), settled=uploaded, what=f"upload {name}"
     )
