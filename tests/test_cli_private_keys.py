@@ -17,6 +17,7 @@ from reconciler import runtime
 from reconciler.cli import main
 from reconciler.clock import ScaledClock
 from reconciler.sandbox import Sandbox, SandboxTransport
+from reconciler.sandbox.seed import demo_seed
 from tests.support import KEY_KINDS, key_material, key_pem, make_pem, pem_label
 
 BASE = "https://api.example.test/v1"
@@ -162,3 +163,23 @@ def test_a_saved_plan_carrying_a_key_is_refused(tmp_path: Path, api: respx.Route
     assert "keep only the CERTIFICATE block" in result.stderr
     assert not [c for c in api.calls if c.request.method == "POST"]
     _assert_no_key("PRIVATE KEY", result.output, *_bodies(api))
+
+
+def test_export_writes_the_certificate_without_what_the_api_stored_beside_it(
+    tmp_path: Path,
+) -> None:
+    """A certificate whose stored content carries a key (an older upload) is exported as the
+    certificate block alone: the file holds no key material and validates."""
+    state, out = tmp_path / "sandbox.json", tmp_path / "exported.yaml"
+    cert, key = make_pem("old.example.com", days=3650), key_pem("RSA PRIVATE KEY")
+    seed = demo_seed() | {"certificates": [{"name": "old", "pem": cert + key}]}
+    Sandbox.from_seed(seed).save(state)
+    stored = [c["content"] for c in Sandbox.load(state).state.certificates.values()]
+    assert stored == [cert + key]  # the sandbox, like an API might, kept what it was sent
+    sandbox = ["--sandbox", "--sandbox-state", str(state)]
+    exported = _invoke("export", "--output", str(out), *sandbox)
+    assert exported.exit_code == 0, exported.output
+    text = out.read_text()
+    assert textwrap.indent(cert.strip(), "      ") in text
+    _assert_no_key("RSA PRIVATE KEY", text, exported.output)
+    assert _invoke("validate", str(out)).exit_code == 0

@@ -104,10 +104,21 @@ async def read_project_certificates(client: Reader, project_id: str) -> list[Lis
 
 
 async def read_pem(client: Reader, certificate_id: str) -> str | None:
-    """Download one certificate's PEM content (one GET); None when the API leaves it out."""
+    """Download one certificate's PEM content (one GET); None when the API leaves it out.
+
+    A certificate comes back re-encoded, alone: whatever else the API stored beside it (a
+    private key an older upload carried) is never passed on, to an export above all. Content
+    that is no certificate is returned as it is, for the caller to judge.
+    """
     body = await client.get(certificate_path(certificate_id), params={"include": ["content"]})
     content = nested(body, "certificate_details").get("content")
-    return content if isinstance(content, str) else None
+    if not isinstance(content, str):
+        return None
+    try:
+        cert = x509.load_pem_x509_certificate(content.encode("utf-8"))
+    except ValueError:
+        return content
+    return cert.public_bytes(Encoding.PEM).decode("ascii")
 
 
 async def read_fingerprint(client: Reader, certificate_id: str) -> str:
