@@ -4,15 +4,23 @@ sandbox in process (and a plan or live read through one), and generated certific
 from __future__ import annotations
 
 import asyncio
+import functools
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
+from cryptography.hazmat.primitives.serialization import (
+    BestAvailableEncryption,
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 from cryptography.x509.oid import NameOID
 
 from reconciler.api import AdminClient, Pacing
@@ -88,3 +96,67 @@ def make_pem(common_name: str, *, days: int) -> str:
     """A self-signed certificate valid for `days` days from 2026-01-01, as PEM."""
     start = datetime(2026, 1, 1, tzinfo=UTC)
     return self_signed_pem(common_name, not_before=start, not_after=start + timedelta(days=days))
+
+
+def key_pem(kind: str) -> str:
+    """A freshly generated PEM block of a KEY_KINDS kind (private keys of every label, encrypted
+    or not, and other non-certificate blocks), made at test time: no key is ever committed."""
+    return _key_pem(kind)
+
+
+@functools.cache
+def _rsa() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _legacy(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | dsa.DSAPrivateKey) -> bytes:
+    return key.private_bytes(Encoding.PEM, PrivateFormat.TraditionalOpenSSL, NoEncryption())
+
+
+def _csr() -> bytes:
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "csr.example.com")])
+    csr = x509.CertificateSigningRequestBuilder().subject_name(name)
+    return csr.sign(ec.generate_private_key(ec.SECP256R1()), hashes.SHA256()).public_bytes(
+        Encoding.PEM
+    )
+
+
+_BUILDERS: dict[str, Callable[[], bytes]] = {
+    "PRIVATE KEY": lambda: _rsa().private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()),
+    "RSA PRIVATE KEY": lambda: _legacy(_rsa()),
+    "EC PRIVATE KEY": lambda: _legacy(ec.generate_private_key(ec.SECP256R1())),
+    "DSA PRIVATE KEY": lambda: _legacy(dsa.generate_private_key(key_size=1024)),
+    "RSA PRIVATE KEY (encrypted)": lambda: _rsa().private_bytes(
+        Encoding.PEM, PrivateFormat.TraditionalOpenSSL, BestAvailableEncryption(b"test-only")
+    ),
+    "ENCRYPTED PRIVATE KEY": lambda: _rsa().private_bytes(
+        Encoding.PEM, PrivateFormat.PKCS8, BestAvailableEncryption(b"test-only")
+    ),
+    "OPENSSH PRIVATE KEY": lambda: ed25519.Ed25519PrivateKey.generate().private_bytes(
+        Encoding.PEM, PrivateFormat.OpenSSH, NoEncryption()
+    ),
+    "PUBLIC KEY": lambda: (
+        _rsa().public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    ),
+    "CERTIFICATE REQUEST": _csr,
+}
+# Each kind of non-certificate block, by a name that starts with its PEM label.
+KEY_KINDS = tuple(_BUILDERS)
+
+
+def pem_label(kind: str) -> str:
+    """The PEM label of a KEY_KINDS entry ("RSA PRIVATE KEY (encrypted)" -> "RSA PRIVATE KEY")."""
+    return kind.split(" (", maxsplit=1)[0]
+
+
+@functools.cache
+def _key_pem(kind: str) -> str:
+    text = _BUILDERS[kind]().decode("ascii")
+    assert text.startswith(f"-----BEGIN {pem_label(kind)}-----\n"), text.splitlines()[0]
+    return text
+
+
+def key_material(pem: str) -> list[str]:
+    """The lines of a PEM block that carry its content (base64 and headers, not BEGIN/END):
+    none of them may appear in any output, plan or request."""
+    return [line for line in pem.splitlines() if line.strip() and not line.startswith("-----")]

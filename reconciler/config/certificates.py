@@ -23,7 +23,8 @@ EXPIRY_WARNING = timedelta(days=30)
 
 @dataclass(frozen=True, slots=True)
 class LoadedCertificate:
-    """A declared certificate's PEM text and what parsing it told us."""
+    """A declared certificate: its PEM (the certificate block alone, as `info.pem`; never what
+    else the file or inline text held) and what parsing it told us."""
 
     pem: str
     info: CertificateInfo
@@ -61,7 +62,7 @@ def load_certificates(
         fingerprints.setdefault(info.fingerprint, cert.name)
         used = cert.active or cert.name in in_use
         results.problems.extend(_expiry(info, path, loc, now=now, used=used))
-        results.loaded.setdefault(cert.name, LoadedCertificate(pem=pem, info=info))
+        results.loaded.setdefault(cert.name, LoadedCertificate(pem=info.pem, info=info))
     return results
 
 

@@ -1,15 +1,27 @@
-"""Reading X.509 certificates from PEM: fingerprint and expiry, never hand-rolled ASN.1."""
+"""Reading X.509 certificates from PEM: fingerprint and expiry, never hand-rolled ASN.1.
+
+A PEM text must hold exactly one CERTIFICATE block and no block of any other kind: a private
+key (any label: PRIVATE KEY, RSA/EC/DSA/OPENSSH/ENCRYPTED PRIVATE KEY, …) pasted beside the
+certificate is refused, naming only its label and line, never its content. What is carried on
+(into the model, a plan, a request) is `CertificateInfo.pem`: the certificate re-encoded from
+its DER, so nothing else that was in the text (comments, headers) ever travels with it.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
+CERTIFICATE_LABEL = "CERTIFICATE"
+# Every PEM boundary line (BEGIN or END, any label, anywhere on a line).
+_BOUNDARY = re.compile(r"-----(?:BEGIN|END)[ \t]*([^\r\n]*?)[ \t]*-----")
+_PLAIN_LABEL = re.compile(r"[A-Z0-9][A-Z0-9 ]{0,59}")
 
 
 class CertificateParseError(ValueError):
@@ -23,6 +35,8 @@ class CertificateInfo:
     fingerprint: str  # sha256 of the DER encoding, lowercase hex
     not_after: datetime  # timezone-aware UTC
     subject: str
+    # The certificate alone, re-encoded as PEM: the only form of it that is carried on.
+    pem: str = field(repr=False)
     not_before: datetime | None = None  # timezone-aware UTC
 
     @property
@@ -37,7 +51,9 @@ class CertificateInfo:
 
 
 def parse_pem(text: str) -> CertificateInfo:
-    """Parse one PEM certificate; anything else raises CertificateParseError."""
+    """Parse one PEM certificate; anything else (a private key beside it included) raises
+    CertificateParseError, whose message never quotes the text."""
+    _refuse_other_blocks(text)
     if PEM_BEGIN not in text:
         raise CertificateParseError(f"not a PEM certificate (no {PEM_BEGIN!r} line)")
     if text.count(PEM_BEGIN) > 1:
@@ -54,4 +70,20 @@ def parse_pem(text: str) -> CertificateInfo:
         not_after=cert.not_valid_after_utc,
         subject=cert.subject.rfc4514_string(),
         not_before=cert.not_valid_before_utc,
+        pem=cert.public_bytes(Encoding.PEM).decode("ascii"),
     )
+
+
+def _refuse_other_blocks(text: str) -> None:
+    """Raise at the first PEM boundary whose label is not CERTIFICATE (label and line only)."""
+    for match in _BOUNDARY.finditer(text):
+        label = match.group(1)
+        if label == CERTIFICATE_LABEL:
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        shown = f"a {label!r} block" if _PLAIN_LABEL.fullmatch(label) else "a PEM block"
+        private = "PRIVATE" in label.upper()
+        why = "a private key never belongs in the config" if private else "not a certificate"
+        raise CertificateParseError(
+            f"holds {shown} (line {line} of the PEM): {why}; keep only the CERTIFICATE block"
+        )

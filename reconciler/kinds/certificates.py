@@ -104,10 +104,21 @@ async def read_project_certificates(client: Reader, project_id: str) -> list[Lis
 
 
 async def read_pem(client: Reader, certificate_id: str) -> str | None:
-    """Download one certificate's PEM content (one GET); None when the API leaves it out."""
+    """Download one certificate's PEM content (one GET); None when the API leaves it out.
+
+    A certificate comes back re-encoded, alone: whatever else the API stored beside it (a
+    private key an older upload carried) is never passed on, to an export above all. Content
+    that is no certificate is returned as it is, for the caller to judge.
+    """
     body = await client.get(certificate_path(certificate_id), params={"include": ["content"]})
     content = nested(body, "certificate_details").get("content")
-    return content if isinstance(content, str) else None
+    if not isinstance(content, str):
+        return None
+    try:
+        cert = x509.load_pem_x509_certificate(content.encode("utf-8"))
+    except ValueError:
+        return content
+    return cert.public_bytes(Encoding.PEM).decode("ascii")
 
 
 async def read_fingerprint(client: Reader, certificate_id: str) -> str:
@@ -204,7 +215,8 @@ async def _upload(ctx: ApplyContext, name: str, after: JSON) -> str:
         )
         return {"id": found.id} if found is not None else None
 
-    body = {"certificate": pem, "name": name}
+    # Only the certificate, re-encoded: nothing else a (hand-edited) plan's PEM held goes out.
+    body = {"certificate": info.pem, "name": name}
     made = await send_write(
         lambda: ctx.client.post(PATH, json=body), settled=uploaded, what=f"upload {name}"
     )
