@@ -5,10 +5,11 @@ safety gates again, then applies and prints what was applied, failed and skipped
 anything did not apply). API keys of created service accounts go only to the sink named with
 --secrets-dir or --secrets-command; under GitHub Actions each is masked first.
 
-Ctrl-C during apply starts nothing new, lets the changes in flight finish, prints the report
-(marked interrupted, with counts) and exits 130; a rerun finishes the job. A second Ctrl-C
-abandons the changes in flight. A bug in a change's handler stops the run the same way: the
-report (what was applied), then one `error:` line, exit 1.
+Ctrl-C (or SIGTERM, once the writes have started) during apply starts nothing new, lets the
+changes in flight finish, prints the report (marked interrupted, with counts) and exits 130; a
+rerun finishes the job. A second Ctrl-C (or SIGTERM) abandons the changes in flight. A bug in
+a change's handler stops the run the same way: the report (what was applied), then one
+`error:` line, exit 1.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from reconciler.commands.common import (
     safety_options,
     sandbox_options,
 )
+from reconciler.commands.interrupts import sigterm_as_ctrl_c
 from reconciler.errors import ExitCode, ReconcilerError
 from reconciler.fetch import fetch_live
 from reconciler.render import render
@@ -126,14 +128,15 @@ async def _run(
             ask=lambda q: click.confirm(q, default=False),
         )
         sink.preflight()
-        return await apply_plan(
-            plan,
-            client=client,
-            live=live,
-            sink=sink,
-            on_event=_progress,
-            concurrency=concurrency,
-        )
+        with sigterm_as_ctrl_c():
+            return await apply_plan(
+                plan,
+                client=client,
+                live=live,
+                sink=sink,
+                on_event=_progress,
+                concurrency=concurrency,
+            )
 
 
 _MARKS = {Outcome.APPLIED: "ok", Outcome.FAILED: "FAILED", Outcome.SKIPPED: "skipped"}
