@@ -172,5 +172,29 @@ def _print_report(report: ApplyReport) -> None:
         click.echo(f"  skipped {describe(result.change)}: {result.message}")
     if report.interrupted:
         click.echo("Interrupted: changes in flight were finished; nothing new was started.")
-    if not report.ok:
+    refused = [r for r in report.with_outcome(Outcome.FAILED) if _needs_a_fix(r)]
+    if refused:
+        click.echo("A rerun would be refused the same way; change the config or the organization:")
+        for result in refused:
+            click.echo(f"  {describe(result.change)}: HTTP {result.status}: {result.message}")
+    if _rerun_helps(report, refused):
         click.echo("Re-run apply to finish: it re-plans from the live organization.")
+
+
+def _needs_a_fix(result: ChangeResult) -> bool:
+    """A failure the API will repeat: a 4xx (bad request, not found, forbidden...), except
+    408 (timeout), 409 (conflict) and 429 (throttled), which a later try can pass."""
+    status = result.status or 0
+    return 400 <= status < 500 and status not in (408, 409, 429)
+
+
+def _rerun_helps(report: ApplyReport, refused: list[ChangeResult]) -> bool:
+    """Whether a rerun can finish the job: something was interrupted, stopped or failed in a
+    way that can pass next time (changes skipped behind a refused one wait for its fix)."""
+    if report.ok:
+        return False
+    if report.interrupted or report.error:
+        return True
+    if len(refused) < len(report.with_outcome(Outcome.FAILED)):
+        return True
+    return not refused  # only skipped changes (a dependency cycle): as before
