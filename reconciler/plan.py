@@ -59,7 +59,17 @@ class Plan:
         return any(f.severity is Severity.ERROR for f in self.findings)
 
     def summary(self) -> str:
-        """`Plan: 3 to create, 2 to update, 1 to delete, 1 to archive.` (or "No changes.")."""
+        """`Plan: 3 to create, 2 to update, 1 to delete, 1 to archive.` (or "No changes.").
+
+        An empty plan with errors does not claim the organization matches: what the errors
+        are about could not be planned.
+        """
+        errors = sum(f.severity is Severity.ERROR for f in self.findings)
+        if self.is_empty and errors:
+            return (
+                "No changes planned, but the organization does not match the configuration: "
+                f"fix the {errors} error(s) first."
+            )
         if self.is_empty:
             return "No changes. The organization matches the configuration."
         counts = self.counts()

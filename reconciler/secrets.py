@@ -5,7 +5,8 @@ f-string or exception message cannot show it; only a sink calls `reveal()`. Sink
 
 - `DirSink` (`--secrets-dir DIR`): one file per key, mode 0600, in a directory created 0700;
   an existing file is never overwritten (a fresh name is picked instead, so no key is lost),
-  with a metadata JSON beside it that holds everything but the key.
+  with a metadata JSON beside it that holds everything but the key and names its key file
+  (a name is fresh only if its `.json` is too: a new key never gets an earlier key's).
 - `CommandSink` (`--secrets-command CMD`): runs CMD (split with shlex, no shell) with the key
   on stdin and its metadata in `RECONCILER_*` environment variables.
 - `NoSink`: refuses every key (the plan refuses keyed creates before any write anyway).
@@ -163,9 +164,11 @@ class DirSink:
         stem = key_file_stem(meta)
         for attempt in range(1, 1000):
             name = stem if attempt == 1 else f"{stem}.{attempt}"
-            target = self.directory / f"{name}.key"
+            target, metadata = self.directory / f"{name}.key", self.directory / f"{name}.json"
+            if metadata.exists():
+                continue  # an earlier key's metadata (its key moved away): never pair with it
             if self._write_new(target, key.reveal() + "\n"):
-                self._write_metadata(self.directory / f"{name}.json", meta)
+                self._write_metadata(metadata, meta, key_file=target.name)
                 log.info(
                     "delivered key for %s/%s to %s", meta.project, meta.service_account, target
                 )
@@ -198,11 +201,13 @@ class DirSink:
         return True
 
     @staticmethod
-    def _write_metadata(target: Path, meta: KeyMetadata) -> None:
-        """Best effort: the key is already safe, so a metadata failure is only logged."""
-        text = json.dumps(asdict(meta), indent=2, sort_keys=True) + "\n"
+    def _write_metadata(target: Path, meta: KeyMetadata, *, key_file: str) -> None:
+        """Best effort, after the key (a crash between leaves a key without metadata, never
+        metadata of another key): the key is already safe, so a failure is only logged."""
+        text = json.dumps(asdict(meta) | {"key_file": key_file}, indent=2, sort_keys=True) + "\n"
         try:
-            DirSink._write_new(target, text)
+            if not DirSink._write_new(target, text):  # appeared since the name was picked
+                log.warning("%s exists and does not describe %s; left as it is", target, key_file)
         except SecretSinkError as exc:
             log.warning("%s", exc)
 

@@ -5,10 +5,11 @@ safety gates again, then applies and prints what was applied, failed and skipped
 anything did not apply). API keys of created service accounts go only to the sink named with
 --secrets-dir or --secrets-command; under GitHub Actions each is masked first.
 
-Ctrl-C during apply starts nothing new, lets the changes in flight finish, prints the report
-(marked interrupted, with counts) and exits 130; a rerun finishes the job. A second Ctrl-C
-abandons the changes in flight. A bug in a change's handler stops the run the same way: the
-report (what was applied), then one `error:` line, exit 1.
+Ctrl-C (or SIGTERM, once the writes have started) during apply starts nothing new, lets the
+changes in flight finish, prints the report (marked interrupted, with counts) and exits 130; a
+rerun finishes the job. A second Ctrl-C (or SIGTERM) abandons the changes in flight. A bug in
+a change's handler stops the run the same way: the report (what was applied), then one
+`error:` line, exit 1.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from reconciler.commands.common import (
     safety_options,
     sandbox_options,
 )
+from reconciler.commands.interrupts import sigterm_as_ctrl_c
 from reconciler.errors import ExitCode, ReconcilerError
 from reconciler.fetch import fetch_live
 from reconciler.render import render
@@ -126,14 +128,15 @@ async def _run(
             ask=lambda q: click.confirm(q, default=False),
         )
         sink.preflight()
-        return await apply_plan(
-            plan,
-            client=client,
-            live=live,
-            sink=sink,
-            on_event=_progress,
-            concurrency=concurrency,
-        )
+        with sigterm_as_ctrl_c():
+            return await apply_plan(
+                plan,
+                client=client,
+                live=live,
+                sink=sink,
+                on_event=_progress,
+                concurrency=concurrency,
+            )
 
 
 _MARKS = {Outcome.APPLIED: "ok", Outcome.FAILED: "FAILED", Outcome.SKIPPED: "skipped"}
@@ -169,5 +172,29 @@ def _print_report(report: ApplyReport) -> None:
         click.echo(f"  skipped {describe(result.change)}: {result.message}")
     if report.interrupted:
         click.echo("Interrupted: changes in flight were finished; nothing new was started.")
-    if not report.ok:
+    refused = [r for r in report.with_outcome(Outcome.FAILED) if _needs_a_fix(r)]
+    if refused:
+        click.echo("A rerun would be refused the same way; change the config or the organization:")
+        for result in refused:
+            click.echo(f"  {describe(result.change)}: HTTP {result.status}: {result.message}")
+    if _rerun_helps(report, refused):
         click.echo("Re-run apply to finish: it re-plans from the live organization.")
+
+
+def _needs_a_fix(result: ChangeResult) -> bool:
+    """A failure the API will repeat: a 4xx (bad request, not found, forbidden...), except
+    408 (timeout), 409 (conflict) and 429 (throttled), which a later try can pass."""
+    status = result.status or 0
+    return 400 <= status < 500 and status not in (408, 409, 429)
+
+
+def _rerun_helps(report: ApplyReport, refused: list[ChangeResult]) -> bool:
+    """Whether a rerun can finish the job: something was interrupted, stopped or failed in a
+    way that can pass next time (changes skipped behind a refused one wait for its fix)."""
+    if report.ok:
+        return False
+    if report.interrupted or report.error:
+        return True
+    if len(refused) < len(report.with_outcome(Outcome.FAILED)):
+        return True
+    return not refused  # only skipped changes (a dependency cycle): as before

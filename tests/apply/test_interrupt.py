@@ -1,8 +1,14 @@
-"""Ctrl-C during apply: changes in flight finish, nothing new starts, a rerun converges."""
+"""Ctrl-C or SIGTERM during apply: changes in flight finish, nothing new starts, a rerun
+converges."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +18,7 @@ from reconciler.apply import ChangeResult, Outcome
 from reconciler.cli import main
 from reconciler.commands import apply as apply_command
 from reconciler.config import load_config
+from reconciler.sandbox import Sandbox
 from reconciler.secrets import DirSink
 from tests.apply.support import EXAMPLE, WRITES, apply_on, fast_box, live_on, plan_on
 from tests.apply.writes import Ids, allowed_writes
@@ -76,3 +83,36 @@ def test_cli_ctrl_c_prints_counts_and_exits_130(
                "--detailed-exitcode"],
     )  # fmt: skip
     assert plan.exit_code == 0, plan.output
+
+
+def test_sigterm_mid_apply_prints_the_summary_and_exits_as_ctrl_c(tmp_path: Path) -> None:
+    """SIGTERM (a CI runner cancelling the job, `kill`) to a running `reconciler apply` once its
+    first change is applied stops it as Ctrl-C does: changes in flight finish, the interrupted
+    summary is printed, the exit code is 130, and a rerun converges."""
+    state, keys = tmp_path / "sb.json", tmp_path / "keys"
+    flags = ["--sandbox", "--sandbox-state", str(state), "--auto-approve", "--allow-archive",
+             "--secrets-dir", str(keys)]  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", "apply", str(EXAMPLE), *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stderr is not None
+    signalled = False
+    for line in proc.stderr:
+        if line.startswith("  ok "):
+            proc.send_signal(signal.SIGTERM)
+            signalled = True
+            break
+    out, err = proc.communicate(timeout=120)
+    assert signalled, "apply finished before a change was applied"
+    assert proc.returncode == 130, (proc.returncode, out, err)
+    assert re.search(r"Apply: [1-9]\d* applied, 0 failed, 0 skipped, [1-9]\d* not started "
+                     r"\(interrupted\)\.", out), out  # fmt: skip
+    assert "Interrupted: changes in flight were finished" in out
+    assert "Traceback" not in err
+    rerun = CliRunner().invoke(main, ["apply", str(EXAMPLE), *flags])
+    assert rerun.exit_code == 0, rerun.output
+    assert asyncio.run(plan_on(Sandbox.load(state), load_config(EXAMPLE).desired)).is_empty
