@@ -5,6 +5,7 @@ what it introduces from drift that was already there.
     restrict(desired, scope) -> Desired          a Desired with only that in scope
     scope_to_changes(base, head) -> Desired      restrict(head, changed_scope(base, head))
     split_changes(head=..., base=...) -> PrSplit  introduced / drift already present / adopted
+    not_read(head, scoped) -> NotRead            what the scoped plan leaves out of the head file
 
 A project is in scope when its declared config differs between the two files (or is new in the
 head file); `users` and `certificates` when their declarations differ. Organization certificates
@@ -12,7 +13,9 @@ stay in scope whenever a scoped project declares certificates, because project a
 matched by certificate name. Changing `settings.prune` changes what every declared object
 means, and changing `settings.safety` can unlock changes the base plan refused anywhere (a user
 taken off protected_users, a higher max_deletes), so either puts the whole head file in scope:
-a pull request's plan never hides what its merge would do. Pure: no I/O.
+a pull request's plan never hides what its merge would do. The merge is applied with the same
+scope (`apply --base`), so what is left out is neither shown nor applied: `not_read` names it.
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -48,6 +51,31 @@ class PrSplit:
     introduced: tuple[Change, ...] = ()
     drift: tuple[Change, ...] = ()
     adopted: tuple[Change, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NotRead:
+    """What a scoped plan leaves out of the head file: not read, not planned, not applied.
+
+    `projects`: declared projects the pull request does not change (sorted); `users`: the
+    organization's users and invites; `certificates`: the organization's certificates.
+    """
+
+    projects: tuple[str, ...] = ()
+    users: bool = False
+    certificates: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.projects) or self.users or self.certificates
+
+
+def not_read(head: Desired, scoped: Desired) -> NotRead:
+    """What `scoped` (the head file narrowed by `restrict`) declares no longer."""
+    return NotRead(
+        projects=tuple(sorted(set(head.org.projects) - set(scoped.org.projects))),
+        users=head.org.users is not None and scoped.org.users is None,
+        certificates=head.org.certificates is not None and scoped.org.certificates is None,
+    )
 
 
 def changed_scope(base: Desired, head: Desired) -> PrScope:

@@ -1,6 +1,7 @@
 """The steps of `reconciler apply`, between the click front end and the core.
 
-load (config file, or the config a saved plan carries) → fetch live → plan → (saved plan:
+load (config file, or the config a saved plan carries; with --base, narrowed to what differs
+from the base file) → fetch live → plan → (saved plan:
 refuse if stale) → refuse keyed service accounts without a sink → safety → show → confirm →
 preflight the sink → apply → report.
 """
@@ -18,6 +19,7 @@ from reconciler.config import LoadedConfig, config_from_dict, desired_to_config_
 from reconciler.errors import ReconcilerError, SecretSinkError, StalePlanError
 from reconciler.model import Desired, Live
 from reconciler.plan import Plan, make_plan
+from reconciler.scope import NotRead, not_read, scope_to_changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,8 @@ class Target:
     desired: Desired
     digest: str
     saved: Plan | None = None
+    # Narrowed by --base: declared projects out of scope are not "unmanaged"; do not list them.
+    scoped: bool = False
 
 
 def load_target(
@@ -56,6 +60,17 @@ def load_target(
     return Target(loaded.desired, loaded.digest, saved)
 
 
+def scope_to_base(
+    target: Target, base: Path, *, load: Callable[[Path], LoadedConfig] = load_config
+) -> tuple[Target, NotRead]:
+    """The target narrowed to what differs from BASE (as `plan --base` narrows it), and what
+    that leaves out: a merge applies what its pull request's plan showed, nothing else."""
+    if target.saved is not None:
+        raise ReconcilerError("--base scopes `apply CONFIG`; a saved --plan is applied as it is")
+    scoped = scope_to_changes(load(base).desired, target.desired)
+    return replace(target, desired=scoped, scoped=True), not_read(target.desired, scoped)
+
+
 def _from_plan(config: Any, plan_file: Path) -> LoadedConfig:
     return config_from_dict(config, base_dir=plan_file.parent, source=f"{plan_file}#config")
 
@@ -75,6 +90,9 @@ def plan_for(target: Target, live: Live) -> Plan:
     """The plan to apply: fresh, or the saved one if live state still gives the same changes."""
     fresh = make_plan(target.desired, live, config_digest=target.digest)
     fresh = replace(fresh, config=desired_to_config_dict(target.desired))
+    if target.scoped:
+        kept = tuple(u for u in fresh.unmanaged if u.kind is not Kind.PROJECT)
+        fresh = replace(fresh, unmanaged=kept)
     if target.saved is None:
         return fresh
     stale = stale_changes(target.saved.changes, fresh.changes)

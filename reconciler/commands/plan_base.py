@@ -2,7 +2,9 @@
 
 Reads only the projects whose declaration differs between the two files (and organization-level
 kinds when they differ), plans the head file and the base file against that one reading, and
-splits the head plan into what the pull request introduces and drift already present. For the
+splits the head plan into what the pull request introduces and drift already present; the
+rendering names what was not read (`apply --base` leaves that alone, so the merge applies what
+the comment shows). For the
 projects the plan puts at stake it adds the API keys that stop working and the last 30 days of
 cost and requests (fetching/stakes.py). Returns a `Planned` so `plan` handles --out and exit codes
 alike.
@@ -24,7 +26,7 @@ from reconciler.plan import Plan, make_plan
 from reconciler.render.pr_plan import Fmt, PrPlan, render_pr
 from reconciler.runtime import open_client
 from reconciler.safety import Overrides, check
-from reconciler.scope import base_scope, scope_to_changes, split_changes
+from reconciler.scope import base_scope, not_read, scope_to_changes, split_changes
 from reconciler.stakes import Stakes
 
 
@@ -60,6 +62,7 @@ def plan_against_base(
         split=split_changes(head=plan.changes, base=base_plan.changes),
         refusals=refusals,
         stakes=stakes,
+        not_read=not_read(head_loaded.desired, head),
     )
     planned = Planned(head_loaded, live, plan, refusals, stakes)
     return planned, render_pr(pr, fmt=fmt, color=color)
