@@ -4,11 +4,15 @@ what it introduces from drift that was already there.
     changed_scope(base, head) -> PrScope         which projects and org-level kinds differ
     restrict(desired, scope) -> Desired          a Desired with only that in scope
     scope_to_changes(base, head) -> Desired      restrict(head, changed_scope(base, head))
+    with_invitees(scope, head, live) -> PrScope  plus the projects an invite must carry
     split_changes(head=..., base=...) -> PrSplit  introduced / drift already present / adopted
     not_read(head, scoped) -> NotRead            what the scoped plan leaves out of the head file
 
 A project is in scope when its declared config differs between the two files (or is new in the
-head file); `users` and `certificates` when their declarations differ. Organization certificates
+head file); `users` and `certificates` when their declarations differ. With `users` in scope,
+an invite carries every declared membership of its email, so once the live users are read, the
+projects declaring a member who is not yet an organization member come into scope too
+(`with_invitees`): an invite is never planned from part of the file. Organization certificates
 stay in scope whenever a scoped project declares certificates, because project activations are
 matched by certificate name. Changing `settings.prune` changes what every declared object
 means, and changing `settings.safety` can unlock changes the base plan refused anywhere (a user
@@ -25,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from reconciler.change import Change
-from reconciler.model import Desired, Project
+from reconciler.model import Desired, Live, Project
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,13 +122,32 @@ def scope_to_changes(base: Desired, head: Desired) -> Desired:
     return restrict(head, changed_scope(base, head))
 
 
-def base_scope(base: Desired, head: Desired) -> Desired:
-    """The base file narrowed to the same projects and kinds as the head's scope.
+def with_invitees(scope: PrScope, head: Desired, live: Live) -> PrScope:
+    """`scope` plus the head projects that declare a member an invite is planned for.
+
+    A declared user who is not an organization member gets (or keeps) an invite listing all
+    their declared projects; planned from the scoped projects alone, it would be re-sent with
+    fewer. Needs the live users (read whenever `users` is in scope).
+    """
+    wanted, users = head.org.users, live.org.users
+    if scope.everything or not scope.users or wanted is None or users is None:
+        return scope
+    invitees = set(wanted) - set(users)
+    extra = frozenset(
+        name for name, project in head.org.projects.items() if invitees & set(project.members or {})
+    )
+    return scope if extra <= scope.projects else replace(scope, projects=scope.projects | extra)
+
+
+def base_scope(base: Desired, head: Desired, scope: PrScope | None = None) -> Desired:
+    """The base file narrowed to the same projects and kinds as the head's scope (by default
+    `changed_scope(base, head)`).
 
     Projects are matched by pinned id first, then by name, so a renamed project compares with
     its former self.
     """
-    scope = changed_scope(base, head)
+    if scope is None:
+        scope = changed_scope(base, head)
     if scope.everything:
         return base
     wanted = {_identity(head.org.projects[n]) for n in scope.projects}

@@ -31,7 +31,6 @@ from reconciler.commands.common import (
     sandbox_options,
 )
 from reconciler.errors import ExitCode, ReconcilerError
-from reconciler.fetch import fetch_live
 from reconciler.render import render
 from reconciler.render.not_read import not_read_text
 from reconciler.runtime import open_client
@@ -83,10 +82,8 @@ def apply(
     )
     target = flow.load_target(config, plan_file, load=load_or_exit)
     if base is not None:
-        target, left_out = flow.scope_to_base(target, base, load=load_or_exit)
-        lead = "Not read, and left alone (drift there is the drift job's to report):"
+        target = flow.scope_to_base(target, base, load=load_or_exit)
         click.echo(f"Scoped by --base {base}: only what differs from it is read and applied.")
-        click.echo("\n".join(not_read_text(left_out, lead=lead)) + "\n")
     overrides = overrides_from(flags)
     report = asyncio.run(
         _run(
@@ -120,7 +117,10 @@ async def _run(
 ) -> ApplyReport | None:
     async with open_client(env=os.environ, sandbox_state=state) as client:
         with fetch_progress() as progress:
-            live = await fetch_live(client, target.desired, progress=progress)
+            target, live = await flow.read_live(client, target, progress=progress)
+        if target.not_read is not None:
+            lead = "Not read, and left alone (drift there is the drift job's to report):"
+            click.echo("\n".join(not_read_text(target.not_read, lead=lead)) + "\n")
         plan = flow.plan_for(target, live)
         if plan.has_errors:
             click.echo(render(plan, fmt="text"))

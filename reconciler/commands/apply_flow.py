@@ -14,12 +14,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from reconciler.api import AdminClient
 from reconciler.change import Action, Change, Kind
 from reconciler.config import LoadedConfig, config_from_dict, desired_to_config_dict, load_config
 from reconciler.errors import ReconcilerError, SecretSinkError, StalePlanError
+from reconciler.fetch import FetchProgress, fetch_live
+from reconciler.fetching.scoped import fetch_scoped
 from reconciler.model import Desired, Live
 from reconciler.plan import Plan, make_plan
-from reconciler.scope import NotRead, not_read, scope_to_changes
+from reconciler.scope import NotRead, PrScope, changed_scope, not_read, restrict
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +32,15 @@ class Target:
     desired: Desired
     digest: str
     saved: Plan | None = None
-    # Narrowed by --base: declared projects out of scope are not "unmanaged"; do not list them.
-    scoped: bool = False
+    # With --base: the whole file, and the scope `plan --base` reads (see scope.py); `desired`
+    # is then the file narrowed to it, and the declared projects left out are not "unmanaged".
+    whole: Desired | None = None
+    scope: PrScope | None = None
+
+    @property
+    def not_read(self) -> NotRead | None:
+        """What --base left out of the file (None without --base)."""
+        return None if self.whole is None else not_read(self.whole, self.desired)
 
 
 def load_target(
@@ -62,13 +72,25 @@ def load_target(
 
 def scope_to_base(
     target: Target, base: Path, *, load: Callable[[Path], LoadedConfig] = load_config
-) -> tuple[Target, NotRead]:
-    """The target narrowed to what differs from BASE (as `plan --base` narrows it), and what
-    that leaves out: a merge applies what its pull request's plan showed, nothing else."""
+) -> Target:
+    """The target narrowed to what differs from BASE, as `plan --base` narrows it: a merge
+    applies what its pull request's plan showed, nothing else."""
     if target.saved is not None:
         raise ReconcilerError("--base scopes `apply CONFIG`; a saved --plan is applied as it is")
-    scoped = scope_to_changes(load(base).desired, target.desired)
-    return replace(target, desired=scoped, scoped=True), not_read(target.desired, scoped)
+    whole = target.desired
+    scope = changed_scope(load(base).desired, whole)
+    return replace(target, desired=restrict(whole, scope), whole=whole, scope=scope)
+
+
+async def read_live(
+    client: AdminClient, target: Target, *, progress: FetchProgress | None
+) -> tuple[Target, Live]:
+    """The live state the target plans against; with --base, read as `plan --base` reads it
+    (the scope may grow by invitees' projects, see fetching/scoped.py)."""
+    if target.whole is None or target.scope is None:
+        return target, await fetch_live(client, target.desired, progress=progress)
+    scope, live = await fetch_scoped(client, target.whole, target.scope, progress=progress)
+    return replace(target, desired=restrict(target.whole, scope), scope=scope), live
 
 
 def _from_plan(config: Any, plan_file: Path) -> LoadedConfig:
@@ -90,7 +112,7 @@ def plan_for(target: Target, live: Live) -> Plan:
     """The plan to apply: fresh, or the saved one if live state still gives the same changes."""
     fresh = make_plan(target.desired, live, config_digest=target.digest)
     fresh = replace(fresh, config=desired_to_config_dict(target.desired))
-    if target.scoped:
+    if target.whole is not None:
         kept = tuple(u for u in fresh.unmanaged if u.kind is not Kind.PROJECT)
         fresh = replace(fresh, unmanaged=kept)
     if target.saved is None:

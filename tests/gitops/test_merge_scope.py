@@ -9,7 +9,12 @@ from typing import Any
 from click.testing import CliRunner
 
 from reconciler.cli import main
+from reconciler.config import load_config
+from reconciler.model import Live, Organization, User
 from reconciler.sandbox import Sandbox
+from reconciler.scope import PrScope, with_invitees
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.yaml"
 
 
 def _seed() -> dict[str, Any]:
@@ -139,3 +144,51 @@ def test_apply_base_refuses_a_saved_plan(tmp_path: Path) -> None:
     assert code == 1
     assert "error: --base scopes `apply CONFIG`" in out
     assert _roles(state)[0] == "owner"
+
+
+def test_invite_outside_the_changed_projects_is_planned_from_all_its_memberships(
+    tmp_path: Path,
+) -> None:
+    """A pull request that changes `users` reads the projects a pending invite carries, so the
+    invite is not re-sent with fewer projects, by the plan or by `apply --base`."""
+    seed = _seed()
+    seed["invites"] = [{"email": "kim@example.com", "role": "reader",
+                        "projects": {"data-platform": "member"}, "days_ago": 1}]  # fmt: skip
+    state = tmp_path / "sandbox.json"
+    Sandbox.from_seed(seed).save(state)
+    base = tmp_path / "base.yaml"
+    assert _cli("export", "-o", base, "--sandbox", "--sandbox-state", state)[0] == 0
+    head = tmp_path / "head.yaml"
+    promoted = "{email: bob@example.com, role: owner}"
+    head.write_text(base.read_text().replace("{email: bob@example.com, role: reader}", promoted))
+    invites = Sandbox.load(state).state.invites
+
+    code, comment = _cli("plan", head, "--base", base, "--format", "markdown",
+                         "--sandbox", "--sandbox-state", state)  # fmt: skip
+    assert code == 0, comment
+    assert "user bob@example.com" in comment
+    assert "kim@example.com" not in comment
+    not_read = comment.split("## Not read by this plan", 1)[1]
+    assert "does not change: Default project, research\n" in not_read  # data-platform is read
+
+    code, out = _cli("apply", head, "--base", base, "--auto-approve",
+                     "--sandbox", "--sandbox-state", state)  # fmt: skip
+    assert code == 0, out
+    assert "Plan: 0 to create, 1 to update, 0 to delete" in out
+    assert Sandbox.load(state).state.invites == invites
+
+
+def test_invitees_bring_only_their_projects_into_scope() -> None:
+    """With `users` in scope, a declared user who is not a member adds the projects declaring
+    them; when every declared user is a member the scope is unchanged (no second read)."""
+    head = load_config(EXAMPLE).desired
+    everyone = {e: User(e, u.role) for e, u in (head.org.users or {}).items()}
+    scope = PrScope(projects=frozenset({"search-prod"}), users=True)
+    assert with_invitees(scope, head, Live(Organization(users=everyone))) == scope
+    without_kim = {e: u for e, u in everyone.items() if e != "kim@example.com"}
+    wider = with_invitees(scope, head, Live(Organization(users=without_kim)))
+    assert wider.projects == {"search-prod", "research"}
+    unscoped_users = PrScope(projects=frozenset({"search-prod"}))
+    assert with_invitees(unscoped_users, head, Live(Organization(users=without_kim))) == (
+        unscoped_users
+    )
