@@ -9,16 +9,18 @@ what it introduces from drift that was already there.
     not_read(head, scoped) -> NotRead            what the scoped plan leaves out of the head file
 
 A project is in scope when its declared config differs between the two files (or is new in the
-head file); `users` and `certificates` when their declarations differ. With `users` in scope,
-an invite carries every declared membership of its email, so once the live users are read, the
-projects declaring a member who is not yet an organization member come into scope too
-(`with_invitees`): an invite is never planned from part of the file. Organization certificates
-stay in scope whenever a scoped project declares certificates, because project activations are
-matched by certificate name. Changing `settings.prune` changes what every declared object
-means, and changing `settings.safety` can unlock changes the base plan refused anywhere (a user
-taken off protected_users, a higher max_deletes), so either puts the whole head file in scope:
-a pull request's plan never hides what its merge would do. The merge is applied with the same
-scope (`apply --base`), so what is left out is neither shown nor applied: `not_read` names it.
+head file); `users` and `certificates` when their declarations differ. Someone not yet an
+organization member joins projects through an invite that lists all of their declared projects,
+so once the live users are read (`with_invitees`), a scoped project declaring such a member
+puts `users` in scope (the invite is how they join), and with `users` in scope every project
+declaring such a member comes in too: an invite is never planned from part of the file.
+Organization certificates stay in scope whenever a scoped project declares certificates,
+because project activations are matched by certificate name. Changing `settings.prune`
+changes what every declared object means, and changing `settings.safety` can unlock changes
+the base plan refused anywhere (a user taken off protected_users, a higher max_deletes), so
+either puts the whole head file in scope: a pull request's plan never hides what its merge
+would do. The merge is applied with the same scope (`apply --base`), so what is left out is
+neither shown nor applied: `not_read` names it.
 Pure: no I/O.
 """
 
@@ -123,20 +125,25 @@ def scope_to_changes(base: Desired, head: Desired) -> Desired:
 
 
 def with_invitees(scope: PrScope, head: Desired, live: Live) -> PrScope:
-    """`scope` plus the head projects that declare a member an invite is planned for.
+    """`scope` plus what the invites of declared users who are not members need.
 
-    A declared user who is not an organization member gets (or keeps) an invite listing all
-    their declared projects; planned from the scoped projects alone, it would be re-sent with
-    fewer. Needs the live users (read whenever `users` is in scope).
+    Such a user gets (or keeps) an invite listing all of their declared projects: a scoped
+    project that declares them needs `users` in scope (without it, their joining would not be
+    planned at all), and `users` in scope needs every project that declares them (planned from
+    the scoped projects alone, the invite would be re-sent with fewer). Needs the live users
+    (read whenever `users` is in scope or a project declares members).
     """
     wanted, users = head.org.users, live.org.users
-    if scope.everything or not scope.users or wanted is None or users is None:
+    if scope.everything or wanted is None or users is None:
         return scope
     invitees = set(wanted) - set(users)
-    extra = frozenset(
+    declaring = frozenset(
         name for name, project in head.org.projects.items() if invitees & set(project.members or {})
     )
-    return scope if extra <= scope.projects else replace(scope, projects=scope.projects | extra)
+    if not scope.users and not declaring & scope.projects:
+        return scope
+    wider = replace(scope, users=True, projects=scope.projects | declaring)
+    return scope if wider == scope else wider
 
 
 def base_scope(base: Desired, head: Desired, scope: PrScope | None = None) -> Desired:

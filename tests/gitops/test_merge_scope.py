@@ -179,8 +179,9 @@ def test_invite_outside_the_changed_projects_is_planned_from_all_its_memberships
 
 
 def test_invitees_bring_only_their_projects_into_scope() -> None:
-    """With `users` in scope, a declared user who is not a member adds the projects declaring
-    them; when every declared user is a member the scope is unchanged (no second read)."""
+    """A declared user who is not a member adds the projects declaring them (with `users` in
+    scope) or `users` (when a scoped project declares them); when every declared user is a
+    member the scope is unchanged (no second read)."""
     head = load_config(EXAMPLE).desired
     everyone = {e: User(e, u.role) for e, u in (head.org.users or {}).items()}
     scope = PrScope(projects=frozenset({"search-prod"}), users=True)
@@ -192,3 +193,40 @@ def test_invitees_bring_only_their_projects_into_scope() -> None:
     assert with_invitees(unscoped_users, head, Live(Organization(users=without_kim))) == (
         unscoped_users
     )
+    joining = with_invitees(PrScope(projects=frozenset({"research"})), head,
+                            Live(Organization(users=without_kim)))  # fmt: skip
+    assert joining == PrScope(projects=frozenset({"research"}), users=True)
+
+
+def test_invitee_joining_a_changed_project_is_invited_with_all_their_projects(
+    tmp_path: Path,
+) -> None:
+    """A pull request adding someone whose invite is pending to a project re-sends the invite
+    with every project they are declared in, in the comment and in `apply --base` alike."""
+    seed = _seed()
+    seed["invites"] = [{"email": "kim@example.com", "role": "reader",
+                        "projects": {"data-platform": "member"}, "days_ago": 1}]  # fmt: skip
+    state = tmp_path / "sandbox.json"
+    Sandbox.from_seed(seed).save(state)
+    base = tmp_path / "base.yaml"
+    assert _cli("export", "-o", base, "--sandbox", "--sandbox-state", state)[0] == 0
+    text = base.read_text()
+    at = text.index("      alice@example.com: owner\n", text.index("  - name: research\n"))
+    head = tmp_path / "head.yaml"
+    head.write_text(text[:at] + "      kim@example.com: member\n" + text[at:])
+
+    code, comment = _cli("plan", head, "--base", base, "--format", "markdown",
+                         "--sandbox", "--sandbox-state", state)  # fmt: skip
+    assert code == 0, comment
+    mine = comment.split("## Drift already present", 1)[0]
+    assert "-/+ invite kim@example.com" in mine
+    assert "data-platform (member), research (member)" in mine
+
+    code, out = _cli("apply", head, "--base", base, "--auto-approve",
+                     "--sandbox", "--sandbox-state", state)  # fmt: skip
+    assert code == 0, out
+    live = Sandbox.load(state).state
+    names = {pid: p["name"] for pid, p in live.projects.items()}
+    [invite] = [i for i in live.invites.values() if i["status"] == "pending"]
+    assert invite["email"] == "kim@example.com"
+    assert {names[p["id"]] for p in invite["projects"]} == {"data-platform", "research"}
