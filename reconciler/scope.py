@@ -4,15 +4,24 @@ what it introduces from drift that was already there.
     changed_scope(base, head) -> PrScope         which projects and org-level kinds differ
     restrict(desired, scope) -> Desired          a Desired with only that in scope
     scope_to_changes(base, head) -> Desired      restrict(head, changed_scope(base, head))
+    with_invitees(scope, head, live) -> PrScope  plus the projects an invite must carry
     split_changes(head=..., base=...) -> PrSplit  introduced / drift already present / adopted
+    not_read(head, scoped) -> NotRead            what the scoped plan leaves out of the head file
 
 A project is in scope when its declared config differs between the two files (or is new in the
-head file); `users` and `certificates` when their declarations differ. Organization certificates
-stay in scope whenever a scoped project declares certificates, because project activations are
-matched by certificate name. Changing `settings.prune` changes what every declared object
-means, and changing `settings.safety` can unlock changes the base plan refused anywhere (a user
-taken off protected_users, a higher max_deletes), so either puts the whole head file in scope:
-a pull request's plan never hides what its merge would do. Pure: no I/O.
+head file); `users` and `certificates` when their declarations differ. Someone not yet an
+organization member joins projects through an invite that lists all of their declared projects,
+so once the live users are read (`with_invitees`), a scoped project declaring such a member
+puts `users` in scope (the invite is how they join), and with `users` in scope every project
+declaring such a member comes in too: an invite is never planned from part of the file.
+Organization certificates stay in scope whenever a scoped project declares certificates,
+because project activations are matched by certificate name. Changing `settings.prune`
+changes what every declared object means, and changing `settings.safety` can unlock changes
+the base plan refused anywhere (a user taken off protected_users, a higher max_deletes), so
+either puts the whole head file in scope: a pull request's plan never hides what its merge
+would do. The merge is applied with the same scope (`apply --base`), so what is left out is
+neither shown nor applied: `not_read` names it.
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from reconciler.change import Change
-from reconciler.model import Desired, Project
+from reconciler.model import Desired, Live, Project
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,31 @@ class PrSplit:
     introduced: tuple[Change, ...] = ()
     drift: tuple[Change, ...] = ()
     adopted: tuple[Change, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NotRead:
+    """What a scoped plan leaves out of the head file: not read, not planned, not applied.
+
+    `projects`: declared projects the pull request does not change (sorted); `users`: the
+    organization's users and invites; `certificates`: the organization's certificates.
+    """
+
+    projects: tuple[str, ...] = ()
+    users: bool = False
+    certificates: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.projects) or self.users or self.certificates
+
+
+def not_read(head: Desired, scoped: Desired) -> NotRead:
+    """What `scoped` (the head file narrowed by `restrict`) declares no longer."""
+    return NotRead(
+        projects=tuple(sorted(set(head.org.projects) - set(scoped.org.projects))),
+        users=head.org.users is not None and scoped.org.users is None,
+        certificates=head.org.certificates is not None and scoped.org.certificates is None,
+    )
 
 
 def changed_scope(base: Desired, head: Desired) -> PrScope:
@@ -90,13 +124,37 @@ def scope_to_changes(base: Desired, head: Desired) -> Desired:
     return restrict(head, changed_scope(base, head))
 
 
-def base_scope(base: Desired, head: Desired) -> Desired:
-    """The base file narrowed to the same projects and kinds as the head's scope.
+def with_invitees(scope: PrScope, head: Desired, live: Live) -> PrScope:
+    """`scope` plus what the invites of declared users who are not members need.
+
+    Such a user gets (or keeps) an invite listing all of their declared projects: a scoped
+    project that declares them needs `users` in scope (without it, their joining would not be
+    planned at all), and `users` in scope needs every project that declares them (planned from
+    the scoped projects alone, the invite would be re-sent with fewer). Needs the live users
+    (read whenever `users` is in scope or a project declares members).
+    """
+    wanted, users = head.org.users, live.org.users
+    if scope.everything or wanted is None or users is None:
+        return scope
+    invitees = set(wanted) - set(users)
+    declaring = frozenset(
+        name for name, project in head.org.projects.items() if invitees & set(project.members or {})
+    )
+    if not scope.users and not declaring & scope.projects:
+        return scope
+    wider = replace(scope, users=True, projects=scope.projects | declaring)
+    return scope if wider == scope else wider
+
+
+def base_scope(base: Desired, head: Desired, scope: PrScope | None = None) -> Desired:
+    """The base file narrowed to the same projects and kinds as the head's scope (by default
+    `changed_scope(base, head)`).
 
     Projects are matched by pinned id first, then by name, so a renamed project compares with
     its former self.
     """
-    scope = changed_scope(base, head)
+    if scope is None:
+        scope = changed_scope(base, head)
     if scope.everything:
         return base
     wanted = {_identity(head.org.projects[n]) for n in scope.projects}

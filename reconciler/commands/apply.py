@@ -33,8 +33,8 @@ from reconciler.commands.common import (
 )
 from reconciler.commands.interrupts import sigterm_as_ctrl_c
 from reconciler.errors import ExitCode, ReconcilerError
-from reconciler.fetch import fetch_live
 from reconciler.render import render
+from reconciler.render.not_read import not_read_text
 from reconciler.runtime import open_client
 from reconciler.safety import Overrides, raise_if_unsafe
 from reconciler.secrets import SecretSink, make_sink
@@ -46,6 +46,10 @@ INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT (128 + 2)
 @click.argument("config", required=False, type=click.Path(path_type=Path))
 @click.option("--plan", "plan_file", type=click.Path(path_type=Path), help="Apply a saved plan.")
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--base", type=click.Path(path_type=Path, dir_okay=False),
+    help="The config before the merge: apply only what differs from it, as `plan --base` shows.",
+)  # fmt: skip
 @click.option("--secrets-dir", type=click.Path(path_type=Path), help="Write API keys here.")
 @click.option("--secrets-command", help="Run CMD per API key (key on stdin).")
 @safety_options
@@ -63,6 +67,7 @@ def apply(
     config: Path | None,
     plan_file: Path | None,
     auto_approve: bool,
+    base: Path | None,
     secrets_dir: Path | None,
     secrets_command: str | None,
     sandbox: bool,
@@ -78,6 +83,9 @@ def apply(
         emit=click.echo,
     )
     target = flow.load_target(config, plan_file, load=load_or_exit)
+    if base is not None:
+        target = flow.scope_to_base(target, base, load=load_or_exit)
+        click.echo(f"Scoped by --base {base}: only what differs from it is read and applied.")
     overrides = overrides_from(flags)
     report = asyncio.run(
         _run(
@@ -111,7 +119,10 @@ async def _run(
 ) -> ApplyReport | None:
     async with open_client(env=os.environ, sandbox_state=state) as client:
         with fetch_progress() as progress:
-            live = await fetch_live(client, target.desired, progress=progress)
+            target, live = await flow.read_live(client, target, progress=progress)
+        if target.not_read is not None:
+            lead = "Not read, and left alone (drift there is the drift job's to report):"
+            click.echo("\n".join(not_read_text(target.not_read, lead=lead)) + "\n")
         plan = flow.plan_for(target, live)
         if plan.has_errors:
             click.echo(render(plan, fmt="text"))

@@ -1,6 +1,7 @@
 """The steps of `reconciler apply`, between the click front end and the core.
 
-load (config file, or the config a saved plan carries) → fetch live → plan → (saved plan:
+load (config file, or the config a saved plan carries; with --base, narrowed to what differs
+from the base file) → fetch live → plan → (saved plan:
 refuse if stale) → refuse keyed service accounts without a sink → safety → show → confirm →
 preflight the sink → apply → report.
 """
@@ -13,11 +14,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from reconciler.api import AdminClient
 from reconciler.change import Action, Change, Kind
 from reconciler.config import LoadedConfig, config_from_dict, desired_to_config_dict, load_config
 from reconciler.errors import ReconcilerError, SecretSinkError, StalePlanError
+from reconciler.fetch import FetchProgress, fetch_live
+from reconciler.fetching.scoped import fetch_scoped
 from reconciler.model import Desired, Live
 from reconciler.plan import Plan, make_plan
+from reconciler.scope import NotRead, PrScope, changed_scope, not_read, restrict
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,15 @@ class Target:
     desired: Desired
     digest: str
     saved: Plan | None = None
+    # With --base: the whole file, and the scope `plan --base` reads (see scope.py); `desired`
+    # is then the file narrowed to it, and the declared projects left out are not "unmanaged".
+    whole: Desired | None = None
+    scope: PrScope | None = None
+
+    @property
+    def not_read(self) -> NotRead | None:
+        """What --base left out of the file (None without --base)."""
+        return None if self.whole is None else not_read(self.whole, self.desired)
 
 
 def load_target(
@@ -56,6 +70,29 @@ def load_target(
     return Target(loaded.desired, loaded.digest, saved)
 
 
+def scope_to_base(
+    target: Target, base: Path, *, load: Callable[[Path], LoadedConfig] = load_config
+) -> Target:
+    """The target narrowed to what differs from BASE, as `plan --base` narrows it: a merge
+    applies what its pull request's plan showed, nothing else."""
+    if target.saved is not None:
+        raise ReconcilerError("--base scopes `apply CONFIG`; a saved --plan is applied as it is")
+    whole = target.desired
+    scope = changed_scope(load(base).desired, whole)
+    return replace(target, desired=restrict(whole, scope), whole=whole, scope=scope)
+
+
+async def read_live(
+    client: AdminClient, target: Target, *, progress: FetchProgress | None
+) -> tuple[Target, Live]:
+    """The live state the target plans against; with --base, read as `plan --base` reads it
+    (the scope may grow by invitees' projects, see fetching/scoped.py)."""
+    if target.whole is None or target.scope is None:
+        return target, await fetch_live(client, target.desired, progress=progress)
+    scope, live = await fetch_scoped(client, target.whole, target.scope, progress=progress)
+    return replace(target, desired=restrict(target.whole, scope), scope=scope), live
+
+
 def _from_plan(config: Any, plan_file: Path) -> LoadedConfig:
     return config_from_dict(config, base_dir=plan_file.parent, source=f"{plan_file}#config")
 
@@ -75,6 +112,9 @@ def plan_for(target: Target, live: Live) -> Plan:
     """The plan to apply: fresh, or the saved one if live state still gives the same changes."""
     fresh = make_plan(target.desired, live, config_digest=target.digest)
     fresh = replace(fresh, config=desired_to_config_dict(target.desired))
+    if target.whole is not None:
+        kept = tuple(u for u in fresh.unmanaged if u.kind is not Kind.PROJECT)
+        fresh = replace(fresh, unmanaged=kept)
     if target.saved is None:
         return fresh
     stale = stale_changes(target.saved.changes, fresh.changes)

@@ -2,7 +2,9 @@
 
 Reads only the projects whose declaration differs between the two files (and organization-level
 kinds when they differ), plans the head file and the base file against that one reading, and
-splits the head plan into what the pull request introduces and drift already present. For the
+splits the head plan into what the pull request introduces and drift already present; the
+rendering names what was not read (`apply --base` leaves that alone, so the merge applies what
+the comment shows). For the
 projects the plan puts at stake it adds the API keys that stop working and the last 30 days of
 cost and requests (fetching/stakes.py). Returns a `Planned` so `plan` handles --out and exit codes
 alike.
@@ -18,13 +20,14 @@ from pathlib import Path
 from reconciler.api import AdminClient
 from reconciler.commands.common import Planned, fetch_progress, load_or_exit
 from reconciler.fetch import FetchProgress, fetch_live
+from reconciler.fetching.scoped import fetch_scoped
 from reconciler.fetching.stakes import read_stakes
 from reconciler.model import Desired, Live
 from reconciler.plan import Plan, make_plan
 from reconciler.render.pr_plan import Fmt, PrPlan, render_pr
 from reconciler.runtime import open_client
 from reconciler.safety import Overrides, check
-from reconciler.scope import base_scope, scope_to_changes, split_changes
+from reconciler.scope import PrScope, base_scope, changed_scope, not_read, restrict, split_changes
 from reconciler.stakes import Stakes
 
 
@@ -41,18 +44,20 @@ def plan_against_base(
     """The scoped head plan (as `Planned`) and its pull-request rendering."""
     head_loaded = load_or_exit(config)
     base_loaded = load_or_exit(base)
-    head = scope_to_changes(base_loaded.desired, head_loaded.desired)
+    changed = changed_scope(base_loaded.desired, head_loaded.desired)
     with fetch_progress() as progress:
-        live, plan, stakes = asyncio.run(
+        scope, live, plan, stakes = asyncio.run(
             _read(
-                head,
+                head_loaded.desired,
+                changed,
                 digest=head_loaded.digest,
                 sandbox_state=sandbox_state,
                 env=env or os.environ,
                 progress=progress,
             )
         )
-    base_plan = make_plan(base_scope(base_loaded.desired, head_loaded.desired), live,
+    head = restrict(head_loaded.desired, scope)
+    base_plan = make_plan(base_scope(base_loaded.desired, head_loaded.desired, scope), live,
                           config_digest=base_loaded.digest)  # fmt: skip
     refusals = tuple(check(plan, desired=head, live=live, overrides=overrides))
     pr = PrPlan(
@@ -60,22 +65,28 @@ def plan_against_base(
         split=split_changes(head=plan.changes, base=base_plan.changes),
         refusals=refusals,
         stakes=stakes,
+        not_read=not_read(head_loaded.desired, head),
     )
     planned = Planned(head_loaded, live, plan, refusals, stakes)
     return planned, render_pr(pr, fmt=fmt, color=color)
 
 
 async def _read(
-    desired: Desired,
+    head: Desired,
+    scope: PrScope,
     *,
     digest: str,
     sandbox_state: Path | None,
     env: Mapping[str, str],
     progress: FetchProgress | None,
-) -> tuple[Live, Plan, Stakes]:
-    """One client session: the scoped live state, its plan, and what that plan puts at stake."""
+) -> tuple[PrScope, Live, Plan, Stakes]:
+    """One client session: the scope planned (with invitees' projects), its live state, its
+    plan, and what that plan puts at stake."""
     async with open_client(env=env, sandbox_state=sandbox_state) as client:
-        return await read_scoped(client, desired, digest=digest, progress=progress)
+        scope, live = await fetch_scoped(client, head, scope, progress=progress)
+        plan, stakes = await _planned(client, restrict(head, scope), live, digest=digest,
+                                      now=None, progress=progress)  # fmt: skip
+        return scope, live, plan, stakes
 
 
 async def read_scoped(
@@ -88,5 +99,18 @@ async def read_scoped(
 ) -> tuple[Live, Plan, Stakes]:
     """The live state in `desired`'s scope, the plan, and the stakes of the projects it touches."""
     live = await fetch_live(client, desired, progress=progress)
+    plan, stakes = await _planned(client, desired, live, digest=digest, now=now, progress=progress)
+    return live, plan, stakes
+
+
+async def _planned(
+    client: AdminClient,
+    desired: Desired,
+    live: Live,
+    *,
+    digest: str,
+    now: float | None,
+    progress: FetchProgress | None,
+) -> tuple[Plan, Stakes]:
     plan = make_plan(desired, live, config_digest=digest)
-    return live, plan, await read_stakes(client, plan, live, now=now, progress=progress)
+    return plan, await read_stakes(client, plan, live, now=now, progress=progress)

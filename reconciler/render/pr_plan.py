@@ -2,16 +2,17 @@
 
 "Changes from this pull request" (what the head file adds to the base file's intent), "drift
 already present" (what differs from the base file too; applying the merge reverts it), "drift
-this pull request adopts" (live values the head file now declares), and, with `stakes`, the API
-keys each change makes stop working and the last 30 days of cost and requests of the projects
-at stake. Pure: returns text.
+this pull request adopts" (live values the head file now declares), what the plan did not read
+(drift there is neither shown nor applied by the merge's scoped apply), and, with `stakes`, the
+API keys each change makes stop working and the last 30 days of cost and requests of the
+projects at stake. Pure: returns text.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from reconciler.change import Change, Kind
@@ -19,8 +20,9 @@ from reconciler.plan import Plan
 from reconciler.render import render
 from reconciler.render.lines import change_lines
 from reconciler.render.markdown import MARKER
+from reconciler.render.not_read import not_read_markdown, not_read_text
 from reconciler.safety import Refusal
-from reconciler.scope import PrSplit
+from reconciler.scope import NotRead, PrSplit
 from reconciler.stakes import Stakes
 
 Fmt = Literal["text", "markdown", "json"]
@@ -35,6 +37,8 @@ class PrPlan:
     refusals: tuple[Refusal, ...] = ()
     # From fetching.stakes.read_stakes: keys that stop working and usage, shown with the changes.
     stakes: Stakes | None = None
+    # What the head file declares that the scoped plan left out (scope.not_read).
+    not_read: NotRead = field(default_factory=NotRead)
 
 
 def render_pr(pr: PrPlan, *, fmt: Fmt, color: bool = False) -> str:
@@ -62,6 +66,7 @@ def _markdown(pr: PrPlan, body: str) -> str:
         "The live organization already has these; the pull request writes them into the file.",
         pr.split.adopted,
     )
+    parts += not_read_markdown(pr.not_read)
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -78,6 +83,7 @@ def _text(pr: PrPlan, body: str) -> str:
                            ("Drift this pull request adopts", pr.split.adopted)):  # fmt: skip
         parts.append(f"{title}: {len(changes) or 'none'}")
         parts += [f"  {line}" for c in changes for line in change_lines(c)]
+    parts += not_read_text(pr.not_read)
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -88,4 +94,9 @@ def _json(pr: PrPlan) -> dict[str, object]:
         "drift": [c.to_json() for c in pr.split.drift],
         "adopted": [c.to_json() for c in pr.split.adopted],
         "refusals": [str(r) for r in pr.refusals],
+        "not_read": {
+            "projects": list(pr.not_read.projects),
+            "users": pr.not_read.users,
+            "certificates": pr.not_read.certificates,
+        },
     } | ({"stakes": pr.stakes.to_json()} if pr.stakes is not None else {})

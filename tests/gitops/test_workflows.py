@@ -259,3 +259,62 @@ def test_apply_fails_the_run_when_reconciler_fails(runner: Runner) -> None:
         FAKE_RECONCILER_EXIT="1",
     )
     assert done.returncode != 0
+
+
+def _git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def _two_commits(workspace: Path) -> tuple[str, str]:
+    """A repository in the workspace whose org.yaml changes between two commits."""
+    _git(workspace, "init", "-q")
+    _git(workspace, "config", "user.email", "ci@example.com")
+    _git(workspace, "config", "user.name", "ci")
+    shas = []
+    for text in ("version: 1  # before\n", "version: 1  # after\n"):
+        (workspace / "org.yaml").write_text(text)
+        _git(workspace, "add", "org.yaml")
+        _git(workspace, "commit", "-q", "-m", text)
+        shas.append(_git(workspace, "rev-parse", "HEAD"))
+    return shas[0], shas[1]
+
+
+def test_apply_on_a_push_is_scoped_by_the_config_before_it(runner: Runner, tmp_path: Path) -> None:
+    """A push applies with --base and the config as it was before the push (the scope its pull
+    request's plan had), so drift elsewhere is left alone."""
+    before, _ = _two_commits(runner.workspace)
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    done = runner.run("org-apply.yml", "base", BEFORE=before, RUNNER_TEMP=str(temp))
+    assert done.returncode == 0, done.stderr
+    args = runner.outputs()["args"]
+    assert args == f"--base {temp}/base/org.yaml"
+    assert (temp / "base" / "org.yaml").read_text() == "version: 1  # before\n"
+    key = "sk-admin-TEST-not-a-real-key"
+    done = runner.run("org-apply.yml", "apply", OVERRIDE_FLAGS="", BASE_ARGS=args,
+                      OPENAI_ADMIN_KEY=key)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = runner.read("apply.txt").splitlines()
+    assert lines[lines.index("arg: --base") + 1] == f"arg: {temp}/base/org.yaml"
+
+
+def test_apply_step_for_a_scope_only_runs_on_a_push() -> None:
+    """A manual run has no commit before it: it applies the whole file (no --base)."""
+    assert _step("org-apply.yml", "base")["if"] == "github.event_name == 'push'"
+
+
+def test_apply_on_a_new_branch_push_applies_the_whole_file(runner: Runner) -> None:
+    """A push with no commit before it (all zeros) has nothing to scope by: no --base."""
+    _two_commits(runner.workspace)
+    done = runner.run("org-apply.yml", "base", BEFORE="0" * 40, RUNNER_TEMP=str(runner.workspace))
+    assert done.returncode == 0, done.stderr
+    assert "args" not in runner.outputs()
+
+
+def test_apply_refuses_when_the_commit_before_the_push_is_missing(runner: Runner) -> None:
+    """A force push whose previous commit is gone fails the run rather than apply unscoped."""
+    _two_commits(runner.workspace)
+    done = runner.run("org-apply.yml", "base", BEFORE="c" * 40, RUNNER_TEMP=str(runner.workspace))
+    assert done.returncode == 1
+    assert "run org-apply by hand" in done.stdout
