@@ -46,6 +46,7 @@ def check_config(config: ConfigFile, loc: Locations) -> list[Problem]:
             "project id",
         ),
     ]
+    problems += _profiles(config, loc)
     for index, project in enumerate(config.projects):
         problems.extend(_project(config, index, project, loc))
     return problems
@@ -162,9 +163,19 @@ def _rate_limits(
     if profile is not None and profile not in config.rate_limit_profiles:
         known = ", ".join(sorted(config.rate_limit_profiles)) or "none are declared"
         yield loc.problem((*base, "rate_limit_profile"), f"unknown profile {profile!r} ({known})")
+    own = project.rate_limits or {}
     for name, limits in (effective_rate_limits(project, config.rate_limit_profiles) or {}).items():
-        if not limits:
+        if not limits and name in own:  # one only from the profile is reported at the profile
             yield loc.problem((*base, "rate_limits", name), f"no limits given for model {name!r}")
+
+
+def _profiles(config: ConfigFile, loc: Locations) -> Iterator[Problem]:
+    """A profile's model entry that sets no limit, at its own line (whichever projects use it)."""
+    for profile, models in config.rate_limit_profiles.items():
+        for name, limits in models.items():
+            if not limits.model_dump(exclude_none=True):
+                path = ("rate_limit_profiles", profile, name)
+                yield loc.problem(path, f"no limits given for model {name!r}")
 
 
 def _project_certificates(
