@@ -17,7 +17,7 @@ from reconciler.errors import Problem
 PathItem = Hashable
 Path = tuple[PathItem, ...]
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_@+-]+$")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_@+-]+")
 
 
 def format_path(path: Sequence[PathItem]) -> str:
@@ -26,7 +26,7 @@ def format_path(path: Sequence[PathItem]) -> str:
     for item in path:
         if isinstance(item, int) and not isinstance(item, bool):
             out += f"[{item}]"
-        elif isinstance(item, str) and _PLAIN_KEY.match(item):
+        elif isinstance(item, str) and _PLAIN_KEY.fullmatch(item):
             out += f".{item}" if out else item
         else:
             out += f"[{_quote(item)}]"
@@ -34,8 +34,13 @@ def format_path(path: Sequence[PathItem]) -> str:
 
 
 def _quote(item: PathItem) -> str:
+    """A key in double quotes; a control character escaped (`\\n`), so the line stays one line."""
     text = str(item).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+    return '"' + "".join(_printable(char) for char in text) + '"'
+
+
+def _printable(char: str) -> str:
+    return char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
 
 
 @dataclass
