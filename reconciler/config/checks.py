@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pydantic import BaseModel
 
 from reconciler import model
+from reconciler.config.names import padded, short
 from reconciler.config.schema import ConfigFile, ProjectConfig, RateLimitConfig
 from reconciler.config.source import Locations, Path
 from reconciler.errors import Problem
@@ -46,6 +47,8 @@ def check_config(config: ConfigFile, loc: Locations) -> list[Problem]:
             "project id",
         ),
     ]
+    problems += _profiles(config, loc)
+    problems += _padded_names(config, loc)
     for index, project in enumerate(config.projects):
         problems.extend(_project(config, index, project, loc))
     return problems
@@ -162,9 +165,39 @@ def _rate_limits(
     if profile is not None and profile not in config.rate_limit_profiles:
         known = ", ".join(sorted(config.rate_limit_profiles)) or "none are declared"
         yield loc.problem((*base, "rate_limit_profile"), f"unknown profile {profile!r} ({known})")
+    own = project.rate_limits or {}
     for name, limits in (effective_rate_limits(project, config.rate_limit_profiles) or {}).items():
-        if not limits:
+        if not limits and name in own:  # one only from the profile is reported at the profile
             yield loc.problem((*base, "rate_limits", name), f"no limits given for model {name!r}")
+
+
+def _padded_names(config: ConfigFile, loc: Locations) -> Iterator[Problem]:
+    """A warning at each declared name that starts or ends with whitespace: the API allows it
+    (so export writes it), but typed by hand it is more likely a slip than a different name."""
+    names: list[tuple[Path, str]] = [
+        (("certificates", i, "name"), c.name) for i, c in enumerate(config.certificates or [])
+    ]
+    for profile, models in config.rate_limit_profiles.items():
+        names.append((("rate_limit_profiles", profile), profile))
+        names += [(("rate_limit_profiles", profile, m), m) for m in models]
+    for i, project in enumerate(config.projects):
+        names.append((("projects", i, "name"), project.name))
+        accounts = enumerate(project.service_accounts or [])
+        names += [(("projects", i, "service_accounts", j, "name"), a.name) for j, a in accounts]
+        names += [(("projects", i, "rate_limits", m), m) for m in project.rate_limits or {}]
+    for path, name in names:
+        if padded(name):
+            message = f"{short(name)} starts or ends with whitespace, which is part of the name"
+            yield loc.problem(path, message, severity="warning")
+
+
+def _profiles(config: ConfigFile, loc: Locations) -> Iterator[Problem]:
+    """A profile's model entry that sets no limit, at its own line (whichever projects use it)."""
+    for profile, models in config.rate_limit_profiles.items():
+        for name, limits in models.items():
+            if not limits.model_dump(exclude_none=True):
+                path = ("rate_limit_profiles", profile, name)
+                yield loc.problem(path, f"no limits given for model {name!r}")
 
 
 def _project_certificates(

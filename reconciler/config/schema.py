@@ -13,14 +13,42 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
 from reconciler import model
+from reconciler.config.names import (
+    EMAIL_PATTERN,
+    NAME_PATTERN,
+    RESERVED_PATTERN,
+    check_email,
+    check_name,
+    check_not_reserved,
+    check_version,
+)
 
 SCHEMA_ID = "https://github.com/openai-org-reconciler/reconciler.schema.json"
 
 PositiveInt = Annotated[int, Field(gt=0, strict=True)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+# Every name, model key and email: no empty, blank or control-character-bearing value, and no
+# padded email (names.py); the patterns say the same to editors.
+Name = Annotated[
+    str,
+    Field(max_length=200, json_schema_extra={"pattern": NAME_PATTERN}),
+    AfterValidator(check_name),
+]
+Email = Annotated[
+    str,
+    # minLength for editors only: here a short one is "not an email address" (checks.py).
+    Field(json_schema_extra={"pattern": EMAIL_PATTERN, "minLength": 3}),
+    AfterValidator(check_email),
+]
+AccountName = Annotated[
+    Name,
+    AfterValidator(check_not_reserved),
+    Field(json_schema_extra={"not": {"pattern": RESERVED_PATTERN}}),
+]
 
 _PRUNE = model.PruneSettings()
 _SAFETY = model.SafetySettings()
@@ -69,7 +97,7 @@ class SafetyConfig(_Strict):
         le=1,
         description="Deleting more than this share of existing objects needs --force.",
     )
-    protected_users: list[str] = Field(
+    protected_users: list[Email] = Field(
         default_factory=list, description="Emails never removed or demoted."
     )
 
@@ -84,7 +112,7 @@ class SettingsConfig(_Strict):
 class UserConfig(_Strict):
     """An organization member (invited when not yet in the organization)."""
 
-    email: str = Field(min_length=3, description="Compared case-insensitively.")
+    email: Email = Field(description="Compared case-insensitively.")
     role: model.OrgRole
 
 
@@ -112,7 +140,7 @@ class ServiceAccountConfig(_Strict):
     """A project service account. Role `none` is an account without project role or API key
     (what the API's `create_service_account_only` makes)."""
 
-    name: Name
+    name: AccountName
     role: model.ServiceAccountRole = Field(default="member", description="owner|member|none")
     api_key: bool = Field(
         default=True, description="Create an API key with the account (never with role none)."
@@ -139,17 +167,17 @@ class ProjectConfig(_Strict):
     archived: bool = Field(
         default=False, description="Irreversible: archived projects have nothing else."
     )
-    members: dict[str, model.ProjectRole] | None = Field(
+    members: dict[Email, model.ProjectRole] | None = Field(
         default=None, description="email: owner|member"
     )
     service_accounts: list[ServiceAccountConfig] | None = None
-    rate_limit_profile: str | None = Field(
+    rate_limit_profile: Name | None = Field(
         default=None, description="A name from `rate_limit_profiles`."
     )
-    rate_limits: dict[str, RateLimitConfig] | None = Field(
+    rate_limits: dict[Name, RateLimitConfig] | None = Field(
         default=None, description="model: limits; merged field by field over the profile's."
     )
-    certificates: list[str] | None = Field(
+    certificates: list[Name] | None = Field(
         default=None, description="Certificates active for this project."
     )
 
@@ -166,13 +194,13 @@ class ConfigFile(_Strict):
         json_schema_extra={"$id": SCHEMA_ID, "patternProperties": {"^x-": {}}},
     )
 
-    version: Literal[1]
+    version: Annotated[Literal[1], BeforeValidator(check_version)]
     settings: SettingsConfig = Field(default_factory=SettingsConfig)
     users: list[UserConfig] | None = Field(
         default=None, description="Leave out to manage no users."
     )
     certificates: list[CertificateConfig] | None = None
-    rate_limit_profiles: dict[str, dict[str, RateLimitConfig]] = Field(
+    rate_limit_profiles: dict[Name, dict[Name, RateLimitConfig]] = Field(
         default_factory=dict, description="Named sets of per-model limits projects can share."
     )
     projects: list[ProjectConfig] = Field(default_factory=list)
@@ -180,10 +208,24 @@ class ConfigFile(_Strict):
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the configuration file, for editors and CI."""
-    schema = ConfigFile.model_json_schema(mode="validation")
+    schema = ConfigFile.model_json_schema(mode="validation", schema_generator=_KeyPatterns)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
 def schema_text() -> str:
     """The JSON Schema as `reconciler schema` prints it (indent 2, sorted keys, final newline)."""
     return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class _KeyPatterns(GenerateJsonSchema):
+    """Dict keys with a pattern as `propertyNames` (pydantic writes `patternProperties`, which
+    would let a key that breaks the pattern through unchecked)."""
+
+    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
+        out = super().dict_schema(schema)
+        patterns = out.pop("patternProperties", None)
+        if patterns:
+            ((pattern, values),) = patterns.items()
+            out["additionalProperties"] = values
+            out["propertyNames"] = {**out.get("propertyNames", {}), "pattern": pattern}
+        return out

@@ -17,7 +17,7 @@ from reconciler.errors import Problem
 PathItem = Hashable
 Path = tuple[PathItem, ...]
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_@+-]+$")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_@+-]+")
 
 
 def format_path(path: Sequence[PathItem]) -> str:
@@ -26,7 +26,7 @@ def format_path(path: Sequence[PathItem]) -> str:
     for item in path:
         if isinstance(item, int) and not isinstance(item, bool):
             out += f"[{item}]"
-        elif isinstance(item, str) and _PLAIN_KEY.match(item):
+        elif isinstance(item, str) and _PLAIN_KEY.fullmatch(item):
             out += f".{item}" if out else item
         else:
             out += f"[{_quote(item)}]"
@@ -34,8 +34,13 @@ def format_path(path: Sequence[PathItem]) -> str:
 
 
 def _quote(item: PathItem) -> str:
+    """A key in double quotes; a control character escaped (`\\n`), so the line stays one line."""
     text = str(item).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+    return '"' + "".join(_printable(char) for char in text) + '"'
+
+
+def _printable(char: str) -> str:
+    return char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
 
 
 @dataclass
@@ -44,27 +49,38 @@ class Locations:
 
     source: str
     marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # For a path whose value came through a merge key (`<<: *std`), the mark is the `<<` and
+    # this is the line where the value itself is written.
+    merged_from: dict[Path, int] = field(default_factory=dict)
 
-    def add(self, path: Path, line: int, column: int) -> None:
+    def add(self, path: Path, line: int, column: int, *, merged_from: int | None = None) -> None:
         """Remember the first place a path was seen (an alias re-visits the anchor's place)."""
-        self.marks.setdefault(path, (line, column))
+        if path in self.marks:
+            return
+        self.marks[path] = (line, column)
+        if merged_from is not None:
+            self.merged_from[path] = merged_from
 
     def find(self, path: Sequence[PathItem]) -> tuple[int, int] | None:
         """The mark of `path`, or of its longest located prefix (a missing key: its parent)."""
+        return self.marks.get(self._located(path))
+
+    def _located(self, path: Sequence[PathItem]) -> Path:
+        """`path`, or its longest prefix that has a mark (the root if none has)."""
         route = tuple(path)
-        while route:
-            mark = self.marks.get(route)
-            if mark is not None:
-                return mark
+        while route and route not in self.marks:
             route = route[:-1]
-        return self.marks.get(())
+        return route
 
     def problem(
         self, path: Sequence[PathItem], message: str, *, severity: str = "error"
     ) -> Problem:
         """A Problem located at `path` (or the nearest located ancestor)."""
-        mark = self.find(path)
+        route = self._located(path)
+        mark = self.marks.get(route)
         line, column = mark if mark is not None else (None, None)
+        if route in self.merged_from:
+            message += f" (merged from line {self.merged_from[route]})"
         return Problem(
             file=self.source,
             line=line,

@@ -75,11 +75,6 @@ def _problem(detail: ErrorDetails, locations: Locations) -> Problem:
         return locations.problem(path, _unknown_key(path))
     if kind == "missing":
         return locations.problem(path[:-1], f"missing required key {path[-1]!r}")
-    if path == ["version"] and kind == "literal_error":
-        got = detail.get("input")
-        return locations.problem(
-            path, f"unsupported version {got!r}; this reconciler reads version 1"
-        )
     return locations.problem(path, _message(detail))
 
 

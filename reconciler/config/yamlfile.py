@@ -114,6 +114,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.active: set[int] = set()
         self.count = 0
+        self.via: yaml.Mark | None = None  # the `<<` whose sources are being built
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         """The value of `node` at `path`."""
@@ -146,12 +147,12 @@ class _Builder:
         return items
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
-        merged: dict[Any, Any] = {}
+        """Explicit keys first, so that their marks (not a merged source's) locate them."""
+        merges = [(k, v) for k, v in node.value if k.tag == MERGE_TAG]
         explicit: dict[Any, Any] = {}
         seen: dict[Any, yaml.Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
-                merged = {**self._merge_sources(value_node, path), **merged}
                 continue
             key = self._key(key_node, path)
             if key is None:
@@ -161,20 +162,31 @@ class _Builder:
             seen[key] = key_node
             self._mark((*path, key), key_node)
             explicit[key] = self.build(value_node, (*path, key))
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in merges:
+            for key, value in self._merge_sources(key_node, value_node, path).items():
+                merged.setdefault(key, value)
         return {**merged, **explicit}
 
-    def _merge_sources(self, node: yaml.Node, path: Path) -> dict[Any, Any]:
-        """`<<: *a` or `<<: [*a, *b]`; earlier sources win, as the YAML merge spec says."""
+    def _merge_sources(self, key: yaml.Node, node: yaml.Node, path: Path) -> dict[Any, Any]:
+        """`<<: *a` or `<<: [*a, *b]`; earlier sources win, as the YAML merge spec says. What
+        they bring is located at this `<<` (the outermost one), merged from its own line."""
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        result: dict[Any, Any] = {}
-        for source in reversed(sources):
-            if not isinstance(source, yaml.MappingNode):
-                raise yaml.MarkedYAMLError(
-                    problem="a merge key `<<` needs a mapping or a list of mappings",
-                    problem_mark=source.start_mark,
-                )
-            result.update(self.build(source, path))
-        return result
+        outer = self.via
+        self.via = outer or key.start_mark
+        try:
+            result: dict[Any, Any] = {}
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    raise yaml.MarkedYAMLError(
+                        problem="a merge key `<<` needs a mapping or a list of mappings",
+                        problem_mark=source.start_mark,
+                    )
+                for name, value in self.build(source, path).items():
+                    result.setdefault(name, value)
+            return result
+        finally:
+            self.via = outer
 
     def _key(self, node: yaml.Node, path: Path) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -194,7 +206,11 @@ class _Builder:
         self.problems.append(self._at(node, path, message))
 
     def _mark(self, path: Path, node: yaml.Node) -> None:
-        self.locations.add(path, node.start_mark.line + 1, node.start_mark.column + 1)
+        line = node.start_mark.line + 1
+        if self.via is None:
+            self.locations.add(path, line, node.start_mark.column + 1)
+        else:
+            self.locations.add(path, self.via.line + 1, self.via.column + 1, merged_from=line)
 
     def _at(self, node: yaml.Node, path: Path, message: str) -> Problem:
         mark = node.start_mark

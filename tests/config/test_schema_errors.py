@@ -43,7 +43,7 @@ def test_unknown_top_level_key_lists_the_allowed_ones(lab: ConfigLab) -> None:
         ),
         (
             "version: '1'\n",
-            "org.yaml:1:1: version: unsupported version '1'; this reconciler reads version 1",
+            "org.yaml:1:1: version: must be the integer 1, got the string '1'; write `version: 1`",
         ),
         ("projects: []\n", "org.yaml:1:1: missing required key 'version'"),
     ],

@@ -120,8 +120,9 @@ def test_merge_keys_and_anchors_work(lab: ConfigLab) -> None:
     }
 
 
-def test_merged_values_are_located_at_the_anchor(lab: ConfigLab) -> None:
-    """A bad value that came through a merge key is reported where it is written."""
+def test_merged_values_are_located_at_the_merge_key(lab: ConfigLab) -> None:
+    """A bad value that came through a merge key is reported at the `<<` that brings it in,
+    naming the line where it is written."""
     found = lab.problems(
         """
         version: 1
@@ -133,8 +134,8 @@ def test_merged_values_are_located_at_the_anchor(lab: ConfigLab) -> None:
         """
     )
     assert found == [
-        "org.yaml:2:14: projects[0].rate_limits.gpt-4o.max_requests_per_1_minute: "
-        "Input should be greater than 0"
+        "org.yaml:6:16: projects[0].rate_limits.gpt-4o.max_requests_per_1_minute: "
+        "Input should be greater than 0 (merged from line 2)"
     ]
 
 
