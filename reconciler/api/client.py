@@ -209,7 +209,7 @@ class AdminClient:
             pause = limiter.cooldown_until - self._clock.monotonic()
             if pause > 0:
                 await self._clock.sleep(pause)
-            limiter.touch(stamp)
+            limiter.depart(stamp)
             template = endpoint_template(path)
             self.stats.record(method=method, family=limiter.family, template=template)
             started = self._clock.monotonic()
@@ -220,6 +220,8 @@ class AdminClient:
             finally:
                 elapsed = self._clock.monotonic() - started
                 limiter.touch(stamp)  # the server counted it before now: never later
+            if response.status_code != 429:
+                limiter.admitted(stamp)
             log.debug("%s %s -> %s in %.2fs", method, path, response.status_code, elapsed)
             return response, stamp
 

@@ -1,6 +1,6 @@
-"""The API client as a user meets it through the CLI: a 501 is reported at once; a base URL
-without /v1 gets a hint (CliRunner, fake or sandbox transport in place of the network, on
-virtual time)."""
+"""The API client as a user meets it through the CLI: random 429s cost seconds, not minutes; a
+501 is reported at once; a base URL without /v1 gets a hint (CliRunner, fake or sandbox
+transport in place of the network, on virtual time)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from reconciler import runtime
 from reconciler.cli import main
 from reconciler.clock import Clock, VirtualClock
 from reconciler.sandbox import Sandbox
+from reconciler.sandbox.faults import FaultConfig
 
 KEY = "sk-admin-TEST-not-a-real-key"
 HINT = "(OPENAI_BASE_URL does not end in /v1: the API's base is https://api.openai.com/v1)"
@@ -65,6 +66,28 @@ def _fake(handler: Handler) -> httpx.AsyncBaseTransport:
 
 def _error_body(message: str) -> dict[str, object]:
     return {"error": {"message": message, "type": "invalid_request_error", "param": None}}
+
+
+def test_plan_with_random_429s_takes_seconds_not_minutes(
+    org: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plan` against a sandbox answering 20 % of requests 429 (Retry-After: 1), with the
+    client at 1000 requests per minute, finishes within 10 s of virtual time: each 429 costs
+    its pause, and the family goes on at its rate afterwards."""
+    box = Sandbox.demo(clock=VirtualClock())
+    box.faults = FaultConfig(seed=3, rate_limited=0.2)
+    _install(monkeypatch, box.transport(), clock=box.clock)
+    env = {
+        "OPENAI_ADMIN_KEY": box.admin_key,
+        "OPENAI_BASE_URL": "https://api.example.test/v1",
+        "RECONCILER_REQUESTS_PER_MINUTE": "1000",
+    }
+    code, out, err = _run("plan", str(org), "--allow-archive", env=env)
+    assert code == 0, err
+    assert "Plan:" in out
+    statuses = Counter(status for _, _, status in box.requests.entries)
+    assert statuses[429] >= 2
+    assert box.clock.monotonic() < 10.0
 
 
 def test_501_on_a_read_is_reported_at_once(org: Path, monkeypatch: pytest.MonkeyPatch) -> None:
