@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 # The real API was measured at about 7–10 requests per minute per endpoint: pace at the low end.
 DEFAULT_REQUESTS_PER_MINUTE = 8
+# 429s in a row that show a real per-minute limit: a real limit refuses every request until its
+# window moves on, while with 10 % random 429s a transient one is followed by 3 more about once
+# in 1,000 (0.1 ** 3).
+DEFAULT_CONFIRM_THROTTLE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +60,7 @@ class Pacing:
     backoff_base: float = 2.0
     backoff_max: float = 60.0
     retry_after_max: float = 600.0
-    confirm_throttle: int = 4
+    confirm_throttle: int = DEFAULT_CONFIRM_THROTTLE
     seed: int | None = None
 
     def rate_for(self, family: str) -> float:
@@ -121,7 +125,13 @@ class FamilyLimiter:
     """Sliding-window limiter plus the shared cooldown of one endpoint family."""
 
     def __init__(
-        self, family: str, *, limit: float, window: float, clock: Clock, confirm: int = 4
+        self,
+        family: str,
+        *,
+        limit: float,
+        window: float,
+        clock: Clock,
+        confirm: int = DEFAULT_CONFIRM_THROTTLE,
     ) -> None:
         self.family = family
         self._configured = max(1, int(limit))
