@@ -5,7 +5,7 @@
     ├── ApiError                    the Admin API said no, or could not be reached
     │   ├── AuthError               401 / 403: the admin key is missing, wrong or not allowed
     │   ├── NotFoundError           404: an id that does not exist (any more)
-    │   ├── BadRequestError         400 / 409 / 422: the API refused; its own message says why
+    │   ├── BadRequestError         400 / 409 / 422 / 501: the API refused; its message says why
     │   ├── ThrottledError          429 after the retry budget was spent
     │   ├── ServerError             5xx after the retry budget was spent
     │   ├── TransportError          connect / read timeout, dropped connection (outcome unknown)
@@ -109,7 +109,7 @@ class NotFoundError(ApiError):
 
 
 class BadRequestError(ApiError):
-    """400 / 409 / 422: the API understood and refused."""
+    """400 / 409 / 422, and 501 / 505 (not implemented: permanent): the API refused."""
 
 
 class ThrottledError(ApiError):

@@ -1,8 +1,9 @@
 """The Admin API client: one request path for auth, pacing, retries, error mapping and logging.
 
-Reads (GET) are retried on 429, 5xx and transport errors up to `Pacing.max_attempts`; writes
-(POST, DELETE) are sent once, because only `apply` can tell, by reading back, whether a write
-whose response was lost took effect. A 429 pauses the whole endpoint family (see pacing.py).
+Reads (GET) are retried on 429, 5xx (not 501 and 505: permanent) and transport errors up to
+`Pacing.max_attempts`; writes (POST, DELETE) are sent once, because only `apply` can tell, by
+reading back, whether a write whose response was lost took effect. A 429 pauses the whole
+endpoint family (see pacing.py). A 404 under a base URL whose path does not end in /v1 says so.
 The admin key is held privately: it is in no message, log line, repr or exception.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 import httpx
 
 from reconciler.api.errormap import (
+    PERMANENT,
     api_error,
     decode_object,
     protocol_error,
@@ -33,7 +35,7 @@ from reconciler.api.pacing import (
 )
 from reconciler.api.pagination import read_page
 from reconciler.api.stats import RequestStats
-from reconciler.api.urls import DEFAULT_BASE_URL, check_base_url
+from reconciler.api.urls import BASE_URL_HINT, DEFAULT_BASE_URL, check_base_url
 from reconciler.clock import Clock, SystemClock
 from reconciler.errors import AuthError
 
@@ -88,6 +90,7 @@ class AdminClient:
             raise AuthError("the admin key contains whitespace, control or non-ASCII characters")
         self._key = api_key
         self._base_url = str(url).rstrip("/")
+        self._not_found_hint = "" if url.path.rstrip("/").endswith("/v1") else BASE_URL_HINT
         self._clock: Clock = clock or SystemClock()
         self.pacing = pacing or Pacing()
         self._pacer = Pacer(self.pacing, clock=self._clock)
@@ -206,7 +209,7 @@ class AdminClient:
             pause = limiter.cooldown_until - self._clock.monotonic()
             if pause > 0:
                 await self._clock.sleep(pause)
-            limiter.touch(stamp)
+            limiter.depart(stamp)
             template = endpoint_template(path)
             self.stats.record(method=method, family=limiter.family, template=template)
             started = self._clock.monotonic()
@@ -217,6 +220,8 @@ class AdminClient:
             finally:
                 elapsed = self._clock.monotonic() - started
                 limiter.touch(stamp)  # the server counted it before now: never later
+            if response.status_code != 429:
+                limiter.admitted(stamp)
             log.debug("%s %s -> %s in %.2fs", method, path, response.status_code, elapsed)
             return response, stamp
 
@@ -239,7 +244,7 @@ class AdminClient:
             pause = wait if wait is not None else self._backoff(attempt)
             limiter.cool_down(pause, refused=stamp)
             return retry
-        if status >= 500 and retry:
+        if status >= 500 and status not in PERMANENT and retry:
             await self._clock.sleep(self._backoff(attempt))
             return True
         return False
@@ -270,4 +275,5 @@ class AdminClient:
                 operation=operation,
                 status=response.status_code,
             )
-        return api_error(response, operation=operation, secret=self._key)
+        hint = self._not_found_hint if response.status_code == 404 else ""
+        return api_error(response, operation=operation, secret=self._key, hint=hint)

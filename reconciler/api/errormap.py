@@ -2,9 +2,10 @@
 
 Statuses map as the Python SDK maps them: 401/403 → AuthError, 404 → NotFoundError,
 400/409/422 → BadRequestError (with the API's own message), 429 → ThrottledError,
-5xx → ServerError, anything else unexpected → ProtocolError. httpx transport failures become
-TransportError. Every message names the operation ("GET /organization/users") and is scrubbed
-of the admin key.
+5xx → ServerError, anything else unexpected → ProtocolError. 501 Not Implemented and 505 are
+permanent refusals, not outages: BadRequestError, so that nobody retries or re-sends them.
+httpx transport failures become TransportError. Every message names the operation
+("GET /organization/users") and is scrubbed of the admin key.
 """
 
 from __future__ import annotations
@@ -34,12 +35,17 @@ _BY_STATUS: dict[int, type[ApiError]] = {
     409: BadRequestError,
     422: BadRequestError,
     429: ThrottledError,
+    501: BadRequestError,
+    505: BadRequestError,
 }
+
+# Server statuses that say the request can never succeed as sent: never retried.
+PERMANENT = frozenset({501, 505})
 
 
 def error_class(status: int) -> type[ApiError]:
     """The error type for an HTTP status that is not a success."""
-    if status >= 500:
+    if status >= 500 and status not in PERMANENT:
         return ServerError
     return _BY_STATUS.get(status, ProtocolError)
 
@@ -58,12 +64,15 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def api_error(response: httpx.Response, *, operation: str, secret: str) -> ApiError:
-    """The typed error for a non-success response (the API's message when it gave one)."""
+def api_error(response: httpx.Response, *, operation: str, secret: str, hint: str = "") -> ApiError:
+    """The typed error for a non-success response (the API's message when it gave one, then
+    `hint`, what to check)."""
     inner = _error_body(response)
     message = _text(inner.get("message")) or response.reason_phrase or "request failed"
     if response.status_code in (401, 403) and not _text(inner.get("message")):
         message = "the admin key was refused (check OPENAI_ADMIN_KEY)"
+    if hint:
+        message = f"{message} ({hint})"
     return error_class(response.status_code)(
         redact(message, secret),
         operation=operation,

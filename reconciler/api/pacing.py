@@ -9,9 +9,12 @@ the client keeps to the server's rate itself:
   continuously and would send request N+1 seconds after a burst of N, which a server counting
   per minute answers with 429);
 - a **cooldown per family**: a 429 pauses every request to that family until it ends, for
-  `Retry-After` seconds when the server says, else for a jittered exponential backoff; the 429
-  also lowers the family's limit below what was sent in the window (the server allows less),
-  and the limit creeps back by one per window free of 429s;
+  `Retry-After` seconds when the server says, else for a jittered exponential backoff. One 429
+  is taken as transient: after the pause the family goes on at its rate. Only a run of
+  `confirm_throttle` 429s in a row within one window (each on a request sent after the previous
+  429 was seen, no success in between: the pause did not help) shows a real per-minute limit;
+  then the family's limit drops to what the server admitted in the window, and creeps back by
+  one per window free of 429s;
 - a **global cap** on requests in flight (`max_in_flight`), applied by the client.
 
 All time comes from the injected `Clock`, so tests and benchmarks run on a sped-up clock.
@@ -32,6 +35,10 @@ log = logging.getLogger(__name__)
 
 # The real API was measured at about 7–10 requests per minute per endpoint: pace at the low end.
 DEFAULT_REQUESTS_PER_MINUTE = 8
+# 429s in a row that show a real per-minute limit: a real limit refuses every request until its
+# window moves on, while with 10 % random 429s a transient one is followed by 3 more about once
+# in 1,000 (0.1 ** 3).
+DEFAULT_CONFIRM_THROTTLE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +47,8 @@ class Pacing:
 
     `family_rates` overrides `requests_per_minute` for named families ("project_users", …).
     `window_margin` seconds are added to every window, so that a request the server stamps a
-    little later than we did never lands in the server's previous window.
+    little later than we did never lands in the server's previous window. `confirm_throttle`
+    429s in a row make the client settle on the per-window limit the server enforces.
     """
 
     requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE
@@ -52,6 +60,7 @@ class Pacing:
     backoff_base: float = 2.0
     backoff_max: float = 60.0
     retry_after_max: float = 600.0
+    confirm_throttle: int = DEFAULT_CONFIRM_THROTTLE
     seed: int | None = None
 
     def rate_for(self, family: str) -> float:
@@ -105,15 +114,25 @@ _ACTIONS = frozenset({"archive", "activate", "deactivate"})
 @dataclass(slots=True)
 class Stamp:
     """When one request counts as sent: reserved, then moved to when it really left and again
-    to when its answer came (the server stamped it somewhere in between; the latest is safe)."""
+    to when its answer came (the server stamped it somewhere in between; the latest is safe).
+    `sent` is when it left: whether it went out before or after a 429 was seen."""
 
     at: float
+    sent: float
 
 
 class FamilyLimiter:
     """Sliding-window limiter plus the shared cooldown of one endpoint family."""
 
-    def __init__(self, family: str, *, limit: float, window: float, clock: Clock) -> None:
+    def __init__(
+        self,
+        family: str,
+        *,
+        limit: float,
+        window: float,
+        clock: Clock,
+        confirm: int = DEFAULT_CONFIRM_THROTTLE,
+    ) -> None:
         self.family = family
         self._configured = max(1, int(limit))
         self._limit = self._configured
@@ -123,6 +142,10 @@ class FamilyLimiter:
         self._stamps: deque[Stamp] = deque()
         self._lock = asyncio.Lock()
         self._cooldown_until = 0.0
+        self._confirm = max(1, confirm)
+        self._streak = 0  # 429s in a row, each on a request sent after the previous one was seen
+        self._streak_started = -float("inf")
+        self._last_refusal = -float("inf")
 
     @property
     def cooldown_until(self) -> float:
@@ -141,15 +164,26 @@ class FamilyLimiter:
                 self._stamps = deque(s for s in self._stamps if s.at + self._window > now)
                 self._recover(now)
                 if len(self._stamps) < self._limit:
-                    stamp = Stamp(now)
+                    stamp = Stamp(now, sent=now)
                     self._stamps.append(stamp)
                     return stamp
                 oldest = min(s.at for s in self._stamps)
                 await self._clock.sleep(oldest + self._window - now)
 
+    def depart(self, stamp: Stamp) -> None:
+        """The request leaves now: its stamp moves to now and records when it was sent."""
+        stamp.sent = self._clock.monotonic()
+        self.touch(stamp)
+
     def touch(self, stamp: Stamp) -> None:
         """Move a request's stamp to now (it left later than reserved, or was just answered)."""
         stamp.at = max(stamp.at, self._clock.monotonic())
+
+    def admitted(self, stamp: Stamp) -> None:
+        """The server answered without a 429: a request sent after a run of 429s began got
+        through, so the run was transient and ends."""
+        if stamp.sent > self._streak_started:
+            self._streak = 0
 
     @property
     def limit(self) -> int:
@@ -162,25 +196,36 @@ class FamilyLimiter:
             self._limit += 1
             self._last_throttle = now
 
-    def _learn(self, now: float, refused: Stamp | None) -> None:
-        """A 429 says the server allows no more than it admitted in this window: pace to that.
+    def _count(self, now: float, refused: Stamp | None) -> None:
+        """Extend the run of 429s, or start one. A request already on its way when the last
+        429 was seen is part of that same 429, not new evidence that the pause did not help."""
+        if refused is None or refused.sent > self._last_refusal:
+            if self._streak and now - self._streak_started <= self._window:
+                self._streak += 1
+            else:
+                self._streak, self._streak_started = 1, now
+        self._last_refusal = now
 
-        The refused request's own stamp is dropped: the server did not count it.
-        """
-        self._last_throttle = now
-        if refused is not None and refused in self._stamps:
-            self._stamps.remove(refused)
+    def _learn(self, now: float) -> None:
+        """A run of 429s says the server allows no more than it admitted in this window: pace
+        to that. With nothing admitted there is no limit to learn (the window was used up
+        elsewhere, or the 429s are not about rate): the cooldowns alone wait it out."""
         admitted = sum(1 for stamp in self._stamps if stamp.at + self._window > now)
-        learned = max(1, admitted)
-        if learned < self._limit:
-            log.info("pacing %s down to %d requests per window", self.family, learned)
-            self._limit = learned
+        if 0 < admitted < self._limit:
+            log.info("pacing %s down to %d requests per window", self.family, admitted)
+            self._limit = admitted
 
     def cool_down(self, seconds: float, *, refused: Stamp | None = None) -> None:
-        """Pause every request to this family for `seconds` from now (never shortens a pause),
-        and pace the family below what the server just refused."""
+        """Pause every request to this family for `seconds` from now (never shortens a pause).
+        The refused request's stamp is dropped (the server did not count it); after
+        `confirm` 429s in a row the family is paced below what the server refused."""
         now = self._clock.monotonic()
-        self._learn(now, refused)
+        if refused is not None and refused in self._stamps:
+            self._stamps.remove(refused)
+        self._count(now, refused)
+        self._last_throttle = now
+        if self._streak >= self._confirm:
+            self._learn(now)
         until = now + seconds
         if until > self._cooldown_until:
             log.info("throttled on %s: pausing the family for %.1fs", self.family, seconds)
@@ -203,7 +248,11 @@ class Pacer:
         if found is None:
             window = self.pacing.window + self.pacing.window_margin
             found = FamilyLimiter(
-                family, limit=self.pacing.rate_for(family), window=window, clock=self._clock
+                family,
+                limit=self.pacing.rate_for(family),
+                window=window,
+                clock=self._clock,
+                confirm=self.pacing.confirm_throttle,
             )
             self._limiters[family] = found
         return found

@@ -9,6 +9,8 @@ import httpx
 from reconciler.errors import ReconcilerError
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+# Added to a 404 when the base URL's path does not end in /v1: the usual cause.
+BASE_URL_HINT = f"OPENAI_BASE_URL does not end in /v1: the API's base is {DEFAULT_BASE_URL}"
 
 
 class BaseUrlError(ReconcilerError):

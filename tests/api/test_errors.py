@@ -51,13 +51,14 @@ def _get(client_factory: Callable[..., AdminClient], **pacing: object) -> None:
         (429, ThrottledError, 3),
         (500, ServerError, 3),
         (503, ServerError, 3),
+        (501, BadRequestError, 1),
     ],
 )
 def test_status_maps_to_typed_error_after_the_retry_budget(
     status: int, error: type[ApiError], calls: int, make_client: Callable[..., AdminClient]
 ) -> None:
     """Each status raises its error type, carrying the API's message, operation and status;
-    only 429 and 5xx are retried, up to max_attempts."""
+    only 429 and 5xx are retried, up to max_attempts (not 501: permanent)."""
     with respx.mock(base_url=BASE) as router:
         route = router.get(PATH).mock(return_value=_error(status, "the API's own words"))
         with pytest.raises(error) as caught:

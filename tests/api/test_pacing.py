@@ -134,6 +134,97 @@ def test_window_limiter_keeps_to_the_rate(
     assert times == [0.0, 0.0, 0.0, 6.0]
 
 
+def test_one_429_with_retry_after_is_transient_and_the_rate_resumes(
+    make_client: Callable[..., AdminClient], clock: VirtualClock
+) -> None:
+    """After one 429 with Retry-After: 1, the family waits that second and then goes on at its
+    configured rate: the eight queued reads all start within two seconds of virtual time, and
+    the family's limit is unchanged."""
+    times: list[float] = []
+
+    async def scenario() -> int:
+        async with make_client(requests_per_minute=100, max_in_flight=8) as client:
+            first = asyncio.create_task(client.get(f"{USERS}/u0"))
+            await asyncio.sleep(0)
+            await asyncio.gather(first, *(client.get(f"{USERS}/u{n}") for n in range(1, 8)))
+            return client._pacer.limiter("users").limit
+
+    with respx.mock(base_url=BASE) as router:
+        router.get(url__regex=r"/organization/users/u\d").mock(
+            side_effect=_stamping(clock, times, [_throttled(1)])
+        )
+        limit = asyncio.run(scenario())
+    assert len(times) == 9  # one 429, then each of the 8 reads once
+    assert 1.0 <= max(times) <= 2.0
+    assert limit == 100
+
+
+def test_isolated_429s_between_successes_never_lower_the_rate(
+    make_client: Callable[..., AdminClient], clock: VirtualClock
+) -> None:
+    """A bare 429 on every third read, with successes in between, is never taken for a window
+    limit: 12 reads at 100 per minute finish within seconds, not minutes."""
+    times: list[float] = []
+    answers = [httpx.Response(200, json={}) if n % 3 else _throttled() for n in range(1, 30)]
+
+    async def scenario() -> None:
+        async with make_client(requests_per_minute=100, max_in_flight=1) as client:
+            for n in range(12):
+                await client.get(f"{USERS}/u{n}")
+
+    with respx.mock(base_url=BASE) as router:
+        router.get(url__regex=r"/organization/users/u\d+").mock(
+            side_effect=_stamping(clock, times, answers)
+        )
+        asyncio.run(scenario())
+    assert len(times) == 17  # 12 reads, 5 of them refused once
+    assert max(times) < 10.0
+
+
+def _window_server(
+    clock: VirtualClock, log: list[tuple[float, int]], *, limit: int, window: float = 60.0
+) -> Callable[[httpx.Request], httpx.Response]:
+    """A server that admits `limit` requests per rolling `window` and answers a bare 429
+    beyond; `log` records when each request arrived and its status."""
+    admitted: list[float] = []
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        now = clock.monotonic()
+        admitted[:] = [t for t in admitted if t > now - window]
+        status = 429 if len(admitted) >= limit else 200
+        log.append((now, status))
+        if status == 429:
+            return _throttled()
+        admitted.append(now)
+        return httpx.Response(200, json={})
+
+    return respond
+
+
+def test_repeated_429s_find_the_real_per_minute_limit(
+    make_client: Callable[..., AdminClient], clock: VirtualClock
+) -> None:
+    """A server allowing 3 requests per minute, with a client set to 10: the run of 429s in the
+    first window shows the real limit, no request is refused after it, and the 9 reads finish
+    in the 3 windows the limit forces (within 1.2x)."""
+    log: list[tuple[float, int]] = []
+
+    async def scenario() -> None:
+        async with make_client(requests_per_minute=10, backoff_base=1.0) as client:
+            await asyncio.gather(*(client.get(f"{USERS}/u{n}") for n in range(9)))
+
+    with respx.mock(base_url=BASE) as router:
+        router.get(url__regex=r"/organization/users/u\d").mock(
+            side_effect=_window_server(clock, log, limit=3)
+        )
+        asyncio.run(scenario())
+    refused = [at for at, status in log if status == 429]
+    assert len(log) - len(refused) == 9
+    assert 1 <= len(refused) <= 4  # the run of 429s that confirms the limit, no more
+    assert max(refused) < 60.0  # found within the first window; paced right after
+    assert 120.0 <= max(at for at, _ in log) <= 1.2 * 121.0
+
+
 @pytest.mark.parametrize(
     ("path", "family", "template"),
     [

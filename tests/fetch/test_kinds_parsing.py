@@ -132,14 +132,16 @@ def test_certificate_identity_from_the_list_alone() -> None:
     assert certificates.known_fingerprint(listed("other", 3000), desired) == ""
 
 
-def test_a_429_paces_the_family_to_what_the_server_admitted() -> None:
-    """After 3 admitted requests and a refused 4th, the family allows 3 per window, and the
-    refused request's own slot is given back."""
+def test_a_run_of_429s_paces_the_family_to_what_the_server_admitted() -> None:
+    """After 3 admitted requests and 4 refused ones in a row (each sent after the previous 429's
+    pause), the family allows 3 per window: the refused requests' own slots are given back."""
 
     async def scenario() -> int:
         limiter = FamilyLimiter("users", limit=10, window=60.0, clock=VirtualClock())
-        stamps = [await limiter.acquire() for _ in range(4)]
-        limiter.cool_down(0.0, refused=stamps[-1])
+        for _ in range(3):
+            limiter.admitted(await limiter.acquire())
+        for _ in range(4):
+            limiter.cool_down(1.0, refused=await limiter.acquire())
         return limiter.limit
 
     assert asyncio.run(scenario()) == 3
