@@ -74,7 +74,7 @@ async def _read(
     progress: FetchProgress | None,
 ) -> tuple[Live, Plan, Stakes]:
     """One client session: the scoped live state, its plan, and what that plan puts at stake."""
-    async with open_client(env=env, sandbox_state=sandbox_state) as client:
+    async with open_client(env=env, sandbox_state=sandbox_state, read_only=True) as client:
         return await read_scoped(client, desired, digest=digest, progress=progress)
 
 
