@@ -3,13 +3,17 @@ one journal line, and a plan reads a state it may not write."""
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 from click.testing import CliRunner
 
 from reconciler.cli import main
@@ -178,3 +182,59 @@ def test_a_damaged_journal_is_one_line(tmp_path: Path) -> None:
     assert code == 1
     assert err.strip().startswith(f"error: sandbox journal {journal} is damaged")
     assert len(err.strip().splitlines()) == 1
+
+
+def _deny_writes_under(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `directory` read-only: chmod, and (since root ignores modes) refuse in process
+    every way this code writes a file there: access checks, os.open for writing, mkstemp."""
+    directory.chmod(0o555)
+    if os.geteuid() != 0:
+        return
+    inside = str(directory.resolve())
+
+    def under(path: object) -> bool:
+        return str(Path(str(path)).resolve()).startswith(inside)
+
+    def denied(path: object) -> PermissionError:
+        return PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    real_access, real_open, real_mkstemp = os.access, os.open, tempfile.mkstemp
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:
+        return False if mode & os.W_OK and under(path) else real_access(path, mode, **kwargs)
+
+    def open_(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and under(path):
+            raise denied(path)
+        return real_open(path, flags, *args, **kwargs)
+
+    def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        if under(kwargs.get("dir", ".")):
+            raise denied(kwargs.get("dir"))
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(os, "open", open_)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+
+
+def test_plan_reads_a_state_in_a_read_only_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plan --sandbox` on an existing state it may not write prints the plan and writes
+    nothing: a plan only reads."""
+    directory = tmp_path / "ro"
+    state = directory / "s.json"
+    assert _cli("sandbox", "key", "--state", str(state))[0] == 0
+    config = _config(tmp_path / "c.yaml", "new", 3)
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in directory.iterdir()}
+    _deny_writes_under(directory, monkeypatch)
+    try:
+        code, out, err = _cli("plan", str(config), "--sandbox", "--sandbox-state", str(state))
+    finally:
+        monkeypatch.undo()
+        directory.chmod(0o755)
+    assert (code, err) == (0, "")
+    assert "Plan: 3 to create" in out
+    after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in directory.iterdir()}
+    assert after == before
