@@ -75,7 +75,7 @@ class StateStore:
             fd = -1
         try:
             if fd >= 0:
-                fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+                _flock(fd, exclusive=exclusive, path=self.path)
             yield
         finally:
             if fd >= 0:
@@ -179,6 +179,16 @@ class StateStore:
         if not isinstance(entry, dict):
             raise SandboxError(f"sandbox journal {self.journal} is damaged: {line[:40]!r}")
         return entry
+
+
+def _flock(fd: int, *, exclusive: bool, path: Path) -> None:
+    """Take the lock; a file system without flock fails a writer in one line (a reader goes on
+    unlocked, as when the directory cannot be opened)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+    except OSError as exc:
+        if exclusive:
+            raise SandboxError(f"cannot lock sandbox state {path}: {exc.strerror or exc}") from None
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:
