@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli import main
-from reconciler.sandbox import Sandbox
+from reconciler.sandbox import Sandbox, store
 from reconciler.sandbox.client import SandboxClient
 from tests.serving import start_serve
 
@@ -238,3 +238,40 @@ def test_plan_reads_a_state_in_a_read_only_directory(
     assert "Plan: 3 to create" in out
     after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in directory.iterdir()}
     assert after == before
+
+
+def test_a_journal_that_outgrows_the_snapshot_is_folded_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long run does not grow the journal without end: once it is larger than the snapshot,
+    the next change rewrites the snapshot and starts over, and nothing is lost."""
+    monkeypatch.setattr(store, "COMPACT_FLOOR", 0)
+    state = tmp_path / "s.json"
+    box = Sandbox.load(state)
+    journal = tmp_path / "s.json.journal"
+    snapshots = 0
+    with SandboxClient(box) as client:
+        pid = client.post(P, {"name": "renamed-0"}).json()["id"]
+        for n in range(1, 400):
+            inode = state.stat().st_ino
+            assert client.post(f"{P}/{pid}", {"name": f"renamed-{n}"}).status_code == 200
+            snapshots += state.stat().st_ino != inode
+            if journal.exists():
+                assert journal.stat().st_size <= 2 * state.stat().st_size
+    assert snapshots >= 1
+    assert Sandbox.load(state).state.projects[pid]["name"] == "renamed-399"
+
+
+def test_a_journal_left_by_a_crash_mid_compaction_is_not_replayed_twice(tmp_path: Path) -> None:
+    """A journal whose changes are already in the snapshot (a crash between writing the
+    snapshot and removing the journal) is recognised as stale and ignored."""
+    state = tmp_path / "s.json"
+    box = Sandbox.load(state)
+    with SandboxClient(box) as client:
+        assert client.post(P, {"name": "once"}).status_code == 200
+    journal = tmp_path / "s.json.journal"
+    leftover = journal.read_bytes()
+    box.close()
+    journal.write_bytes(leftover)
+    names = [p["name"] for p in Sandbox.load(state).state.projects.values()]
+    assert names.count("once") == 1
