@@ -3,8 +3,9 @@
     async with open_client(env=os.environ) as client: ...
     async with open_client(env=os.environ, sandbox_state=Path(".sandbox.json")) as client: ...
 
-On the sandbox, the state is loaded from its file and always saved back on exit, also after an
-error: writes that happened must persist, so that `apply` then `plan` shows convergence.
+On the sandbox, every change is written to the state file as it happens (so `apply` then `plan`
+shows convergence, also after an error) and folded into the snapshot on exit; a `read_only`
+client (a plan) never writes an existing state file.
 
 On the real API, a server that cannot be connected to at all (refused, no such host) is given
 `CONNECT_BUDGET` seconds of the client's retries, then the run stops with one line naming the
@@ -138,15 +139,19 @@ async def open_client(
     sandbox_state: Path | None = None,
     clock: Clock | None = None,
     pacing: Pacing | None = None,
+    read_only: bool = False,
 ) -> AsyncIterator[AdminClient]:
-    """A client on the real API (from `env`) or on the sandbox saved in `sandbox_state`.
+    """A client on the real API (from `env`) or on the sandbox saved in `sandbox_state`
+    (`read_only`: for commands that only read, which must not need to write it).
 
     Pacing: `pacing` if given, else RECONCILER_REQUESTS_PER_MINUTE from `env` if set, else the
     client's default (tuned to the real API's measured limit).
     """
     pacing = pacing or pacing_from(env)
     if sandbox_state is not None:
-        async with _sandbox_client(sandbox_state, clock=clock, pacing=pacing) as client:
+        async with _sandbox_client(
+            sandbox_state, clock=clock, pacing=pacing, read_only=read_only
+        ) as client:
             yield client
         return
     base_url = env.get(URL_VARIABLE, "").strip() or DEFAULT_BASE_URL
@@ -177,13 +182,17 @@ def pacing_from(env: Mapping[str, str]) -> Pacing | None:
     return Pacing(requests_per_minute=rate)
 
 
-def load_sandbox(state_file: Path, *, clock: Clock | None = None) -> Sandbox:
-    """The sandbox saved in `state_file`, or one line saying the file is not a sandbox state."""
+def load_sandbox(
+    state_file: Path, *, clock: Clock | None = None, read_only: bool = False
+) -> Sandbox:
+    """The sandbox saved in `state_file`, or one line saying the file is not a sandbox state.
+    `read_only` opens an existing file without needing to write it (one is created if missing)."""
     from reconciler.sandbox import Sandbox, SandboxError
 
-    check_writable(state_file, what="sandbox state")
+    if not (read_only and state_file.is_file()):
+        check_writable(state_file, what="sandbox state")
     try:
-        sandbox = Sandbox.load(state_file, clock=clock)
+        sandbox = Sandbox.load(state_file, clock=clock, read_only=read_only)
         _ = sandbox.admin_key  # a state without its admin key is not one the sandbox wrote
     except (AttributeError, KeyError, IndexError, TypeError) as exc:
         raise SandboxError(
@@ -195,10 +204,10 @@ def load_sandbox(state_file: Path, *, clock: Clock | None = None) -> Sandbox:
 
 @asynccontextmanager
 async def _sandbox_client(
-    state_file: Path, *, clock: Clock | None, pacing: Pacing | None
+    state_file: Path, *, clock: Clock | None, pacing: Pacing | None, read_only: bool
 ) -> AsyncIterator[AdminClient]:
-    """A client wired to the sandbox in `state_file`; the state is saved on every exit."""
-    sandbox = load_sandbox(state_file, clock=clock)
+    """A client wired to the sandbox in `state_file`; its journal is compacted on every exit."""
+    sandbox = load_sandbox(state_file, clock=clock, read_only=read_only)
     # The sandbox throttles only when asked to: pace to its limit, or not at all.
     rate = sandbox.faults.throttle_per_minute or SANDBOX_UNTHROTTLED_RATE
     client = AdminClient(
@@ -211,4 +220,4 @@ async def _sandbox_client(
         async with client:
             yield client
     finally:
-        sandbox.save(state_file)
+        sandbox.close()

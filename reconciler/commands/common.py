@@ -144,7 +144,7 @@ async def _read_and_plan(
 ) -> tuple[Live, Plan, Stakes | None]:
     """One client session: the live organization, the plan, then (if asked) what it puts at
     stake, so the stakes reads share the client's pacing with the fetch."""
-    async with open_client(env=env, sandbox_state=sandbox_state) as client:
+    async with open_client(env=env, sandbox_state=sandbox_state, read_only=True) as client:
         live = await fetch_live(client, loaded.desired, progress=progress)
         plan = make_plan(loaded.desired, live, config_digest=loaded.digest)
         if not with_stakes:

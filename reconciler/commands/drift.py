@@ -54,7 +54,7 @@ async def _detect(desired: Desired, *, config: str, digest: str, state: Path | N
     from reconciler.fetch import fetch_live
     from reconciler.runtime import open_client
 
-    async with open_client(env=os.environ, sandbox_state=state) as client:
+    async with open_client(env=os.environ, sandbox_state=state, read_only=True) as client:
         with fetch_progress() as progress:
             live = await fetch_live(client, desired, progress=progress)
         return await detect_drift(client, desired, live, config=config, config_digest=digest)

@@ -71,6 +71,6 @@ async def _read(state: Path | None) -> Exported:
     from reconciler.export import read_everything
     from reconciler.runtime import open_client
 
-    async with open_client(env=os.environ, sandbox_state=state) as client:
+    async with open_client(env=os.environ, sandbox_state=state, read_only=True) as client:
         with fetch_progress() as progress:
             return await read_everything(client, progress=progress)

@@ -82,7 +82,7 @@ async def _read(
 ) -> tuple[PrScope, Live, Plan, Stakes]:
     """One client session: the scope planned (with invitees' projects), its live state, its
     plan, and what that plan puts at stake."""
-    async with open_client(env=env, sandbox_state=sandbox_state) as client:
+    async with open_client(env=env, sandbox_state=sandbox_state, read_only=True) as client:
         scope, live = await fetch_scoped(client, head, scope, progress=progress)
         plan, stakes = await _planned(client, restrict(head, scope), live, digest=digest,
                                       now=None, progress=progress)  # fmt: skip

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,14 +27,22 @@ state_option = click.option(
 )
 
 
-def _open(state_file: Path) -> Sandbox:
-    """The sandbox in `state_file` (one line if it is not a sandbox state), saved if new."""
+def _open(state_file: Path, *, read_only: bool = False) -> Sandbox:
+    """The sandbox in `state_file` (one line if it is not a sandbox state), created if new."""
     from reconciler.runtime import load_sandbox
 
-    sandbox = load_sandbox(state_file)
-    if not state_file.exists():
-        sandbox.save(state_file)
-    return sandbox
+    return load_sandbox(state_file, read_only=read_only)
+
+
+@contextmanager
+def _changing(state_file: Path) -> Iterator[Sandbox]:
+    """The sandbox for a command that changes it; its journal is folded into the state file
+    when the command ends (each change is already on disk, in the journal)."""
+    box = _open(state_file)
+    try:
+        yield box
+    finally:
+        box.close()
 
 
 @click.group()
@@ -110,7 +120,7 @@ def _fault(spec: str) -> tuple[str, float]:
 @handle_errors
 def key(state_file: Path) -> None:
     """Print the sandbox's admin key (a sandbox-only value, useless anywhere else)."""
-    click.echo(_open(state_file).admin_key)
+    click.echo(_open(state_file, read_only=True).admin_key)
     click.echo("(this key only works against this sandbox)", err=True)
 
 
@@ -120,7 +130,8 @@ def key(state_file: Path) -> None:
 @handle_errors
 def accept_invite(email: str, state_file: Path) -> None:
     """Accept EMAIL's pending invite, as the invitee would."""
-    _open(state_file).accept_invite(email)
+    with _changing(state_file) as box:
+        box.accept_invite(email)
     click.echo(f"{email} accepted their invite")
 
 
@@ -135,12 +146,12 @@ def set_role(
     email: str, role: str, project: str | None, actor: str | None, state_file: Path
 ) -> None:
     """Change EMAIL's role out of band, as an owner in the dashboard (drift)."""
-    box = _open(state_file)
-    session = box.act_as(actor or _key_owner(box))
-    if project is None:
-        session.set_org_role(email, role)
-    else:
-        session.set_project_role(project, email, role)
+    with _changing(state_file) as box:
+        session = box.act_as(actor or _key_owner(box))
+        if project is None:
+            session.set_org_role(email, role)
+        else:
+            session.set_project_role(project, email, role)
     click.echo(f"{email} is now {role}" + (f" in {project}" if project else ""))
 
 
@@ -159,8 +170,8 @@ def exec_(method: str, path: str, data: str | None, actor: str | None, state_fil
         body = json.loads(data) if data else None
     except ValueError as exc:
         raise SandboxError(f"--data is not valid JSON: {exc}") from exc
-    box = _open(state_file)
-    result = box.act_as(actor or _key_owner(box)).request(method, path, body)
+    with _changing(state_file) as box:
+        result = box.act_as(actor or _key_owner(box)).request(method, path, body)
     click.echo(json.dumps(result, indent=2))
 
 

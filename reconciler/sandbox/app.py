@@ -129,8 +129,27 @@ def authenticate(state: State, request: Request) -> Actor:
     raise ApiFailure(401, "Incorrect API key provided.", code="invalid_api_key")
 
 
-def handle(state: State, request: Request, *, now: int, actor: Actor | None = None) -> Response:
+def actor_of(state: State, request: Request) -> Actor | None:
+    """The actor behind the request's bearer key, or None when it authenticates no one."""
+    try:
+        return authenticate(state, request)
+    except ApiFailure:
+        return None
+
+
+def handle(
+    state: State,
+    request: Request,
+    *,
+    now: int,
+    actor: Actor | None = None,
+    issued: list[str] | None = None,
+    replaying: bool = False,
+) -> Response:
     """Serve one request against `state` (mutating it for writes); never raises.
+
+    `issued` collects the redacted forms of keys the request issues (the journal records them);
+    with `replaying`, it holds the recorded ones to reuse (see `Context.issue`).
 
     An unexpected error inside a handler (a sandbox bug) is a 500 in the API's error shape; the
     fuzz tests make sure no request reaches one.
@@ -141,7 +160,15 @@ def handle(state: State, request: Request, *, now: int, actor: Actor | None = No
         if found is None:
             raise _unrouted(request)
         route, params = found
-        ctx = Context(state=state, actor=who, now=now, request=request, params=params)
+        ctx = Context(
+            state=state,
+            actor=who,
+            now=now,
+            request=request,
+            params=params,
+            issued=issued if issued is not None else [],
+            replaying=replaying,
+        )
         return Response.json(200, route.handler(ctx))
     except ApiFailure as failure:
         logger.debug("sandbox %s %s -> %s", request.method, request.path, failure.status)
@@ -157,6 +184,7 @@ def handle(state: State, request: Request, *, now: int, actor: Actor | None = No
 __all__ = [
     "ROUTES",
     "Route",
+    "actor_of",
     "allowed_methods",
     "authenticate",
     "error_response",

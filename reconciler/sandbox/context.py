@@ -45,6 +45,17 @@ class Context:
     now: int
     request: Request
     params: dict[str, str] = field(default_factory=dict)
+    issued: list[str] = field(default_factory=list)
+    replaying: bool = False
+
+    def issue(self, redacted: str) -> str:
+        """The stored (redacted) form of a key issued now: `redacted` on a live request, recorded
+        in `issued` for the journal; on a replay, the one recorded then (the key value is random
+        and never stored, so a replay cannot recompute it)."""
+        if self.replaying:
+            return self.issued.pop(0)
+        self.issued.append(redacted)
+        return redacted
 
     def body(self) -> JSON:
         """The JSON object body (400 if absent, malformed or not an object)."""

@@ -1,31 +1,31 @@
 """`Sandbox`: the simulated organization with its clock, faults, request log and persistence.
 
 Every way in (the httpx transport, the loopback server, a dashboard session) goes through
-`Sandbox.process`, which applies throttling and faults around the one app function and saves
-the state after each change when a state file is attached.
+`Sandbox.process`, which applies throttling and faults around the one app function. With a
+state file attached (`Sandbox.load`), each request first catches up with what other processes
+wrote to it, under its lock, and each change is journaled at once (`store.py`, `journal.py`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconciler.clock import Clock, SystemClock
-from reconciler.sandbox import app
-from reconciler.sandbox.context import Actor, Context
+from reconciler.sandbox import app, journal
+from reconciler.sandbox.context import Actor
 from reconciler.sandbox.errors import SandboxError
 from reconciler.sandbox.faults import Fault, FaultConfig, Throttle, retry_after_header
 from reconciler.sandbox.requestlog import RequestLog
-from reconciler.sandbox.routes import invites
-from reconciler.sandbox.seed import build_state, demo_seed, display_name
+from reconciler.sandbox.seed import build_state, demo_seed
 from reconciler.sandbox.state import State
-from reconciler.sandbox.wire import Request, Response, error_response
-from reconciler.secure_io import atomic_write
+from reconciler.sandbox.store import StateStore
+from reconciler.sandbox.wire import JSON, Request, Response, error_response
 
 if TYPE_CHECKING:
     from reconciler.sandbox.dashboard import DashboardSession
@@ -50,7 +50,8 @@ class Sandbox:
         self.clock: Clock = clock or SystemClock()
         self.faults = FaultConfig()
         self.requests = RequestLog()
-        self.state_file: Path | None = None
+        self.store: StateStore | None = None
+        self.read_only = False
         self._throttle = Throttle()
         self._lock = threading.RLock()
 
@@ -66,33 +67,94 @@ class Sandbox:
         return cls(build_state(seed, now=int(real_clock.time())), clock=real_clock)
 
     @classmethod
-    def load(cls, state_file: Path, *, clock: Clock | None = None) -> Sandbox:
-        """The sandbox saved in `state_file` (the demo if it does not exist yet), saving back to it
-        after every change."""
-        if state_file.exists():
-            try:
-                data = json.loads(state_file.read_text())
-                sandbox = cls(State.from_json(data), clock=clock)
-            except (OSError, ValueError, TypeError) as exc:
-                raise SandboxError(f"cannot read sandbox state {state_file}: {exc}") from exc
-        else:
-            sandbox = cls.demo(clock=clock)
-        sandbox.state_file = state_file
+    def load(
+        cls, state_file: Path, *, clock: Clock | None = None, read_only: bool = False
+    ) -> Sandbox:
+        """The sandbox saved in `state_file` (created with the demo if it does not exist yet),
+        in step with every other process using the file: each request first catches up with
+        their changes, and each change is journaled at once (`store.py`). `read_only` never
+        writes an existing file (a plan only reads) and refuses changes."""
+        sandbox = cls.demo(clock=clock)
+        store = sandbox.store = StateStore(state_file)
+        with sandbox._lock, store.locked(exclusive=not store.exists()):
+            if store.exists():
+                sandbox._catch_up()
+            else:
+                store.write_snapshot(sandbox.state.to_json())
+        sandbox.read_only = read_only
         return sandbox
 
+    @property
+    def state_file(self) -> Path | None:
+        """The state file this sandbox keeps, if any."""
+        return self.store.path if self.store else None
+
     def save(self, state_file: Path) -> None:
-        """Write the state atomically (temporary file, then rename), mode 0600."""
-        with self._lock:
-            text = json.dumps(self.state.to_json(), indent=1, sort_keys=True)
+        """Write the whole state to `state_file` as its snapshot (atomically, mode 0600), after
+        catching up with other processes' changes when it is this sandbox's own file. A journal
+        beside it is dropped: its changes are in the snapshot now, or are overwritten (`reset`)."""
+        own = self.store is not None and self.store.path.resolve() == state_file.resolve()
+        store = self.store if own and self.store else StateStore(state_file)
+        with self._lock, store.locked(exclusive=True):
+            if own and store.exists():
+                self._catch_up()
+            store.write_snapshot(self.state.to_json())
+
+    def close(self) -> None:
+        """Fold the journal into the snapshot as a command ends, so the state file alone is
+        complete; writes nothing when nothing is pending or when opened read-only."""
+        if self.store is None or self.read_only:
+            return
+        with self._lock, self._synced(write=True):
+            if self.store.journal.exists():
+                self.store.write_snapshot(self.state.to_json())
+
+    @contextmanager
+    def _synced(self, *, write: bool) -> Iterator[None]:
+        """Hold the state file's lock (exclusive to write), caught up with other processes."""
+        if self.store is None:
+            yield
+            return
+        if write and self.read_only:
+            raise SandboxError(f"sandbox state {self.store.path} is open read-only")
+        with self.store.locked(exclusive=write):
+            if self.store.exists():
+                self._catch_up()
+            elif write:
+                self.store.write_snapshot(self.state.to_json())
+            yield
+
+    def _catch_up(self) -> None:
+        assert self.store is not None
+        found = self.store.catch_up()
+        if found is None:
+            return
+        state = self.state
+        if found.document is not None:
+            try:
+                state = State.from_json(found.document)
+            except (TypeError, ValueError) as exc:
+                raise SandboxError(f"cannot read sandbox state {self.store.path}: {exc}") from exc
         try:
-            atomic_write(state_file, text, mode=0o600, make_parents=True)
-        except OSError as exc:
-            raise SandboxError(f"cannot write sandbox state {state_file}: {exc}") from exc
+            for entry in found.entries:
+                journal.replay(state, entry)
+        except SandboxError as exc:
+            raise SandboxError(
+                f"cannot replay sandbox journal {self.store.journal}: {exc}; run `reconciler "
+                f"sandbox reset --state {self.store.path}` to start over"
+            ) from None
+        self.state = state
+
+    def _journal(self, entry: JSON) -> None:
+        """Persist one change (the lock is held and the state caught up)."""
+        if self.store is not None and self.store.append(entry):
+            self.store.write_snapshot(self.state.to_json())
 
     @property
     def admin_key(self) -> str:
         """The bearer key the sandbox accepts (a sandbox-only value, never a real key)."""
-        return str(self.state.admin_keys[0]["value"])
+        with self._lock, self._synced(write=False):
+            return str(self.state.admin_keys[0]["value"])
 
     def transport(self) -> SandboxTransport:
         """An httpx transport (sync and async) serving this sandbox for any host."""
@@ -106,9 +168,9 @@ class Sandbox:
         return self.faults.latency if self.faults.applies_to(request.method, template) else 0.0
 
     def process(self, request: Request, *, actor: Actor | None = None) -> Outcome:
-        """Serve one request with throttling and faults applied; saves after a change."""
+        """Serve one request with throttling and faults applied; journals a change."""
         template = app.template_of(request.method, request.path)
-        with self._lock:
+        with self._lock, self._synced(write=request.method != "GET"):
             outcome = self._process(request, template, actor)
             status = outcome.response.status if outcome.response else 0
             self.requests.record(request.method, template, request.path, status)
@@ -124,27 +186,26 @@ class Sandbox:
             return Outcome(None, fault)
         if fault is not None and fault.status is not None:
             return Outcome(_fault_response(fault, self.faults.retry_after))
-        response = app.handle(self.state, request, now=int(self.clock.time()), actor=actor)
-        if request.method != "GET" and response.status == 200 and self.state_file is not None:
-            self.save(self.state_file)
+        now, issued = int(self.clock.time()), list[str]()
+        who = actor or app.actor_of(self.state, request)
+        response = app.handle(self.state, request, now=now, actor=who, issued=issued)
+        if request.method != "GET" and response.status == 200 and who is not None:
+            self._journal(journal.request_entry(request, actor=who, now=now, issued=issued))
         return Outcome(response, fault)
 
     def accept_invite(self, email: str) -> None:
         """Accept the pending invite for `email`, as the invitee would in their browser."""
-        with self._lock:
-            ctx = self._person_context(Actor(kind="session", user_id="", email=email))
-            invite = invites.pending_invite(ctx, email)
-            if invite is None:
-                raise SandboxError(f"no pending invite for {email}")
-            invites.accept(ctx, invite, name=display_name(email))
-            if self.state_file is not None:
-                self.save(self.state_file)
+        with self._lock, self._synced(write=True):
+            now = int(self.clock.time())
+            journal.accept_invite(self.state, email, now=now)
+            self._journal(journal.accept_entry(email, now=now))
 
     def act_as(self, email: str) -> DashboardSession:
         """A dashboard session of an organization owner, for out-of-band changes (drift)."""
         from reconciler.sandbox.dashboard import DashboardSession
 
-        user = self.state.user_by_email(email)
+        with self._lock, self._synced(write=False):
+            user = self.state.user_by_email(email)
         if user is None:
             raise SandboxError(f"{email} is not a member of the sandbox organization")
         if user["role"] != "owner":
@@ -154,10 +215,6 @@ class Sandbox:
         return DashboardSession(
             self, Actor(kind="session", user_id=user["id"], email=user["email"])
         )
-
-    def _person_context(self, actor: Actor) -> Context:
-        now = int(self.clock.time())
-        return Context(state=self.state, actor=actor, now=now, request=Request("POST", "/"))
 
 
 def _throttled(headers: Mapping[str, str]) -> Response:

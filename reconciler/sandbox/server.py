@@ -1,8 +1,9 @@
 """The sandbox on loopback: a stdlib threading HTTP server around `Sandbox.process`.
 
-It binds 127.0.0.1 only, saves the state file after every change (the sandbox does that when a
-state file is attached), and stops cleanly on SIGINT or SIGTERM. A lost response (an injected
-drop or timeout) closes the connection without answering, as a real network failure would.
+It binds 127.0.0.1 only, journals every change to the state file and sees the changes other
+processes make to it (the sandbox does both when a state file is attached), and stops cleanly
+on SIGINT or SIGTERM. A lost response (an injected drop or timeout) closes the connection
+without answering, as a real network failure would.
 Malformed HTTP (a bad Content-Length, a method the API lacks) gets the API's JSON error body,
 and a broken connection is one log line: `sandbox serve` never prints a traceback.
 """
@@ -117,5 +118,4 @@ def serve(sandbox: Sandbox, *, port: int, ready: Callable[[str], None]) -> None:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         server.server_close()
-        if sandbox.state_file is not None:
-            sandbox.save(sandbox.state_file)
+        sandbox.close()

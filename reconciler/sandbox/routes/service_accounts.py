@@ -68,7 +68,7 @@ def _issue_key(ctx: Context, project: JSON, account: JSON) -> JSON:
     key: JSON = {
         "id": ctx.state.new_id("key_"),
         "name": "Secret Key",
-        "redacted_value": redact(value),
+        "redacted_value": ctx.issue(redact(value)),
         "created_at": ctx.now,
         "last_used_at": None,
         "owner_kind": "service_account",
