@@ -12,7 +12,7 @@ from typing import Any
 from reconciler.change import Action, Change
 from reconciler.errors import BadRequestError
 from reconciler.kinds.parsing import optional_int, optional_text, text
-from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield
+from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield, oldest_first
 from reconciler.kinds.write_context import (
     JSON,
     ApplyContext,
@@ -40,9 +40,10 @@ def parse_project(item: dict[str, Any]) -> Project:
 
 
 async def read_projects(client: Reader) -> list[Project]:
-    """Every project, archived included, in the API's order."""
+    """Every project, archived included, oldest first (so of two projects with one name the
+    older is met first: the one apply keeps when overlapping runs made both; kinds/twins.py)."""
     items = await client.list_all(PATH, params={"include_archived": True})
-    return [parse_project(item) for item in items]
+    return [parse_project(item) for item in sorted(items, key=oldest_first)]
 
 
 async def find_project_by_name(client: Reader, name: str) -> tuple[Project, str] | None:

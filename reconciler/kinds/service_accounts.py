@@ -21,7 +21,7 @@ from reconciler.change import Action, Change
 from reconciler.errors import ReconcilerError, SecretSinkError
 from reconciler.kinds.parsing import choice, text, unique_key
 from reconciler.kinds.pending import pending_name
-from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield
+from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield, oldest_first
 from reconciler.kinds.write_context import (
     JSON,
     ApplyContext,
@@ -69,7 +69,8 @@ async def read_service_accounts(
 ) -> dict[str, tuple[ServiceAccount, str]]:
     """Every service account of one project, keyed by name, with its id."""
     items = await client.list_all(service_accounts_path(project_id))
-    return key_service_accounts([parse_service_account(item) for item in items])
+    ordered = sorted(items, key=oldest_first)  # of two with one name, the older keeps it
+    return key_service_accounts([parse_service_account(item) for item in ordered])
 
 
 async def find_service_account(

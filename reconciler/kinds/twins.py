@@ -51,7 +51,17 @@ Remove = Callable[[str], Awaitable[None]]
 def winner(twins: Iterable[Twin]) -> Twin | None:
     """The twin every run keeps: the oldest, the smallest id among equally old ones (one
     without `created_at` counts as newest)."""
-    return min(twins, key=lambda t: (t.created_at is None, t.created_at or 0, t.id), default=None)
+    return min(twins, key=lambda t: _order(t.created_at, t.id), default=None)
+
+
+def oldest_first(item: object) -> tuple[bool, int, str]:
+    """Sort key of listed objects (JSON) in `winner`'s order: oldest first, then by id."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    return _order(created_at(item), ident if isinstance(ident, str) else "")
+
+
+def _order(stamp: int | None, ident: str) -> tuple[bool, int, str]:
+    return (stamp is None, stamp or 0, ident)
 
 
 def created_at(item: object) -> int | None:
