@@ -15,6 +15,8 @@ certificate. So that a plan does not download every certificate every time:
 
 Activation changes are performed in batches of at most 10 ids per request, one scope (the
 organization, or one project) and one direction per batch; the API applies a batch atomically.
+An upload settles twins (same content) made by an overlapping apply (kinds/twins.py): the run
+whose copy lost deletes it before activating anything.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Projects are listed with `include_archived=true`: archived projects matter for un-archive
 findings and for name clashes. A project without a name is known by its id. Projects are never
-deleted: the API archives them, irreversibly.
+deleted: the API archives them, irreversibly. A create settles twins made by an overlapping
+apply (kinds/twins.py): the run whose project lost archives it.
 """
 
 from __future__ import annotations

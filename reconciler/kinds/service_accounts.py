@@ -9,6 +9,8 @@ is handed to the sink, and only then is it renamed to NAME. A process killed in 
 an account whose name says its key was never delivered: the next plan deletes it (or, with
 `prune.service_accounts` off, warns about it) and creates NAME anew with a fresh key. The key
 is wrapped in `Secret` the moment it arrives: never logged, returned, stored or put in an error.
+Before the key is delivered, a twin made by an overlapping apply is settled (kinds/twins.py):
+the run whose account lost deletes it, so its key is never delivered.
 """
 
 from __future__ import annotations
