@@ -106,6 +106,11 @@ class AdminClient:
     def __repr__(self) -> str:
         return f"AdminClient(base_url={self._base_url!r})"
 
+    @property
+    def clock(self) -> Clock:
+        """The clock this client paces and backs off with (apply waits on it too)."""
+        return self._clock
+
     async def __aenter__(self) -> AdminClient:
         return self
 

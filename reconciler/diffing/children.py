@@ -7,7 +7,7 @@ known `before`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from reconciler.change import Action, Change, Kind, Severity, Unmanaged
 from reconciler.diffing.out import Collector, field_changes
@@ -130,18 +130,28 @@ def _service_accounts(
             out.change(change)
     for name, current in existing.items():
         if name not in wanted:
-            _undeclared_account(project, name, current, desired, out)
+            _undeclared_account(project, name, current, desired, out, existing_names=existing)
 
 
 def _undeclared_account(
-    project: str, name: str, current: ServiceAccount, desired: Desired, out: Collector
+    project: str,
+    name: str,
+    current: ServiceAccount,
+    desired: Desired,
+    out: Collector,
+    *,
+    existing_names: Collection[str],
 ) -> None:
     """Delete (prune on) or report (prune off) an account the config does not declare; one left
-    by an interrupted apply (its key never delivered) says so, and warns when left alone."""
+    by an interrupted apply (its key never delivered), or a second account with a declared
+    account's name (a twin, keyed `name#id`), says so, and warns when left alone."""
     interrupted = pending_of(name) is not None
     prune = desired.settings.prune.service_accounts
+    twin = name.split("#", 1)[0] if "#" in name else ""
     if interrupted:
         reason = INTERRUPTED
+    elif twin and twin in existing_names:
+        reason = f"a second account named {twin}; the older keeps the name"
     else:
         reason = f"not in the config; prune.service_accounts is {'on' if prune else 'off'}"
     key = (project, name)
@@ -150,6 +160,12 @@ def _undeclared_account(
         out.change(Change(Kind.SERVICE_ACCOUNT, Action.DELETE, key, before, reason=reason))
         return
     out.unmanaged.append(Unmanaged(Kind.SERVICE_ACCOUNT, key, reason))
+    if twin and twin in existing_names:
+        out.finding(
+            Severity.WARNING, Kind.SERVICE_ACCOUNT, key,
+            f"service account {project}/{twin} exists twice; delete the newer one "
+            f"({name.split('#', 1)[1]}), or turn prune.service_accounts on and apply",
+        )  # fmt: skip
     if interrupted:
         out.finding(
             Severity.WARNING, Kind.SERVICE_ACCOUNT, key,

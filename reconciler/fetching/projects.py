@@ -3,7 +3,8 @@
 Keys: an active project holds its name; an archived project holds its name only when no active
 project does (else `name#id`), and a second active project with the same name is `name#id`.
 A declared project pinned by `id` matches that id; an unpinned one matches the active project
-of its name, and two active projects with that name are an error (pin one). Details (members,
+of its name, and two active projects with that name are an error that says how to keep one and
+archive the other (projects are listed oldest first, so the older is named first). Details (members,
 service accounts, rate limits, certificates) are read only for declared, active projects and
 only where the declaration has them.
 """
@@ -42,8 +43,11 @@ def _refuse_duplicate(first: Project, second: Project, desired: Desired) -> None
     declared = desired.org.projects.get(first.name)
     if declared is not None and declared.id is None:
         raise DuplicateProjectError(
-            f"project {first.name!r}: two active live projects have this name "
-            f"({first.id} and {second.id}); pin one with `id:` in the config"
+            f"project {first.name!r}: two active live projects have this name ({first.id} and "
+            f"{second.id}, oldest first; overlapping applies or the dashboard made both): pin the "
+            f"one to keep with `id: {first.id}` on this project, and archive the other by "
+            f"declaring it under a name of its own: "
+            f"`- {{name: {first.name}-duplicate, id: {second.id}, archived: true}}`"
         )
 
 

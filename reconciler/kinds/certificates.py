@@ -15,6 +15,8 @@ certificate. So that a plan does not download every certificate every time:
 
 Activation changes are performed in batches of at most 10 ids per request, one scope (the
 organization, or one project) and one direction per batch; the API applies a batch atomically.
+An upload settles twins (same content) made by an overlapping apply (kinds/twins.py): the run
+whose copy lost deletes it before activating anything.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from reconciler.change import Action, Change, Kind
 from reconciler.config.certs import CertificateParseError, parse_pem
 from reconciler.errors import ProtocolError, ReconcilerError
 from reconciler.kinds.parsing import nested, optional_int, optional_text, text
+from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield
 from reconciler.kinds.write_context import (
     JSON,
     ApplyContext,
@@ -215,13 +218,45 @@ async def _upload(ctx: ApplyContext, name: str, after: JSON) -> str:
         )
         return {"id": found.id} if found is not None else None
 
+    async def twins(ours: str = "") -> list[Twin]:
+        return await _twins(ctx, info.fingerprint, info.expires_at, ours=ours)
+
+    existing = await adopt_existing(ctx, twins)
+    if existing is not None:
+        ctx.ids.certificates[name] = existing.id
+        return f"id {existing.id}, uploaded by an overlapping apply"
     # Only the certificate, re-encoded: nothing else a (hand-edited) plan's PEM held goes out.
     body = {"certificate": info.pem, "name": name}
     made = await send_write(
         lambda: ctx.client.post(PATH, json=body), settled=uploaded, what=f"upload {name}"
     )
-    ctx.ids.certificates[name] = str(made["id"])
-    return f"id {made['id']}"
+    mine = Twin(str(made["id"]), created_at(made))
+    keep = await keep_or_yield(
+        ctx, mine, lambda: twins(mine.id),
+        remove=lambda i: delete_at(ctx.client, certificate_path(i), what=f"delete twin {i}"),
+        what=f"certificate {name}",
+    )  # fmt: skip
+    ctx.ids.certificates[name] = keep.id
+    if keep is mine:
+        return f"id {mine.id}"
+    return f"id {keep.id}, uploaded by an overlapping apply (ours, {mine.id}, deleted)"
+
+
+async def _twins(
+    ctx: ApplyContext, fingerprint: str, expires_at: int | None, *, ours: str
+) -> list[Twin]:
+    """Certificates with this content that the plan did not know (`ours` is not downloaded):
+    one list, then one GET per candidate with the same expiry."""
+    known = set(ctx.live.ids.certificates.values()) | {ours}
+    items = await ctx.client.list_all(PATH)
+    found = []
+    for item in items:
+        listed = parse_listed_certificate(item)
+        if listed.id in known or (expires_at is not None and listed.expires_at != expires_at):
+            continue
+        if await read_fingerprint(ctx.client, listed.id) == fingerprint:
+            found.append(Twin(listed.id, created_at(item)))
+    return found
 
 
 def activation_group(change: Change) -> tuple[str, ...]:

@@ -63,16 +63,19 @@ async def apply_project_user(change: Change, ctx: ApplyContext) -> str | None:
     project, email = change.key[0], normalize_email(change.key[1])
     project_id = ctx.project_id(project)
 
-    async def find() -> JSON | None:
+    async def find(role: str | None = None) -> JSON | None:
         found = await find_project_user(ctx.client, project_id, email)
-        return {"id": found.user_id} if found is not None else None
+        wanted = found is not None and role in (None, found.role)
+        return {"id": found.user_id} if found is not None and wanted else None
 
     if change.action is Action.CREATE:
         role = (change.after or {})["role"]
         user_id = ctx.ids.users.get(email)
         body = {"role": role, "user_id": user_id} if user_id else {"role": role, "email": email}
         base = members_path(project_id)
-        await send_write(lambda: ctx.client.post(base, json=body), settled=find, what=email)
+        await send_write(
+            lambda: ctx.client.post(base, json=body), settled=lambda: find(role), what=email
+        )
         return None
     user_id = ctx.ids.users.get(email)
     if user_id is None:

@@ -2,7 +2,8 @@
 
 Projects are listed with `include_archived=true`: archived projects matter for un-archive
 findings and for name clashes. A project without a name is known by its id. Projects are never
-deleted: the API archives them, irreversibly.
+deleted: the API archives them, irreversibly. A create settles twins made by an overlapping
+apply (kinds/twins.py): the run whose project lost archives it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from reconciler.change import Action, Change
 from reconciler.errors import BadRequestError
 from reconciler.kinds.parsing import optional_int, optional_text, text
+from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield, oldest_first
 from reconciler.kinds.write_context import (
     JSON,
     ApplyContext,
@@ -39,9 +41,10 @@ def parse_project(item: dict[str, Any]) -> Project:
 
 
 async def read_projects(client: Reader) -> list[Project]:
-    """Every project, archived included, in the API's order."""
+    """Every project, archived included, oldest first (so of two projects with one name the
+    older is met first: the one apply keeps when overlapping runs made both; kinds/twins.py)."""
     items = await client.list_all(PATH, params={"include_archived": True})
-    return [parse_project(item) for item in items]
+    return [parse_project(item) for item in sorted(items, key=oldest_first)]
 
 
 async def find_project_by_name(client: Reader, name: str) -> tuple[Project, str] | None:
@@ -68,7 +71,12 @@ async def apply_project(change: Change, ctx: ApplyContext) -> str | None:
 
 
 async def _create(ctx: ApplyContext, name: str) -> str:
-    """Create; the read-back looks for an active project of that name."""
+    """Create, unless an overlapping apply just did; the read-back looks for an active project
+    of that name; a twin made at the same time is settled (see kinds/twins.py)."""
+    existing = await adopt_existing(ctx, lambda: _twins(ctx, name))
+    if existing is not None:
+        ctx.ids.projects[name] = existing.id
+        return f"id {existing.id}, created by an overlapping apply"
 
     async def find() -> JSON | None:
         found = await find_project_by_name(ctx.client, name)
@@ -76,8 +84,32 @@ async def _create(ctx: ApplyContext, name: str) -> str:
 
     body = {"name": name}
     made = await send_write(lambda: ctx.client.post(PATH, json=body), settled=find, what=name)
-    ctx.ids.projects[name] = str(made["id"])
-    return f"id {made['id']}"
+    ours = Twin(str(made["id"]), created_at(made))
+    keep = await keep_or_yield(
+        ctx, ours, lambda: _twins(ctx, name), remove=lambda i: _archive_twin(ctx, i, name),
+        what=f"project {name}",
+    )  # fmt: skip
+    ctx.ids.projects[name] = keep.id
+    if keep is ours:
+        return f"id {ours.id}"
+    return f"id {keep.id}, created by an overlapping apply (ours, {ours.id}, archived)"
+
+
+async def _twins(ctx: ApplyContext, name: str) -> list[Twin]:
+    """Active projects called `name` that the plan did not know of."""
+    known = {p.id for p in ctx.live.org.projects.values()} | set(ctx.live.ids.projects.values())
+    items = await ctx.client.list_all(PATH, params={"include_archived": True})
+    projects = [(parse_project(item), item) for item in items]
+    return [
+        Twin(str(p.id), created_at(item))
+        for p, item in projects
+        if p.name == name and not p.archived and p.id not in known
+    ]
+
+
+async def _archive_twin(ctx: ApplyContext, project_id: str, name: str) -> None:
+    """Archive the twin this run made (projects cannot be deleted)."""
+    await _archive(ctx, project_path(project_id), f"{name} ({project_id}, a twin)")
 
 
 async def _archive(ctx: ApplyContext, path: str, name: str) -> str | None:

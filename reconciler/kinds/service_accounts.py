@@ -9,6 +9,8 @@ is handed to the sink, and only then is it renamed to NAME. A process killed in 
 an account whose name says its key was never delivered: the next plan deletes it (or, with
 `prune.service_accounts` off, warns about it) and creates NAME anew with a fresh key. The key
 is wrapped in `Secret` the moment it arrives: never logged, returned, stored or put in an error.
+Before the key is delivered, a twin made by an overlapping apply is settled (kinds/twins.py):
+the run whose account lost deletes it, so its key is never delivered.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from reconciler.change import Action, Change
 from reconciler.errors import ReconcilerError, SecretSinkError
 from reconciler.kinds.parsing import choice, text, unique_key
 from reconciler.kinds.pending import pending_name
+from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield, oldest_first
 from reconciler.kinds.write_context import (
     JSON,
     ApplyContext,
@@ -68,7 +71,8 @@ async def read_service_accounts(
 ) -> dict[str, tuple[ServiceAccount, str]]:
     """Every service account of one project, keyed by name, with its id."""
     items = await client.list_all(service_accounts_path(project_id))
-    return key_service_accounts([parse_service_account(item) for item in items])
+    ordered = sorted(items, key=oldest_first)  # of two with one name, the older keeps it
+    return key_service_accounts([parse_service_account(item) for item in ordered])
 
 
 async def find_service_account(
@@ -112,9 +116,16 @@ async def _delete(ctx: ApplyContext, project: str, account_id: str, *, what: str
 
 
 async def _create_account(ctx: ApplyContext, project: str, name: str, after: JSON) -> str:
-    """Create the account (keyed: pending name, key to the sink, rename); set its role."""
+    """Create the account (keyed: pending name, key to the sink, rename); set its role. An
+    account an overlapping apply made is adopted, or settled with ours (see kinds/twins.py)."""
     role = str(after.get("role", "member"))
     keyed = bool(after.get("api_key", True)) and role != "none"
+    if keyed and not ctx.sink.configured:
+        raise SecretSinkError(f"service account {project}/{name} needs a key sink")
+    existing = await adopt_existing(ctx, lambda: _twins(ctx, project, name))
+    if existing is not None:
+        ctx.ids.service_accounts[(project, name)] = existing.id
+        return f"id {existing.id}, created by an overlapping apply" + _THEIR_KEY * keyed
     if not keyed:
         body: JSON = {"name": name, "create_service_account_only": True}
         made = await send_write(
@@ -122,19 +133,44 @@ async def _create_account(ctx: ApplyContext, project: str, name: str, after: JSO
             settled=lambda: _find_new(ctx, project, name),
             what=f"{project}/{name}",
         )
-        finish = {"role": role} if role in KEY_ROLES and made.get("role") != role else {}
     else:
-        if not ctx.sink.configured:
-            raise SecretSinkError(f"service account {project}/{name} needs a key sink")
         made = await _create_keyed(ctx, project, name)
-        where = await _deliver(ctx, project, name, made)
+    ours = Twin(str(made["id"]), created_at(made))
+    keep = await keep_or_yield(
+        ctx, ours, lambda: _twins(ctx, project, name),
+        remove=lambda i: _delete(ctx, project, i, what=f"{project}/{name} ({i}, a twin)"),
+        what=f"service account {project}/{name}",
+    )  # fmt: skip
+    ctx.ids.service_accounts[(project, name)] = keep.id
+    if keep is not ours:
+        made.pop("api_key", None)  # deleted with its account: never delivered
+        return f"id {keep.id}, created by an overlapping apply (ours deleted)" + _THEIR_KEY * keyed
+    note = f"id {ours.id}"
+    if keyed:
+        note += f"; API key delivered to {await _deliver(ctx, project, name, made)}"
         finish = {"name": name} | ({"role": role} if made.get("role") != role else {})
-    account_id = str(made["id"])
-    ctx.ids.service_accounts[(project, name)] = account_id
+    else:
+        finish = {"role": role} if role in KEY_ROLES and made.get("role") != role else {}
     if finish:
-        path = _path(ctx, project, account_id)
+        path = _path(ctx, project, ours.id)
         await update_at(ctx.client, path, finish, what=f"finish {project}/{name}")
-    return f"id {account_id}" + (f"; API key delivered to {where}" if keyed else "")
+    return note
+
+
+_THEIR_KEY = "; its API key went to that apply's sink"
+
+
+async def _twins(ctx: ApplyContext, project: str, name: str) -> list[Twin]:
+    """Accounts of the project called `name` (or its pending name) that the plan did not know."""
+    known = set(ctx.live.ids.service_accounts.values())
+    names = {name, pending_name(name)}
+    items = await ctx.client.list_all(_path(ctx, project))
+    pairs = [(parse_service_account(item), item) for item in items]
+    return [
+        Twin(ident, created_at(item))
+        for (account, ident), item in pairs
+        if account.name in names and ident not in known
+    ]
 
 
 async def _find_new(ctx: ApplyContext, project: str, name: str) -> JSON | None:

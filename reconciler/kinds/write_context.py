@@ -10,7 +10,9 @@ re-sent:
 - an ambiguous failure (timeout, dropped connection, 5xx) may or may not have taken effect:
   read back first (`settled`); if the change is there, it is done; only if it is not is the
   write sent again (a bounded number of times);
-- a 404 on a delete means the object is already gone, which is what was wanted.
+- a 404 on a delete means the object is already gone, which is what was wanted;
+- a refusal (400/409/422) of a create or update reads back too: when what the write asked for
+  already holds (an overlapping apply made the same change: "already a member"), it is done.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from reconciler.change import Action, Change, Kind
+from reconciler.clock import Clock
 from reconciler.errors import (
     ApiError,
+    BadRequestError,
     NotFoundError,
     ReconcilerError,
     ServerError,
@@ -62,6 +66,11 @@ class WriteClient(Reader, Protocol):
         """A delete (never retried by the client)."""
         ...
 
+    @property
+    def clock(self) -> Clock:
+        """The clock the client paces with (apply waits on it, e.g. for twins to settle)."""
+        ...
+
 
 @dataclass(slots=True)
 class Ids:
@@ -83,6 +92,11 @@ class ApplyContext:
     live: Live
     sink: SecretSink
     ids: Ids
+
+    @property
+    def clock(self) -> Clock:
+        """The client's clock: waits in apply run at the same (maybe sped-up) pace."""
+        return self.client.clock
 
     @classmethod
     def start(
@@ -116,14 +130,16 @@ class ApplyContext:
 
 def _index_rename(ids: Ids, change: Change, live: IdIndex) -> None:
     """A rename's new name resolves to the old name's id in the live index (not in `ids`,
-    where an earlier rename may already have taken the old name: a swap of two names)."""
-    if change.action is not Action.UPDATE or change.before is None:
+    where an earlier rename may already have taken the old name: a swap of two names); so does
+    the declared name of a project archived by its `id` pin (say, a twin declared under
+    another name to archive it)."""
+    if change.action not in (Action.UPDATE, Action.ARCHIVE) or change.before is None:
         return
     if change.kind is Kind.PROJECT:
         pid = change.before.get("id") or live.projects.get(str(change.before.get("name")))
         if pid:
             ids.projects[change.key[0]] = str(pid)
-    elif change.kind is Kind.CERTIFICATE:
+    elif change.kind is Kind.CERTIFICATE and change.action is Action.UPDATE:
         cid = live.certificates.get(str(change.before.get("name")))
         if cid:
             ids.certificates[change.key[0]] = cid
@@ -173,6 +189,12 @@ async def send_write(send: Send, *, settled: Settled, what: str, delete: bool = 
             if delete:
                 return {}  # already gone: what a delete wants
             raise
+        except BadRequestError as exc:
+            found = None if delete else await _read_back(settled, what=what, cause=exc)
+            if found is None:
+                raise
+            log.info("%s: refused (%s), but it already holds", what, exc.message)
+            return found
         except (TransportError, ServerError) as exc:
             found = await _read_back(settled, what=what, cause=exc)
             if found is not None:
