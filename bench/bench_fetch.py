@@ -20,8 +20,8 @@ from typing import Any
 
 from reconciler.api import AdminClient, Pacing
 from reconciler.clock import ScaledClock
-from reconciler.fetch import fetch_live
-from reconciler.model import Desired, Organization, Project, RateLimit, ServiceAccount, User
+from reconciler.core.model import Desired, Organization, Project, RateLimit, ServiceAccount, User
+from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
 
 SIZES = (10, 100, 500)

@@ -22,15 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.api import AdminClient, Pacing
-from reconciler.apply import apply_plan
 from reconciler.clock import VirtualClock
 from reconciler.config import load_config
-from reconciler.fetch import fetch_live
-from reconciler.model import Desired, Organization, Project, RateLimit
-from reconciler.plan import make_plan
+from reconciler.core.model import Desired, Organization, Project, RateLimit
+from reconciler.core.plan import make_plan
+from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.faults import FaultConfig
-from reconciler.secrets import DirSink
+from reconciler.write.apply import apply_plan
+from reconciler.write.secrets import DirSink
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "org.yaml"
 SEEDS = range(1, 11)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import time
 
-from reconciler.model import (
+from reconciler.core.model import (
     Desired,
     Live,
     Organization,
@@ -21,7 +21,7 @@ from reconciler.model import (
     Settings,
     User,
 )
-from reconciler.plan import make_plan
+from reconciler.core.plan import make_plan
 
 PROJECTS = 1_000
 MEMBERS_PER_PROJECT = 50

@@ -24,7 +24,7 @@ from typing import Any
 from gh_api import GhError, api, repository
 
 # One label per safety gate; tests/gitops/test_overrides.py checks the flags against
-# reconciler.commands.common.SAFETY_FLAGS, so a new gate cannot go without its label.
+# reconciler.cli.common.SAFETY_FLAGS, so a new gate cannot go without its label.
 LABEL_FLAGS: dict[str, str] = {
     "reconciler:force": "--force",
     "reconciler:allow-archive": "--allow-archive",

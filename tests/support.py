@@ -26,9 +26,9 @@ from cryptography.x509.oid import NameOID
 from reconciler.api import AdminClient, Pacing
 from reconciler.clock import Clock
 from reconciler.config import load_config
-from reconciler.fetch import fetch_live
-from reconciler.model import Desired, Live
-from reconciler.plan import Plan, make_plan
+from reconciler.core.model import Desired, Live
+from reconciler.core.plan import Plan, make_plan
+from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -83,7 +83,7 @@ def test_archive_needs_allow_archive(tmp_path: Path) -> None:
 
 def test_saved_plan_applies_and_stale_plan_is_refused(tmp_path: Path) -> None:
     """apply --plan refuses a saved plan whose live state changed since, before any write."""
-    from reconciler.commands.apply_flow import load_target
+    from reconciler.cli.apply_flow import load_target
 
     state = tmp_path / "sb.json"
     Sandbox.load(state).save(state)
@@ -127,10 +127,10 @@ def _saved_plan(state: Path) -> dict[str, object]:
     import asyncio
     from dataclasses import replace
 
+    from reconciler.cli.runtime import open_client
     from reconciler.config import desired_to_config_dict, load_config
-    from reconciler.fetch import fetch_live
-    from reconciler.plan import make_plan
-    from reconciler.runtime import open_client
+    from reconciler.core.plan import make_plan
+    from reconciler.read.live import fetch_live
 
     loaded = load_config(EXAMPLE)
 
@@ -222,9 +222,9 @@ def test_a_bug_in_a_handler_still_reports_what_was_applied(
 ) -> None:
     """A handler that raises a non-reconciler exception stops the run: the report of what was
     applied is printed, the rest is not started, then one scrubbed `error:` line and exit 1."""
-    from reconciler.change import Change, Kind
+    from reconciler.core.change import Change, Kind
     from reconciler.kinds import writers
-    from reconciler.kinds.write_context import ApplyContext
+    from reconciler.write.context import ApplyContext
 
     leaked = "sk-svcacct-TEST-not-a-real-key-in-a-bug"
 

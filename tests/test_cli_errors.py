@@ -12,8 +12,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from reconciler import runtime
-from reconciler.cli import main
+from reconciler.cli import main, runtime
 from reconciler.clock import VirtualClock
 
 KEY = "sk-admin-TEST-not-a-real-key"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli import main
-from reconciler.plan import Plan
+from reconciler.core.plan import Plan
 
 
 def _plan(org: Path, *args: str) -> tuple[int, str, str]:

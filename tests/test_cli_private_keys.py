@@ -13,8 +13,7 @@ import pytest
 import respx
 from click.testing import CliRunner, Result
 
-from reconciler import runtime
-from reconciler.cli import main
+from reconciler.cli import main, runtime
 from reconciler.clock import ScaledClock
 from reconciler.sandbox import Sandbox, SandboxTransport
 from reconciler.sandbox.seed import demo_seed

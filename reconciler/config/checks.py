@@ -12,10 +12,10 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
-from reconciler import model
 from reconciler.config.names import padded, short
 from reconciler.config.schema import ConfigFile, ProjectConfig, RateLimitConfig
 from reconciler.config.source import Locations, Path
+from reconciler.core import model
 from reconciler.errors import Problem
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")

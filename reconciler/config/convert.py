@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler import model
 from reconciler.config.certificates import LoadedCertificate
 from reconciler.config.checks import effective_rate_limits
 from reconciler.config.schema import ConfigFile, ProjectConfig, SettingsConfig
+from reconciler.core import model
 
 
 def to_desired(config: ConfigFile, certificates: dict[str, LoadedCertificate]) -> model.Desired:

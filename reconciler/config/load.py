@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reconciler import model
 from reconciler.config.certificates import load_certificates
 from reconciler.config.checks import check_config
 from reconciler.config.convert import desired_to_config_dict, to_desired
 from reconciler.config.source import Locations
 from reconciler.config.validation import validate_schema
 from reconciler.config.yamlfile import ParsedYaml, fatal, parse_yaml, read_text
+from reconciler.core import model
 from reconciler.errors import ConfigError, Problem
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reconciler.kinds.pending import PENDING_SUFFIX
+from reconciler.core.pending import PENDING_SUFFIX
 
 # C0 and C1 controls (newline, tab, DEL, …), line and paragraph separators, the bidirectional
 # marks, embeddings, overrides and isolates, and the byte-order mark.

@@ -17,7 +17,6 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from reconciler import model
 from reconciler.config.names import (
     EMAIL_PATTERN,
     NAME_PATTERN,
@@ -27,6 +26,7 @@ from reconciler.config.names import (
     check_not_reserved,
     check_version,
 )
+from reconciler.core import model
 
 SCHEMA_ID = "https://github.com/openai-org-reconciler/reconciler.schema.json"
 

@@ -1,6 +1,6 @@
 """One module per kind of resource: how to read it live (and, later, how to change it).
 
-Only this package translates Admin API JSON into `reconciler.model` values. Each module keeps
+Only this package translates Admin API JSON into `reconciler.core.model` values. Each module keeps
 "parse" functions (JSON → model, pure), "read" functions (list calls through an `AdminClient`),
 and `find_*` functions that locate one object by its natural key for read-back after an
 ambiguous write (the API has no lookup by natural key, so they are list calls too).

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.api import AdminClient
-from reconciler.kinds.parsing import choice, nested, optional_int, optional_text, text
-from reconciler.model import ApiKeyInfo, ApiKeyOwnerKind, normalize_email
+from reconciler.api.parsing import choice, nested, optional_int, optional_text, text
+from reconciler.core.model import ApiKeyInfo, ApiKeyOwnerKind, normalize_email
 
 OWNER_KINDS: tuple[ApiKeyOwnerKind, ...] = ("user", "service_account")
 

@@ -29,21 +29,15 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from reconciler.change import Action, Change, Kind
-from reconciler.config.certs import CertificateParseError, parse_pem
+from reconciler.api.parsing import nested, optional_int, optional_text, text
+from reconciler.api.protocols import JSON, Reader
+from reconciler.config.pem import CertificateParseError, parse_pem
+from reconciler.core.change import Action, Change, Kind
+from reconciler.core.model import Certificate
 from reconciler.errors import ProtocolError, ReconcilerError
-from reconciler.kinds.parsing import nested, optional_int, optional_text, text
 from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield
-from reconciler.kinds.write_context import (
-    JSON,
-    ApplyContext,
-    Reader,
-    delete_at,
-    send_write,
-    unsupported,
-    update_at,
-)
-from reconciler.model import Certificate
+from reconciler.write.context import ApplyContext
+from reconciler.write.recovery import delete_at, send_write, unsupported, update_at
 
 PATH = "/organization/certificates"
 UNKNOWN_FINGERPRINT = ""

@@ -14,19 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.change import Action, Change
+from reconciler.api.parsing import choice, optional_int, text
+from reconciler.api.protocols import JSON, Reader
+from reconciler.core.change import Action, Change
+from reconciler.core.model import Invite, InviteStatus, ProjectRole, normalize_email
 from reconciler.errors import ReconcilerError
-from reconciler.kinds.parsing import choice, optional_int, text
 from reconciler.kinds.users import ORG_ROLES
-from reconciler.kinds.write_context import (
-    JSON,
-    ApplyContext,
-    Reader,
-    delete_at,
-    send_write,
-    unsupported,
-)
-from reconciler.model import Invite, InviteStatus, ProjectRole, normalize_email
+from reconciler.write.context import ApplyContext
+from reconciler.write.recovery import delete_at, send_write, unsupported
 
 PATH = "/organization/invites"
 PROJECT_ROLES: tuple[ProjectRole, ...] = ("owner", "member")

@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.change import Action, Change
+from reconciler.api.parsing import choice, optional_text, text
+from reconciler.api.protocols import JSON, Reader
+from reconciler.core.change import Action, Change
+from reconciler.core.model import ProjectRole, normalize_email
 from reconciler.errors import ProtocolError, ReconcilerError
 from reconciler.kinds.invites import PROJECT_ROLES
-from reconciler.kinds.parsing import choice, optional_text, text
-from reconciler.kinds.write_context import JSON, ApplyContext, Reader, role_or_remove, send_write
-from reconciler.model import ProjectRole, normalize_email
+from reconciler.write.context import ApplyContext
+from reconciler.write.recovery import role_or_remove, send_write
 
 
 @dataclass(frozen=True, slots=True)

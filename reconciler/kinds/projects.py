@@ -10,19 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.change import Action, Change
+from reconciler.api.parsing import optional_int, optional_text, text
+from reconciler.api.protocols import JSON, Reader
+from reconciler.core.change import Action, Change
+from reconciler.core.model import Project
 from reconciler.errors import BadRequestError
-from reconciler.kinds.parsing import optional_int, optional_text, text
 from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield, oldest_first
-from reconciler.kinds.write_context import (
-    JSON,
-    ApplyContext,
-    Reader,
-    send_write,
-    unsupported,
-    update_at,
-)
-from reconciler.model import Project
+from reconciler.write.context import ApplyContext
+from reconciler.write.recovery import send_write, unsupported, update_at
 
 PATH = "/organization/projects"
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.change import Action, Change
+from reconciler.api.parsing import optional_int, text
+from reconciler.api.protocols import JSON, Reader
+from reconciler.core.change import Action, Change
+from reconciler.core.model import RATE_LIMIT_FIELDS, RateLimit
 from reconciler.errors import ReconcilerError
-from reconciler.kinds.parsing import optional_int, text
-from reconciler.kinds.write_context import JSON, ApplyContext, Reader, send_write, unsupported
-from reconciler.model import RATE_LIMIT_FIELDS, RateLimit
+from reconciler.write.context import ApplyContext
+from reconciler.write.recovery import send_write, unsupported
 
 
 def rate_limits_path(project_id: str) -> str:

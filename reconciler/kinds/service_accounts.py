@@ -19,22 +19,16 @@ import asyncio
 import logging
 from typing import Any
 
-from reconciler.change import Action, Change
+from reconciler.api.parsing import choice, text, unique_key
+from reconciler.api.protocols import JSON, Reader
+from reconciler.core.change import Action, Change
+from reconciler.core.model import ServiceAccount, ServiceAccountRole
+from reconciler.core.pending import pending_name
 from reconciler.errors import ReconcilerError, SecretSinkError
-from reconciler.kinds.parsing import choice, text, unique_key
-from reconciler.kinds.pending import pending_name
 from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield, oldest_first
-from reconciler.kinds.write_context import (
-    JSON,
-    ApplyContext,
-    Reader,
-    delete_at,
-    send_write,
-    unsupported,
-    update_at,
-)
-from reconciler.model import ServiceAccount, ServiceAccountRole
-from reconciler.secrets import KeyMetadata, Secret
+from reconciler.write.context import ApplyContext
+from reconciler.write.recovery import delete_at, send_write, unsupported, update_at
+from reconciler.write.secrets import KeyMetadata, Secret
 
 log = logging.getLogger(__name__)
 

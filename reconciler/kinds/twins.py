@@ -29,7 +29,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from reconciler.kinds.write_context import ApplyContext
+from reconciler.write.context import ApplyContext
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.change import Change
+from reconciler.api.parsing import choice, optional_text, text
+from reconciler.api.protocols import Reader
+from reconciler.core.change import Change
+from reconciler.core.model import OrgRole, User, normalize_email
 from reconciler.errors import ProtocolError, ReconcilerError
-from reconciler.kinds.parsing import choice, optional_text, text
-from reconciler.kinds.write_context import ApplyContext, Reader, role_or_remove
-from reconciler.model import OrgRole, User, normalize_email
+from reconciler.write.context import ApplyContext
+from reconciler.write.recovery import role_or_remove
 
 PATH = "/organization/users"
 ORG_ROLES: tuple[OrgRole, ...] = ("owner", "reader")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reconciler.change import Kind
+from reconciler.core.change import Kind
 from reconciler.kinds.certificates import (
     MAX_PER_TOGGLE,
     activation_group,
@@ -21,7 +21,7 @@ from reconciler.kinds.projects import apply_project
 from reconciler.kinds.rate_limits import apply_rate_limit
 from reconciler.kinds.service_accounts import apply_service_account
 from reconciler.kinds.users import apply_user
-from reconciler.kinds.write_context import BatchHandler, Handler
+from reconciler.write.context import BatchHandler, Handler
 
 HANDLERS: Mapping[Kind, Handler] = {
     Kind.PROJECT: apply_project,

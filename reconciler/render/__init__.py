@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
-from reconciler.plan import Plan
+from reconciler.core.plan import Plan
+from reconciler.core.safety import Refusal
+from reconciler.core.stakes import Stakes
 from reconciler.render.json import render_json
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_text
-from reconciler.safety import Refusal
-from reconciler.stakes import Stakes
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")

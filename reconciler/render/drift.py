@@ -10,8 +10,8 @@ import json
 from datetime import UTC, datetime
 from typing import Literal
 
-from reconciler.audit import Attribution
-from reconciler.drift import DriftItem, DriftReport
+from reconciler.reports.attribution import Attribution
+from reconciler.reports.drift import DriftItem, DriftReport
 
 DriftFormat = Literal["text", "markdown", "json"]
 MARKER = "<!-- reconciler:drift -->"

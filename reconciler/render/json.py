@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from reconciler.plan import Plan
-from reconciler.safety import Refusal
-from reconciler.stakes import Stakes
+from reconciler.core.plan import Plan
+from reconciler.core.safety import Refusal
+from reconciler.core.stakes import Stakes
 
 
 def render_json(

@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from reconciler.change import Action, Change, Kind, Unmanaged
-from reconciler.plan import Plan, label, noun
+from reconciler.core.change import Action, Change, Kind, Unmanaged
+from reconciler.core.plan import Plan, label, noun
 
 MARKERS: dict[Action, str] = {
     Action.CREATE: "+",

@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from reconciler.change import Action, Change, Severity
-from reconciler.plan import Plan, label
+from reconciler.core.change import Action, Change, Severity
+from reconciler.core.plan import Plan, label
+from reconciler.core.safety import Refusal
+from reconciler.core.stakes import Stakes
 from reconciler.render.lines import MARKERS, change_lines, groups, unmanaged_summary
-from reconciler.render.md_stakes import stakes_section
-from reconciler.render.stakes_lines import DETAIL_PAD, keys_phrase
-from reconciler.safety import Refusal
-from reconciler.stakes import Stakes
+from reconciler.render.stakes_markdown import stakes_section
+from reconciler.render.stakes_text import DETAIL_PAD, keys_phrase
 
 MARKER = "<!-- reconciler:plan -->"
 BUDGET = 60_000

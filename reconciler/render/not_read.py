@@ -7,7 +7,7 @@ returns text.
 
 from __future__ import annotations
 
-from reconciler.scope import NotRead
+from reconciler.core.pr_scope import NotRead
 
 NAMES_SHOWN = 20  # project names listed before "and N more" (the comment has a size limit)
 

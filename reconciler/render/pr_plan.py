@@ -15,15 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from reconciler.change import Change, Kind
-from reconciler.plan import Plan
+from reconciler.core.change import Change, Kind
+from reconciler.core.plan import Plan
+from reconciler.core.pr_scope import NotRead, PrSplit
+from reconciler.core.safety import Refusal
+from reconciler.core.stakes import Stakes
 from reconciler.render import render
 from reconciler.render.lines import change_lines
 from reconciler.render.markdown import MARKER
 from reconciler.render.not_read import not_read_markdown, not_read_text
-from reconciler.safety import Refusal
-from reconciler.scope import NotRead, PrSplit
-from reconciler.stakes import Stakes
 
 Fmt = Literal["text", "markdown", "json"]
 

@@ -3,7 +3,7 @@
     with ProgressBar.on_stderr() as progress:
         live = await fetch_live(client, desired, progress=progress)
 
-It implements `reconciler.fetch.FetchProgress`; the total grows as fetch discovers reads
+It implements `reconciler.read.live.FetchProgress`; the total grows as fetch discovers reads
 (per-project reads are known once the project list is in).
 """
 

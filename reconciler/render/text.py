@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reconciler.change import Action, Finding, Severity
-from reconciler.plan import Plan, label
+from reconciler.core.change import Action, Finding, Severity
+from reconciler.core.plan import Plan, label
+from reconciler.core.safety import Refusal
+from reconciler.core.stakes import Stakes
 from reconciler.render.lines import (
     LABEL_WIDTH,
     MARKERS,
@@ -19,9 +21,7 @@ from reconciler.render.lines import (
     groups,
     unmanaged_summary,
 )
-from reconciler.render.stakes_lines import DETAIL_PAD, keys_phrase, usage_phrase
-from reconciler.safety import Refusal
-from reconciler.stakes import Stakes
+from reconciler.render.stakes_text import DETAIL_PAD, keys_phrase, usage_phrase
 
 _COLORS: dict[str, str] = {
     MARKERS[Action.CREATE]: "32",

@@ -12,8 +12,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from reconciler import runtime
-from reconciler.cli import main
+from reconciler.cli import main, runtime
 from reconciler.clock import Clock, VirtualClock
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.faults import FaultConfig

@@ -9,8 +9,8 @@ import pytest
 
 from reconciler.api import AdminClient
 from reconciler.api.urls import BaseUrlError
+from reconciler.cli.runtime import open_client, pacing_from
 from reconciler.errors import AuthError, ReconcilerError
-from reconciler.runtime import open_client, pacing_from
 
 
 def _open(env: dict[str, str]) -> str:

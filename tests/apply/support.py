@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reconciler.api import AdminClient
-from reconciler.apply import ApplyReport, OnEvent, apply_plan
 from reconciler.clock import ScaledClock
-from reconciler.fetch import fetch_live
-from reconciler.model import Desired, Live
-from reconciler.plan import Plan, make_plan
+from reconciler.core.model import Desired, Live
+from reconciler.core.plan import Plan, make_plan
+from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
-from reconciler.secrets import SecretSink
+from reconciler.write.apply import ApplyReport, OnEvent, apply_plan
+from reconciler.write.secrets import SecretSink
 from tests.support import live_on, plan_on, sandbox_client
 
 __all__ = ["client_for", "live_on", "plan_on"]

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.apply import Outcome
-from reconciler.change import Change
 from reconciler.config import load_config
-from reconciler.model import Desired
+from reconciler.core.change import Change
+from reconciler.core.model import Desired
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.faults import FaultConfig
-from reconciler.secrets import DirSink
+from reconciler.write.apply import Outcome
+from reconciler.write.secrets import DirSink
 from tests.apply.support import (
     EXAMPLE,
     WRITES,

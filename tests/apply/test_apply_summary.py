@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reconciler.change import Change, Kind
 from reconciler.cli import main
+from reconciler.core.change import Change, Kind
 from reconciler.errors import ApiError, BadRequestError, ServerError, ThrottledError
 from reconciler.kinds import writers
-from reconciler.kinds.write_context import ApplyContext
+from reconciler.write.context import ApplyContext
 from tests.apply.support import EXAMPLE
 
 RERUN = "Re-run apply to finish"

@@ -19,17 +19,17 @@ from typing import Any, NamedTuple
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler.apply import ApplyReport, apply_plan
-from reconciler.change import Action, Kind, Severity
 from reconciler.clock import ScaledClock
 from reconciler.config import config_from_dict
-from reconciler.config.certs import parse_pem
-from reconciler.fetch import fetch_live
-from reconciler.model import Desired
-from reconciler.plan import Plan, make_plan
-from reconciler.safety import Overrides, check
+from reconciler.config.pem import parse_pem
+from reconciler.core.change import Action, Kind, Severity
+from reconciler.core.model import Desired
+from reconciler.core.plan import Plan, make_plan
+from reconciler.core.safety import Overrides, check
+from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
-from reconciler.secrets import DirSink
+from reconciler.write.apply import ApplyReport, apply_plan
+from reconciler.write.secrets import DirSink
 from tests.apply.support import WRITES, client_for
 from tests.support import self_signed_pem
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reconciler.apply import ChangeResult, Outcome
+from reconciler.cli import apply as apply_command
 from reconciler.cli import main
-from reconciler.commands import apply as apply_command
 from reconciler.config import load_config
 from reconciler.sandbox import Sandbox
-from reconciler.secrets import DirSink
+from reconciler.write.apply import ChangeResult, Outcome
+from reconciler.write.secrets import DirSink
 from tests.apply.support import EXAMPLE, WRITES, apply_on, fast_box, live_on, plan_on
 from tests.apply.writes import Ids, allowed_writes
 

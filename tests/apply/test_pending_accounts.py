@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.change import Action, Kind, Severity
 from reconciler.config import load_config
-from reconciler.diffing.children import INTERRUPTED
-from reconciler.kinds.pending import pending_name, pending_of
-from reconciler.model import Desired, PruneSettings, Settings
-from reconciler.secrets import DirSink, KeyMetadata, Secret
+from reconciler.core.change import Action, Kind, Severity
+from reconciler.core.diff.children import INTERRUPTED
+from reconciler.core.model import Desired, PruneSettings, Settings
+from reconciler.core.pending import pending_name, pending_of
+from reconciler.write.secrets import DirSink, KeyMetadata, Secret
 from tests.apply.support import EXAMPLE, accounts_named, apply_on, fast_box, plan_on
 
 PENDING = pending_name("ci-deployer")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler import secrets as secrets_module
 from reconciler.errors import SecretSinkError
-from reconciler.secrets import (
+from reconciler.write import secrets as secrets_module
+from reconciler.write.secrets import (
     CommandSink,
     DirSink,
     KeyMetadata,

@@ -13,17 +13,18 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.apply import ApplyReport, apply_plan
-from reconciler.change import Action, Change, Kind
 from reconciler.config import load_config
+from reconciler.core.change import Action, Change, Kind
+from reconciler.core.plan import make_plan
 from reconciler.errors import BadRequestError
-from reconciler.fetch import fetch_live
 from reconciler.kinds.projects import apply_project
 from reconciler.kinds.twins import Twin, winner
-from reconciler.kinds.write_context import ApplyContext, send_write
-from reconciler.plan import make_plan
+from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
-from reconciler.secrets import DirSink
+from reconciler.write.apply import ApplyReport, apply_plan
+from reconciler.write.context import ApplyContext
+from reconciler.write.recovery import send_write
+from reconciler.write.secrets import DirSink
 from tests.apply.support import EXAMPLE, accounts_named, fast_box
 from tests.support import sandbox_client
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from reconciler.change import Action, Kind, Severity
 from reconciler.cli import main
 from reconciler.config import load_config
-from reconciler.model import Desired, PruneSettings, Settings
+from reconciler.core.change import Action, Kind, Severity
+from reconciler.core.model import Desired, PruneSettings, Settings
 from reconciler.sandbox import Sandbox
 from tests.apply.support import EXAMPLE, fast_box, plan_on
 from tests.support import copy_examples

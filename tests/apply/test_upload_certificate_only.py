@@ -10,13 +10,13 @@ from pathlib import Path
 
 import httpx
 
-from reconciler.apply import apply_plan
-from reconciler.applying.report import ApplyReport, Outcome
-from reconciler.change import Kind
 from reconciler.config import config_from_dict
-from reconciler.plan import Plan, make_plan
+from reconciler.core.change import Kind
+from reconciler.core.plan import Plan, make_plan
 from reconciler.sandbox import Sandbox
-from reconciler.secrets import NoSink
+from reconciler.write.apply import apply_plan
+from reconciler.write.report import ApplyReport, Outcome
+from reconciler.write.secrets import NoSink
 from tests.apply.support import fast_box, live_on
 from tests.support import key_material, key_pem, make_pem, sandbox_client
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reconciler.change import Action, Change, Kind
-from reconciler.model import IdIndex
+from reconciler.core.change import Action, Change, Kind
+from reconciler.core.model import IdIndex
 
 Write = tuple[str, str]
 ORG = "/organization"

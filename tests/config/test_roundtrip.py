@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler import model
 from reconciler.config import config_from_dict, desired_to_config_dict, load_config
+from reconciler.core import model
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "org.yaml"

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from reconciler.model import (
+from reconciler.core.model import (
     ApiKeyInfo,
     Certificate,
     Desired,
@@ -27,9 +27,9 @@ from reconciler.model import (
     Settings,
     User,
 )
-from reconciler.plan import Plan, make_plan
-from reconciler.stakes import Stakes, assemble
-from reconciler.usage import ProjectUsage, UsageReport
+from reconciler.core.plan import Plan, make_plan
+from reconciler.core.stakes import Stakes, assemble
+from reconciler.core.usage import ProjectUsage, UsageReport
 
 FP_OLD = "sha256:" + "aa" * 32
 FP_CORP = "sha256:" + "bb" * 32

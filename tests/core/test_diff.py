@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reconciler.change import Action, Change, Kind, Severity
-from reconciler.diff import diff
-from reconciler.model import (
+from reconciler.core.change import Action, Change, Kind, Severity
+from reconciler.core.diff import diff
+from reconciler.core.model import (
     Certificate,
     Desired,
     Invite,

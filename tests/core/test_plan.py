@@ -8,11 +8,11 @@ from dataclasses import replace
 
 import pytest
 
-from reconciler.change import Action, Change, Kind
+from reconciler.core.change import Action, Change, Kind
+from reconciler.core.model import Desired, Live, Organization
+from reconciler.core.order import activation_batches, order
+from reconciler.core.plan import Plan, label, live_digest, make_plan
 from reconciler.errors import ReconcilerError
-from reconciler.model import Desired, Live, Organization
-from reconciler.plan import Plan, label, live_digest, make_plan
-from reconciler.plan_order import activation_batches, order
 
 
 def _index(plan: Plan, kind: Kind, action: Action, key: tuple[str, ...]) -> int:

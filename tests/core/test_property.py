@@ -13,8 +13,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.change import Action, Change, Kind
-from reconciler.model import (
+from reconciler.core.change import Action, Change, Kind
+from reconciler.core.model import (
     Certificate,
     Desired,
     Invite,
@@ -31,7 +31,7 @@ from reconciler.model import (
     Settings,
     User,
 )
-from reconciler.plan import Plan, make_plan
+from reconciler.core.plan import Plan, make_plan
 
 EMAILS = [f"{n}@example.com" for n in "abcde"]
 PROJECTS = ["p1", "p2", "p3"]

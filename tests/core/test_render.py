@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.change import Action, Change, Kind
-from reconciler.model import Desired, Live
-from reconciler.plan import Plan, make_plan
+from reconciler.core.change import Action, Change, Kind
+from reconciler.core.model import Desired, Live
+from reconciler.core.plan import Plan, make_plan
+from reconciler.core.safety import Overrides, check
 from reconciler.render import FORMATS, Format, render
 from reconciler.render.markdown import MARKER
-from reconciler.safety import Overrides, check
 
 GOLDEN = Path(__file__).parent / "golden"
 SUFFIX = {"text": "txt", "markdown": "md", "json": "json"}

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.change import Action, Change, Kind
-from reconciler.model import ApiKeyInfo, Desired, Live
-from reconciler.plan import Plan, make_plan
+from reconciler.core.change import Action, Change, Kind
+from reconciler.core.model import ApiKeyInfo, Desired, Live
+from reconciler.core.plan import Plan, make_plan
+from reconciler.core.pr_scope import PrSplit
+from reconciler.core.safety import Overrides, check
+from reconciler.core.stakes import Stakes, assemble
+from reconciler.core.usage import UsageReport
 from reconciler.render import FORMATS, Format, render
 from reconciler.render.pr_plan import PrPlan, render_pr
-from reconciler.safety import Overrides, check
-from reconciler.scope import PrSplit
-from reconciler.stakes import Stakes, assemble
-from reconciler.usage import UsageReport
 
 GOLDEN = Path(__file__).parent / "golden"
 SUFFIX = {"text": "txt", "markdown": "md", "json": "json"}

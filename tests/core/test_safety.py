@@ -6,8 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from reconciler.errors import UnsafePlanError
-from reconciler.model import (
+from reconciler.core.model import (
     Desired,
     Invite,
     Live,
@@ -17,8 +16,9 @@ from reconciler.model import (
     SafetySettings,
     Settings,
 )
-from reconciler.plan import make_plan
-from reconciler.safety import Overrides, Refusal, check, raise_if_unsafe
+from reconciler.core.plan import make_plan
+from reconciler.core.safety import Overrides, Refusal, check, raise_if_unsafe
+from reconciler.errors import UnsafePlanError
 from tests.core.conftest import users
 
 

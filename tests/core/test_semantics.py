@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from reconciler.change import Action, Change, Kind, Severity
-from reconciler.digest import canonical
-from reconciler.model import (
+from reconciler.core.change import Action, Change, Kind, Severity
+from reconciler.core.digest import canonical
+from reconciler.core.model import (
     Certificate,
     Desired,
     Invite,
@@ -23,8 +23,8 @@ from reconciler.model import (
     ServiceAccount,
     Settings,
 )
-from reconciler.plan import Plan, make_plan
-from reconciler.safety import Overrides, check
+from reconciler.core.plan import Plan, make_plan
+from reconciler.core.safety import Overrides, check
 from tests.core.conftest import scenario_desired, scenario_live, users
 
 FP_A = "ab" * 32

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from reconciler.change import Action, Change, Kind
-from reconciler.model import ApiKeyInfo, Desired, Live, Organization
-from reconciler.plan import Plan, make_plan
-from reconciler.stakes import Stakes, assemble, projects_at_stake
-from reconciler.usage import UsageReport
+from reconciler.core.change import Action, Change, Kind
+from reconciler.core.model import ApiKeyInfo, Desired, Live, Organization
+from reconciler.core.plan import Plan, make_plan
+from reconciler.core.stakes import Stakes, assemble, projects_at_stake
+from reconciler.core.usage import UsageReport
 
 
 def _names(stakes: Stakes, kind: Kind, key: tuple[str, ...]) -> list[str]:

@@ -10,10 +10,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from reconciler.api import AdminClient
-from reconciler.config.certs import parse_pem
-from reconciler.fetch import fetch_live
+from reconciler.config.pem import parse_pem
+from reconciler.core.model import Certificate, Desired, Live, Organization, Project
 from reconciler.kinds.certificates import UNKNOWN_FINGERPRINT
-from reconciler.model import Certificate, Desired, Live, Organization, Project
+from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
 
 CONTENT = "/organization/certificates/{certificate_id}"

@@ -8,9 +8,9 @@ import pytest
 import respx
 
 from reconciler.api import AdminClient, Pacing
+from reconciler.core.model import Desired, Organization, Project, ServiceAccount
 from reconciler.errors import ProtocolError
-from reconciler.fetch import fetch_live
-from reconciler.model import Desired, Organization, Project, ServiceAccount
+from reconciler.read.live import fetch_live
 
 BASE = "https://api.openai.com/v1"
 FAKE_KEY = "sk-admin-TEST-not-a-real-key"

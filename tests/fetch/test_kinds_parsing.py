@@ -10,9 +10,10 @@ import pytest
 from reconciler.api import AdminClient
 from reconciler.api.pacing import FamilyLimiter
 from reconciler.clock import VirtualClock
+from reconciler.core.model import Certificate, Invite, ServiceAccount, User
 from reconciler.errors import ProtocolError
-from reconciler.kinds import admin_keys, certificates, invites, rate_limits, service_accounts, users
-from reconciler.model import Certificate, Invite, ServiceAccount, User
+from reconciler.kinds import certificates, invites, rate_limits, service_accounts, users
+from reconciler.read import admin_keys
 
 FAKE_KEY = "sk-admin-TEST-not-a-real-key-abcd"
 

@@ -6,9 +6,10 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.kinds.audit_logs import AuditEvent, audit_log_is_empty, parse_audit_event
+from reconciler.core.usage import ProjectCost, ProjectRequests
 from reconciler.kinds.certificates import read_pem
-from reconciler.kinds.usage import ProjectCost, ProjectRequests, read_completions, read_costs
+from reconciler.read.audit_log import AuditEvent, audit_log_is_empty, parse_audit_event
+from reconciler.read.usage_buckets import read_completions, read_costs
 
 
 class PagedClient:

@@ -11,9 +11,9 @@ import pytest
 
 from reconciler.api import AdminClient
 from reconciler.clock import ScaledClock
+from reconciler.core.model import Desired, Organization, Project, User
 from reconciler.errors import ApiError
-from reconciler.fetch import fetch_live
-from reconciler.model import Desired, Organization, Project, User
+from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from rich.console import Console
 
 from reconciler.api import AdminClient
-from reconciler.fetch import fetch_live
-from reconciler.model import Desired, Organization, Project
+from reconciler.core.model import Desired, Organization, Project
+from reconciler.read.live import fetch_live
 from reconciler.render.progress import ProgressBar
 from reconciler.sandbox import Sandbox
 

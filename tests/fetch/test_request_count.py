@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from reconciler.api import AdminClient
-from reconciler.fetch import fetch_live
-from reconciler.model import Desired, Live, Organization, Project, ServiceAccount, User
+from reconciler.core.model import Desired, Live, Organization, Project, ServiceAccount, User
+from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
 
 PROJECTS, USERS, INVITES, MEMBERS, ACCOUNTS = 50, 300, 40, 20, 3

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from reconciler.api import AdminClient
-from reconciler.fetch import fetch_live
-from reconciler.fetching.projects import DuplicateProjectError
-from reconciler.model import Desired, Live, Organization, Project, RateLimit, User
+from reconciler.core.model import Desired, Live, Organization, Project, RateLimit, User
+from reconciler.read.live import fetch_live
+from reconciler.read.projects import DuplicateProjectError
 from reconciler.sandbox import Sandbox
 
 ProjectsDecl = dict[str, Project]

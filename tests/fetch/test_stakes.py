@@ -9,13 +9,13 @@ from typing import Any
 
 import httpx
 
-from reconciler.change import Kind
-from reconciler.fetch import fetch_live
-from reconciler.fetching.stakes import read_stakes
-from reconciler.model import Desired, Live, Organization, Project, User
-from reconciler.plan import Plan, make_plan
+from reconciler.core.change import Kind
+from reconciler.core.model import Desired, Live, Organization, Project, User
+from reconciler.core.plan import Plan, make_plan
+from reconciler.core.stakes import Stakes
+from reconciler.read.at_stake import read_stakes
+from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
-from reconciler.stakes import Stakes
 from tests.support import sandbox_client
 
 LEGACY_KEYS = 150  # two pages of 100

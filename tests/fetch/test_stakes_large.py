@@ -12,8 +12,9 @@ import httpx
 from click.testing import CliRunner
 
 from reconciler.cli import main
+from reconciler.core.usage import UsageReport
+from reconciler.read.recent_usage import last_30_days
 from reconciler.sandbox import Sandbox
-from reconciler.usage import UsageReport, last_30_days
 from tests.support import sandbox_client
 
 PROJECTS = 2_000

@@ -8,8 +8,8 @@ from typing import Any
 
 from reconciler.api import AdminClient, Pacing
 from reconciler.clock import Clock, VirtualClock
-from reconciler.fetch import fetch_live
-from reconciler.model import Desired, Live, Organization, Project, RateLimit
+from reconciler.core.model import Desired, Live, Organization, Project, RateLimit
+from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
 
 PROJECTS = 12

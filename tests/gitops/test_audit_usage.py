@@ -6,15 +6,24 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.audit import Attribution, Ref, Target, attribute, org_scope_id, queries, targets
-from reconciler.audit import match as match_events
-from reconciler.change import Kind
+from reconciler.core.change import Kind
+from reconciler.core.model import IdIndex, Live, Organization, Project
+from reconciler.core.usage import ProjectUsage
+from reconciler.core.usage import summarize as summarize_values
 from reconciler.errors import BadRequestError
-from reconciler.kinds.audit_logs import parse_audit_event
-from reconciler.kinds.usage import parse_cost, parse_requests
-from reconciler.model import IdIndex, Live, Organization, Project
-from reconciler.usage import ProjectUsage, last_30_days
-from reconciler.usage import summarize as summarize_values
+from reconciler.read.audit_log import parse_audit_event
+from reconciler.read.recent_usage import last_30_days
+from reconciler.read.usage_buckets import parse_cost, parse_requests
+from reconciler.reports.attribution import (
+    Attribution,
+    Ref,
+    Target,
+    attribute,
+    org_scope_id,
+    queries,
+    targets,
+)
+from reconciler.reports.attribution import match as match_events
 
 
 def match(

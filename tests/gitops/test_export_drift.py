@@ -85,7 +85,7 @@ def test_export_plans_empty(tmp_path: Path, seed: dict[str, Any]) -> None:
 
 def test_export_lists_projects_once() -> None:
     """Export reads the project list once: the listing that sets its scope is the one fetched."""
-    from reconciler.export import read_everything
+    from reconciler.reports.export import read_everything
 
     sandbox = Sandbox.demo()
 

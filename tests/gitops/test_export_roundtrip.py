@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconciler.cli import main
-from reconciler.export import probe
-from reconciler.model import Project
+from reconciler.core.model import Project
+from reconciler.reports.export import probe
 from reconciler.sandbox import Sandbox
 from tests.support import make_pem
 

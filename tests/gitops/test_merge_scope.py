@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from reconciler.cli import main
 from reconciler.config import load_config
-from reconciler.model import Live, Organization, User
+from reconciler.core.model import Live, Organization, User
+from reconciler.core.pr_scope import PrScope, with_invitees
 from reconciler.sandbox import Sandbox
-from reconciler.scope import PrScope, with_invitees
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.yaml"
 

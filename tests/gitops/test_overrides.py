@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from reconciler.commands.common import SAFETY_FLAGS
+from reconciler.cli.common import SAFETY_FLAGS
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "override_flags.py"
 

@@ -10,13 +10,13 @@ from typing import Any
 from click.testing import CliRunner
 
 from reconciler.cli import main
-from reconciler.commands.plan_base import read_scoped
+from reconciler.cli.plan_base import read_scoped
 from reconciler.config import load_config
-from reconciler.model import Desired, Live
-from reconciler.plan import Plan
+from reconciler.core.model import Desired, Live
+from reconciler.core.plan import Plan
+from reconciler.core.pr_scope import scope_to_changes
+from reconciler.core.stakes import Stakes
 from reconciler.sandbox import Sandbox
-from reconciler.scope import scope_to_changes
-from reconciler.stakes import Stakes
 from tests.support import sandbox_client
 
 PROJECTS = 150

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from reconciler.change import Action, Change, Kind
 from reconciler.config import load_config
-from reconciler.model import Desired, PruneSettings, Settings, User
-from reconciler.scope import base_scope, changed_scope, scope_to_changes, split_changes
+from reconciler.core.change import Action, Change, Kind
+from reconciler.core.model import Desired, PruneSettings, Settings, User
+from reconciler.core.pr_scope import base_scope, changed_scope, scope_to_changes, split_changes
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.yaml"
 

@@ -7,7 +7,7 @@ refused.
 
 from __future__ import annotations
 
-from reconciler.model import RATE_LIMIT_FIELDS
+from reconciler.core.model import RATE_LIMIT_FIELDS
 from reconciler.sandbox.context import Context
 from reconciler.sandbox.routes import RouteSpec
 from reconciler.sandbox.routes.paging import page

@@ -1,0 +1,79 @@
+"""The `reconciler` command line: a thin click front end.
+
+Each command lives in its own module of `reconciler/cli/` and calls the core; this module only
+assembles the group. Commands are imported when they are run (or listed by --help), so
+`import reconciler.cli` loads no command, and no command module imports this one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from typing import Any
+
+import click
+
+from reconciler import __version__
+from reconciler.cli.errors import one_line
+
+# Each command: the module that defines it and the click command's name there.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "apply": ("reconciler.cli.apply", "apply"),
+    "drift": ("reconciler.cli.drift", "drift"),
+    "export": ("reconciler.cli.export", "export"),
+    "plan": ("reconciler.cli.plan", "plan"),
+    "sandbox": ("reconciler.cli.sandbox", "sandbox"),
+    "schema": ("reconciler.cli.validate", "schema"),
+    "validate": ("reconciler.cli.validate", "validate"),
+}
+
+
+class ReconcilerGroup(click.Group):
+    """The root group: every usage error (of it or of a subcommand) becomes one line, exit 1;
+    its commands (COMMANDS) are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, sorted (as click lists them)."""
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command called `cmd_name`, imported now; None for an unknown name."""
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """Parse the root options; a usage error is one line."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise one_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; a usage error while parsing its arguments is one line."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise one_line(exc) from None
+
+
+@click.group(cls=ReconcilerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reconciler")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs (never secrets).")
+def main(debug: bool) -> None:
+    """GitOps for an OpenAI organization: validate, plan and apply a YAML file."""
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )

@@ -1,0 +1,105 @@
+"""`reconciler plan CONFIG`: show what apply would change, safely, in text, markdown or json.
+
+Exit codes (as `terraform plan -detailed-exitcode`): 0 nothing to do; 2 changes, with
+`--detailed-exitcode` (0 without it); 1 any error — a config problem, an API failure, a plan
+with errors, or a plan a safety gate refuses (the rendering shows the refusal and the flag
+that overrides it). `--out PLAN.json` saves the plan (with the canonical config it came from)
+for `reconciler apply --plan`: never a refused plan or one with errors, and never over a file
+that is not a saved plan (output_file.py: symlinks followed, FIFOs and terminals written to).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reconciler.cli.common import (
+    Planned,
+    check_plan_file,
+    overrides_from,
+    run_pipeline,
+    safety_options,
+    sandbox_options,
+    write_plan_file,
+)
+from reconciler.cli.errors import handle_errors
+from reconciler.config import desired_to_config_dict
+from reconciler.core.safety import refusal_message
+from reconciler.errors import ExitCode
+from reconciler.render import FORMATS, Format, render
+
+
+@click.command()
+@click.argument("config", type=click.Path(path_type=Path))
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan as JSON."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="text for people, markdown for a pull-request comment, json for machines.",
+)  # fmt: skip
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@click.option(
+    "--base", type=click.Path(path_type=Path, dir_okay=False),
+    help="The base branch's config: plan only what differs, apart from drift already present.",
+)  # fmt: skip
+@sandbox_options
+@safety_options
+@handle_errors
+def plan(
+    *,
+    config: Path,
+    out: Path | None,
+    fmt: Format,
+    detailed_exitcode: bool,
+    base: Path | None,
+    sandbox: bool,
+    sandbox_state: Path,
+    **flags: Any,
+) -> None:
+    """Show the changes that would make the organization match CONFIG."""
+    state = sandbox_state if sandbox else None
+    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    protect: dict[str, Path | None] = {"the config file": config, "the base config": base}
+    if sandbox:
+        protect["the sandbox state"] = sandbox_state
+    if out is not None:
+        check_plan_file(out, protect=protect)
+    overrides = overrides_from(flags)
+    if base is None:
+        planned = run_pipeline(config, sandbox_state=state, overrides=overrides, with_stakes=True)
+        text = render(
+            planned.plan, fmt=fmt, color=color, refusals=planned.refusals, stakes=planned.stakes
+        )
+    else:
+        from reconciler.cli.plan_base import plan_against_base
+
+        planned, text = plan_against_base(
+            config, base, sandbox_state=state, overrides=overrides, fmt=fmt, color=color
+        )
+    click.echo(text, nl=False)
+    if out is not None and not planned.refusals and not planned.plan.has_errors:
+        config_dict = desired_to_config_dict(planned.loaded.desired)
+        write_plan_file(out, replace(planned.plan, config=config_dict), protect=protect)
+    _exit(planned, detailed_exitcode=detailed_exitcode)
+
+
+def _exit(planned: Planned, *, detailed_exitcode: bool) -> None:
+    """Exit 1 on a refusal or a plan with errors, 2 on changes with --detailed-exitcode."""
+    result = planned.plan
+    if planned.refusals:
+        click.echo(f"error: {refusal_message(planned.refusals)}", err=True)
+        sys.exit(ExitCode.ERROR)
+    if result.has_errors:
+        errors = sum(f.severity.value == "error" for f in result.findings)
+        click.echo(
+            f"error: the plan has {errors} error(s) (listed above); fix the config", err=True
+        )
+        sys.exit(ExitCode.ERROR)
+    if detailed_exitcode and not result.is_empty:
+        sys.exit(ExitCode.CHANGES)

@@ -1,1 +1,0 @@
-"""One module per CLI command (or group); each is thin and calls the core."""

@@ -1,0 +1,259 @@
+"""Safety gates: checked on every plan before anything is written.
+
+Each gate has a rule name, names the objects it refuses, and has exactly one override flag:
+
+    rule               refuses                                             override
+    min_owners         fewer than settings.safety.min_owners org owners    --allow-fewer-owners
+                       remain (role downgrades count, not only removals)
+    admin_key_owner    removing or demoting the owner of the admin key     --allow-key-owner-change
+                       (when that owner is unknown: removing any org owner)
+    protected_users    removing a protected user from the organization     --allow-protected-removal
+                       or a project, or demoting one from org owner
+    max_deletes        more deletes than settings.safety.max_deletes       --force
+                       (a replace counts: it deletes the object, and a
+                       service account's keys with it; an invite's does not)
+    max_delete_share   deleting more than max_delete_share of a kind's     --force
+                       existing objects (kinds with at least 10 objects)
+    archive            archiving a project (irreversible)                  --allow-archive
+
+The gates read values only (the plan, desired settings and live state) and return refusals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from reconciler.core.change import Action, Change, Kind
+from reconciler.core.model import Desired, Live
+from reconciler.core.plan import Plan, label, noun
+from reconciler.errors import UnsafePlanError
+
+# Below this many existing objects of a kind, a share of deletions says little (1 of 2 is 50%).
+MIN_EXISTING_FOR_SHARE = 10
+# Deletions counted by max_deletes: objects, not activations (which are undone by one request).
+_COUNTED = frozenset(Kind) - {Kind.CERTIFICATE_ACTIVATION}
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """The named flags that let a person accept what a gate refuses."""
+
+    force: bool = False
+    allow_archive: bool = False
+    allow_fewer_owners: bool = False
+    allow_key_owner_change: bool = False
+    allow_protected_removal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """One gate refusing the plan: which rule, which objects, and the flag that overrides it."""
+
+    rule: str
+    objects: tuple[str, ...]
+    override_flag: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message} (override with {self.override_flag})"
+
+
+def check(plan: Plan, *, desired: Desired, live: Live, overrides: Overrides) -> list[Refusal]:
+    """Every gate the plan fails and whose override was not given, in the table's order."""
+    refusals: list[Refusal] = []
+    if not overrides.allow_fewer_owners:
+        refusals.extend(_min_owners(plan.changes, desired, live))
+    if not overrides.allow_key_owner_change:
+        refusals.extend(_admin_key_owner(plan.changes, live))
+    if not overrides.allow_protected_removal:
+        refusals.extend(_protected(plan.changes, desired))
+    if not overrides.force:
+        refusals.extend(_max_deletes(plan.changes, desired))
+        refusals.extend(_max_delete_share(plan.changes, desired, live))
+    if not overrides.allow_archive:
+        refusals.extend(_archive(plan.changes))
+    return refusals
+
+
+def raise_if_unsafe(plan: Plan, *, desired: Desired, live: Live, overrides: Overrides) -> None:
+    """Raise UnsafePlanError naming every refused rule, its objects and its override flag."""
+    refusals = check(plan, desired=desired, live=live, overrides=overrides)
+    if refusals:
+        raise UnsafePlanError(refusal_message(refusals))
+
+
+def refusal_message(refusals: Sequence[Refusal]) -> str:
+    """One line per refusal, prefixed so the first line alone says what happened."""
+    lines = [f"safety refused the plan ({len(refusals)} rule(s)):"]
+    lines += [f"  {r}" for r in refusals]
+    return "\n".join(lines)
+
+
+def _names(objects: Iterable[str], *, limit: int = 10) -> str:
+    items = list(objects)
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _user_losses(changes: Iterable[Change]) -> Iterator[tuple[str, bool]]:
+    """(email, removed) for each user the plan removes (True) or whose role changes (False)."""
+    for change in changes:
+        if change.kind is Kind.USER and change.action is Action.DELETE:
+            yield change.key[0], True
+        elif change.kind is Kind.USER and change.action is Action.UPDATE:
+            yield change.key[0], False
+
+
+def _min_owners(changes: Sequence[Change], desired: Desired, live: Live) -> list[Refusal]:
+    users = live.org.users
+    if users is None:
+        return []
+    roles = {email: user.role for email, user in users.items()}
+    before = sum(role == "owner" for role in roles.values())
+    for change in changes:
+        if change.kind is Kind.USER and change.action is Action.DELETE:
+            roles.pop(change.key[0], None)
+        elif change.kind is Kind.USER and change.after is not None:
+            roles[change.key[0]] = change.after["role"]
+    after = sum(role == "owner" for role in roles.values())
+    minimum = desired.settings.safety.min_owners
+    if after >= minimum or after >= before:
+        return []
+    lost = sorted(e for e, r in users.items() if r.role == "owner" and roles.get(e) != "owner")
+    message = (
+        f"{after} organization owner(s) would remain, fewer than min_owners={minimum}; "
+        f"losing owner: {_names(lost)}"
+    )
+    return [Refusal("min_owners", tuple(lost), "--allow-fewer-owners", message)]
+
+
+def _admin_key_owner(changes: Sequence[Change], live: Live) -> list[Refusal]:
+    owner = live.admin_key_owner
+    if owner is None:
+        return _unknown_key_owner(changes, live)
+    hit = [
+        c for c in changes
+        if c.kind is Kind.USER and c.key[0] == owner
+        and (c.action is Action.DELETE or (c.after or {}).get("role") != "owner")
+    ]  # fmt: skip
+    if not hit:
+        return []
+    what = "removes" if hit[0].action is Action.DELETE else "demotes"
+    message = f"the plan {what} {owner}, who owns the admin key in use (it would lock itself out)"
+    return [Refusal("admin_key_owner", (owner,), "--allow-key-owner-change", message)]
+
+
+def _unknown_key_owner(changes: Sequence[Change], live: Live) -> list[Refusal]:
+    """Fail closed: only owners hold admin keys, so with the key's owner unknown, removing any
+    organization owner may delete the key in use. (A demotion stays a warning finding: with a
+    service account's admin key, the common unknown case, no person is at risk.)"""
+    users = live.org.users
+    if users is None:
+        return []
+    hit = sorted(
+        email
+        for email, removed in _user_losses(changes)
+        if removed and email in users and users[email].role == "owner"
+    )
+    if not hit:
+        return []
+    message = (
+        "the owner of the admin key in use could not be identified, and the plan removes "
+        f"organization owner(s) {_names(hit)}: the key may be theirs (it would lock itself out)"
+    )
+    return [Refusal("admin_key_owner", tuple(hit), "--allow-key-owner-change", message)]
+
+
+def _protected(changes: Sequence[Change], desired: Desired) -> list[Refusal]:
+    protected = desired.settings.safety.protected_users
+    hit = [
+        label(c.kind, c.key)
+        for c in changes
+        if c.key and c.key[-1] in protected and (_removes(c) or _demotes(c))
+    ]
+    if not hit:
+        return []
+    message = f"the plan removes or demotes protected user(s): {_names(hit)}"
+    return [Refusal("protected_users", tuple(hit), "--allow-protected-removal", message)]
+
+
+def _removes(change: Change) -> bool:
+    return change.action is Action.DELETE and change.kind in (Kind.USER, Kind.PROJECT_USER)
+
+
+def _demotes(change: Change) -> bool:
+    """An organization owner made a reader."""
+    if change.kind is not Kind.USER or change.action is not Action.UPDATE:
+        return False
+    return (change.before or {}).get("role") == "owner" and (change.after or {}).get(
+        "role"
+    ) != "owner"
+
+
+def _deletes(changes: Sequence[Change]) -> list[Change]:
+    """The changes max_deletes counts: deletes of objects, and replaces (delete then create)
+    except an invite's (re-sending an invite loses nothing)."""
+    return [
+        c
+        for c in changes
+        if c.kind in _COUNTED
+        and (
+            c.action is Action.DELETE or (c.action is Action.REPLACE and c.kind is not Kind.INVITE)
+        )
+    ]
+
+
+def _max_deletes(changes: Sequence[Change], desired: Desired) -> list[Refusal]:
+    deletes = _deletes(changes)
+    limit = desired.settings.safety.max_deletes
+    if len(deletes) <= limit:
+        return []
+    names = tuple(label(c.kind, c.key) for c in deletes)
+    message = (
+        f"the plan deletes (or replaces) {len(deletes)} objects, more than "
+        f"max_deletes={limit}: {_names(names)}"
+    )
+    return [Refusal("max_deletes", names, "--force", message)]
+
+
+def _existing(live: Live) -> Counter[Kind]:
+    """How many objects of each kind live state holds (the base of a deletion share)."""
+    org = live.org
+    counts: Counter[Kind] = Counter()
+    counts[Kind.USER] = len(org.users or {})
+    counts[Kind.INVITE] = len(org.invites or {})
+    counts[Kind.CERTIFICATE] = len(org.certificates or {})
+    for project in org.projects.values():
+        counts[Kind.PROJECT_USER] += len(project.members or {})
+        counts[Kind.SERVICE_ACCOUNT] += len(project.service_accounts or {})
+    return counts
+
+
+def _max_delete_share(changes: Sequence[Change], desired: Desired, live: Live) -> list[Refusal]:
+    share = desired.settings.safety.max_delete_share
+    existing = _existing(live)
+    by_kind: dict[Kind, list[Change]] = {}
+    for change in _deletes(changes):
+        by_kind.setdefault(change.kind, []).append(change)
+    refusals = []
+    for kind, deletes in sorted(by_kind.items()):
+        base = existing[kind]
+        if base < MIN_EXISTING_FOR_SHARE or len(deletes) / base <= share:
+            continue
+        names = tuple(label(c.kind, c.key) for c in deletes)
+        message = (
+            f"the plan deletes {len(deletes)} of {base} {noun(kind)}s ({len(deletes) / base:.0%}),"
+            f" more than max_delete_share={share:.0%}: {_names(names)}"
+        )
+        refusals.append(Refusal("max_delete_share", names, "--force", message))
+    return refusals
+
+
+def _archive(changes: Sequence[Change]) -> list[Refusal]:
+    names = tuple(c.key[0] for c in changes if c.action is Action.ARCHIVE)
+    if not names:
+        return []
+    message = f"archiving is irreversible; the plan archives project(s): {_names(names)}"
+    return [Refusal("archive", tuple(f"project {n}" for n in names), "--allow-archive", message)]

@@ -1,0 +1,134 @@
+"""Fetch, per project: keying live projects by name, matching declared ones, reading details.
+
+Keys: an active project holds its name; an archived project holds its name only when no active
+project does (else `name#id`), and a second active project with the same name is `name#id`.
+A declared project pinned by `id` matches that id; an unpinned one matches the active project
+of its name, and two active projects with that name are an error that says how to keep one and
+archive the other (projects are listed oldest first, so the older is named first). Details (members,
+service accounts, rate limits, certificates) are read only for declared, active projects and
+only where the declaration has them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from reconciler.api import AdminClient
+from reconciler.api.parsing import unique_key
+from reconciler.core.model import Desired, Project
+from reconciler.errors import ReconcilerError
+from reconciler.kinds import certificates, project_users, rate_limits, service_accounts
+from reconciler.read.progress import Tracker
+
+
+class DuplicateProjectError(ReconcilerError):
+    """Two active live projects share a name that the file declares without an `id` pin."""
+
+
+def key_projects(live: list[Project], desired: Desired) -> dict[str, Project]:
+    """Live projects by key (see the module docstring); refuses ambiguous declared names."""
+    keyed: dict[str, Project] = {}
+    for project in sorted(live, key=lambda p: p.archived):
+        key = unique_key(project.name, project.id or "", keyed)
+        if key != project.name and not project.archived:
+            _refuse_duplicate(keyed[project.name], project, desired)
+        keyed[key] = project
+    return keyed
+
+
+def _refuse_duplicate(first: Project, second: Project, desired: Desired) -> None:
+    declared = desired.org.projects.get(first.name)
+    if declared is not None and declared.id is None:
+        raise DuplicateProjectError(
+            f"project {first.name!r}: two active live projects have this name ({first.id} and "
+            f"{second.id}, oldest first; overlapping applies or the dashboard made both): pin the "
+            f"one to keep with `id: {first.id}` on this project, and archive the other by "
+            f"declaring it under a name of its own: "
+            f"`- {{name: {first.name}-duplicate, id: {second.id}, archived: true}}`"
+        )
+
+
+def match_project(declared: Project, keyed: Mapping[str, Project]) -> str | None:
+    """The key of the live project a declared one refers to, if it exists."""
+    if declared.id is not None:
+        return next((key for key, p in keyed.items() if p.id == declared.id), None)
+    found = keyed.get(declared.name)
+    return declared.name if found is not None else None
+
+
+@dataclass(slots=True)
+class ProjectDetails:
+    """Live projects with their details read, and the ids behind their natural keys."""
+
+    projects: dict[str, Project] = field(default_factory=dict)
+    service_account_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    rate_limit_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+class ProjectReads:
+    """Starts the detail reads of declared projects and assembles their results."""
+
+    def __init__(self, client: AdminClient, tracker: Tracker) -> None:
+        self._client = client
+        self._tracker = tracker
+        self._tasks: dict[str, tuple[Project, dict[str, asyncio.Task[Any]]]] = {}
+
+    def start(self, group: asyncio.TaskGroup, key: str, live: Project, declared: Project) -> None:
+        """Start, in `group`, the reads `declared` asks for on the live project `live`."""
+        assert live.id is not None, "live projects always carry their id"
+        client, run, pid = self._client, self._tracker.run, live.id
+        reads = {
+            "members": (declared.members, project_users.read_members(client, pid)),
+            "service_accounts": (
+                declared.service_accounts,
+                service_accounts.read_service_accounts(client, pid),
+            ),
+            "rate_limits": (declared.rate_limits, rate_limits.read_rate_limits(client, pid)),
+            "certificates": (
+                declared.certificates,
+                certificates.read_project_certificates(client, pid),
+            ),
+        }
+        tasks: dict[str, asyncio.Task[Any]] = {}
+        for name, (wanted, read) in reads.items():
+            if wanted is None:
+                read.close()  # never awaited: not in scope
+                continue
+            tasks[name] = group.create_task(run(f"{key}: {name.replace('_', ' ')}", read))
+        self._tasks[key] = (live, tasks)
+
+    def results(self, certificate_keys: Mapping[str, str]) -> ProjectDetails:
+        """Assemble the finished reads; `certificate_keys` maps certificate ids to names."""
+        details = ProjectDetails()
+        for key, (live, tasks) in self._tasks.items():
+            done = {name: task.result() for name, task in tasks.items()}
+            details.projects[key] = _with_details(key, live, done, details, certificate_keys)
+        return details
+
+
+def _with_details(
+    key: str,
+    project: Project,
+    done: Mapping[str, Any],
+    details: ProjectDetails,
+    certificate_keys: Mapping[str, str],
+) -> Project:
+    """`project` with the collections that were read; their ids go into `details`."""
+    if "members" in done:
+        project = replace(project, members={m.email: m.role for m in done["members"]})
+    if "service_accounts" in done:
+        accounts = done["service_accounts"]
+        project = replace(project, service_accounts={n: a for n, (a, _) in accounts.items()})
+        details.service_account_ids.update({(key, n): i for n, (_, i) in accounts.items()})
+    if "rate_limits" in done:
+        limits = done["rate_limits"]
+        project = replace(project, rate_limits={m: r for m, (r, _) in limits.items()})
+        details.rate_limit_ids.update({(key, m): i for m, (_, i) in limits.items()})
+    if "certificates" in done:
+        active = [c for c in done["certificates"] if c.active]
+        names = frozenset(certificate_keys.get(c.id, c.name) for c in active)
+        project = replace(project, certificates=names)
+    return project
