@@ -17,6 +17,7 @@ from reconciler.sandbox import Sandbox
 from reconciler.sandbox.client import SandboxClient
 from reconciler.sandbox.client import api_error as error_of
 from reconciler.sandbox.routes.usage import COST_DIMS
+from reconciler.sandbox.seed import demo_seed
 from reconciler.sandbox.usage_facts import ENDPOINTS
 
 DAY = 86_400
@@ -214,3 +215,25 @@ def test_keys_whose_owner_left_the_project_are_inactive_and_hidden_by_default(
     assert names(owner_project_access="inactive") == {"frank-old-etl"}
     assert names() == names(owner_project_access="active") == set(access) - {"frank-old-etl"}
     assert api.get(path, owner_project_access="all").status_code == 400
+
+
+def test_the_extra_demo_keys_keep_every_earlier_id() -> None:
+    """The seed's top-level `api_keys` are made last: without them, every other id is the same."""
+    seed = demo_seed()
+    extra = seed.pop("api_keys")
+    assert extra
+    bare = Sandbox.from_seed(seed, clock=VirtualClock(epoch=NOW)).state
+    full = Sandbox.from_seed(demo_seed(), clock=VirtualClock(epoch=NOW)).state
+    assert list(full.projects) == list(bare.projects)
+    assert list(full.users) == list(bare.users)
+    assert [list(k) for k in bare.api_keys.values()] == [
+        [i for i in k if i in bare.api_keys[p]] for p, k in full.api_keys.items()
+    ]
+
+
+def test_key_dates_come_from_the_seed(api: SandboxClient) -> None:
+    """A seeded key is created and last used the given days ago; null means never used."""
+    keys = {k["name"]: k for keys in api.sandbox.state.api_keys.values() for k in keys.values()}
+    assert keys["heidi-dev"]["created_at"] == NOW - 210 * DAY
+    assert keys["heidi-dev"]["last_used_at"] == NOW - 120 * DAY
+    assert keys["ivan-test"]["last_used_at"] is None
