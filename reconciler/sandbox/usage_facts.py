@@ -10,8 +10,9 @@ key never used has no usage), at most `KEYS_PER_BUCKET` of them per bucket, and 
 first member in the Playground (no API key; every project has this one, so each has usage).
 Numbers come from a hash of (endpoint, project, key, bucket start): the same organization always
 reports the same usage. A bucket after `now` has no records; the bucket holding `now` counts
-only its elapsed part. Costs price the completions records per token, one line item per model
-and direction ("gpt-4o, input"), so costs by line item, project or key sum to the same total.
+only its elapsed part. Costs price the completions, embeddings and images records, one line
+item per model and direction ("gpt-4o, input", "dall-e-3, images"), so costs by line item,
+project or key sum to the same total.
 """
 
 from __future__ import annotations
@@ -139,12 +140,16 @@ ENDPOINTS: dict[str, Endpoint] = {
         filters={**_MODELS, "context_levels": "context_level"},
     ),
 }  # fmt: skip
-# Dollars per million tokens, by completions model: (input, output).
+# Dollars per million tokens (input, output), or per image for an image model.
 PRICES = {
     "gpt-4o": (2.5, 10.0),
     "gpt-4o-mini": (0.15, 0.6),
     "gpt-4.1": (2.0, 8.0),
     "o3": (2.0, 8.0),
+    "text-embedding-3-small": (0.02, 0.0),
+    "text-embedding-3-large": (0.13, 0.0),
+    "dall-e-3": (0.04, 0.0),
+    "gpt-image-1": (0.042, 0.0),
 }
 
 
@@ -210,27 +215,39 @@ def records(
     return found
 
 
+def _line(record: Record, item: str, quantity: int, unit: str, price: float) -> Record:
+    return {
+        "project_id": record["project_id"],
+        "api_key_id": record["api_key_id"],
+        "line_item": item,
+        "quantity": quantity,
+        "quantity_unit": unit,
+        "amount": quantity * price,
+    }
+
+
 def cost_records(
     state: State, project_ids: list[str], *, start: int, width: int, now: int
 ) -> list[Record]:
-    """The cost records of one daily bucket: each completions record priced per token."""
+    """The cost records of one daily bucket: the completions and embeddings tokens and the
+    images of the same records, each priced (a batch request at half price)."""
     found: list[Record] = []
-    for record in records(state, "completions", project_ids, start=start, width=width, now=now):
-        prices = PRICES[record["model"]]
+    span = {"start": start, "width": width, "now": now}
+    for record in records(state, "completions", project_ids, **span):
+        model, (per_input, per_output) = record["model"], PRICES[record["model"]]
         discount = 0.5 if record["batch"] else 1.0
-        for direction, tokens, price in zip(
-            ("input", "output"),
-            (record["input_tokens"], record["output_tokens"]),
-            prices,
-            strict=True,
+        for direction, tokens, price in (
+            ("input", record["input_tokens"], per_input),
+            ("output", record["output_tokens"], per_output),
         ):
-            found.append(
-                {
-                    "project_id": record["project_id"],
-                    "api_key_id": record["api_key_id"],
-                    "line_item": f"{record['model']}, {direction}",
-                    "quantity": tokens,
-                    "amount": tokens * price * discount / 1_000_000,
-                }
-            )
+            item = f"{model}, {direction}"
+            found.append(_line(record, item, tokens, "tokens", price * discount / 1e6))
+    for record in records(state, "embeddings", project_ids, **span):
+        price = PRICES[record["model"]][0] / 1e6
+        item = f"{record['model']}, input"
+        found.append(_line(record, item, record["input_tokens"], "tokens", price))
+    for record in records(state, "images", project_ids, **span):
+        price = PRICES[record["model"]][0]
+        item = f"{record['model']}, images"
+        found.append(_line(record, item, record["images"], "images", price))
     return found

@@ -140,16 +140,23 @@ def test_pages_lose_nothing_across_boundaries(
     assert paged == whole
 
 
-def test_costs_are_the_completions_tokens_priced_per_line_item(api: SandboxClient) -> None:
-    """Costs by line item are `<model>, input|output` with their token quantity, and the
-    day's input quantities are the completions input tokens of the same day."""
+def test_costs_are_the_usage_priced_per_line_item(api: SandboxClient) -> None:
+    """Costs by line item are `<model>, input|output|images` with their quantity and unit: the
+    day's input tokens and images of completions, embeddings and images, in USD."""
     costs = _buckets(api, "costs", group_by=["line_item"])
-    usage = _buckets(api, "completions", group_by=["model"])
-    for items, models in zip(costs, usage, strict=True):
-        inputs = {r["line_item"]: r["quantity"] for r in items if r["line_item"].endswith("input")}
-        assert inputs == {f"{m['model']}, input": m["input_tokens"] for m in models}
-        assert all(r["quantity_unit"] == "tokens" for r in items)
-        assert all(r["amount"]["currency"] == "usd" for r in items)
+    usage = {
+        kind: _buckets(api, kind, group_by=["model"])
+        for kind in ("completions", "embeddings", "images")
+    }
+    for day, items in enumerate(costs):
+        quantities = {(r["line_item"], r["quantity_unit"]): r["quantity"] for r in items}
+        expected = {
+            (f"{m['model']}, input", "tokens"): m["input_tokens"]
+            for kind in ("completions", "embeddings")
+            for m in usage[kind][day]
+        } | {(f"{m['model']}, images", "images"): m["images"] for m in usage["images"][day]}
+        assert {k: v for k, v in quantities.items() if not k[0].endswith("output")} == expected
+        assert all(r["amount"]["currency"] == "usd" and r["amount"]["value"] > 0 for r in items)
 
 
 def test_a_key_is_used_only_between_its_creation_and_its_last_use(api: SandboxClient) -> None:

@@ -158,12 +158,12 @@ def _cost_sums(members: list[Record], group_by: set[str]) -> JSON:
         "object": "organization.costs.result",
         "amount": {"value": sum(r["amount"] for r in members), "currency": "usd"},
         "quantity": sum(r["quantity"] for r in members) if by_item else None,
-        "quantity_unit": "tokens" if by_item else None,
+        "quantity_unit": members[0]["quantity_unit"] if by_item else None,
     }
 
 
 def costs(ctx: Context) -> JSON:
-    """GET /organization/costs: daily buckets of cost (in USD), priced from completions."""
+    """GET /organization/costs: daily buckets of cost (in USD), priced from the usage records."""
 
     def read(projects: list[str], start: int, width: int) -> list[Record]:
         return cost_records(ctx.state, projects, start=start, width=width, now=ctx.now)
