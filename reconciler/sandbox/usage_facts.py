@@ -7,7 +7,9 @@ and sums them by the requested `group_by`, so every grouping adds up to the ungr
 
 Who uses a project: its API keys, each only between its `created_at` and its `last_used_at` (a
 key never used has no usage), at most `KEYS_PER_BUCKET` of them per bucket, and the project's
-first member in the Playground (no API key; every project has this one, so each has usage).
+first member in the Playground (no API key, and no user when the project has no member). Each
+of these uses an endpoint or not, for good (every one uses completions, so every project has
+some usage).
 Numbers come from a hash of (endpoint, project, key, bucket start): the same organization always
 reports the same usage. A bucket after `now` has no records; the bucket holding `now` counts
 only its elapsed part. Costs price the completions, embeddings and images records, one line
