@@ -5,8 +5,13 @@ A seed names things the way people do: projects by name, users by email. Top-lev
 `org_rate_limits` ({model: {field: max}}), `users` ([{email, role, name?}]), `invites`
 ([{email, role, projects?: {project name: role}, status?, days_ago?}]), `default_project`
 (its name), `projects` ([{name, archived?, members?, rate_limits?, api_keys?,
-service_accounts?}]), `certificates` ([{name, pem, active?, projects?}]) and `audit_logs`
-([{type, actor, via?, days_ago?, user?|project?|invite?, data?, changes_requested?}]).
+service_accounts?}]), `certificates` ([{name, pem, active?, projects?}]), `audit_logs`
+([{type, actor, via?, days_ago?, user?|project?|invite?, data?, changes_requested?}]) and
+`api_keys` ([{project, name, owner, created_days_ago?, last_used_days_ago?}]: more user keys,
+made last so earlier ids stay put; the owner need not be a member, as for someone who left the
+project). A key in a project's `api_keys` is {name, owner, created_days_ago?,
+last_used_days_ago?}: created with its project unless said, last used a day ago unless said
+(null: never used).
 A seed that does not fit raises `SandboxError` naming the problem.
 """
 
@@ -72,6 +77,10 @@ def _build(seed: Mapping[str, Any], *, now: int) -> State:
         _add_certificate(state, spec, now=now)
     for spec in seed.get("audit_logs") or []:
         _add_audit(state, spec, now=now)
+    for spec in seed.get("api_keys") or []:
+        pid = _project_id(state, spec["project"])
+        created = state.projects[pid]["created_at"]
+        _add_key(state, pid, spec, created_at=created, now=now)
     return state
 
 
@@ -114,18 +123,7 @@ def _add_project(state: State, spec: Mapping[str, Any], *, created_at: int, now:
     for model, limits in (spec.get("rate_limits") or {}).items():
         state.rate_limits[pid][f"rl-{model}"].update(limits)
     for key in spec.get("api_keys") or []:
-        key_id = state.new_id("key_")
-        redacted = redact(f"sk-proj-{key_id}")
-        owner = _user_id(state, key["owner"])
-        state.api_keys[pid][key_id] = {
-            "id": key_id,
-            "name": key["name"],
-            "redacted_value": redacted,
-            "created_at": created_at,
-            "last_used_at": now - DAY,
-            "owner_kind": "user",
-            "owner_id": owner,
-        }
+        _add_key(state, pid, key, created_at=created_at, now=now)
     for account in spec.get("service_accounts") or []:
         sa_id = state.new_id("svc_acct_")
         role = account.get("role", "member")
@@ -137,6 +135,25 @@ def _add_project(state: State, spec: Mapping[str, Any], *, created_at: int, now:
         }
     if spec.get("archived"):
         project.update(archived_at=created_at + DAY, status="archived")
+
+
+def _add_key(
+    state: State, project_id: str, spec: Mapping[str, Any], *, created_at: int, now: int
+) -> None:
+    """A user's API key in a project, created and last used as the spec says."""
+    key_id = state.new_id("key_")
+    if "created_days_ago" in spec:
+        created_at = now - int(spec["created_days_ago"]) * DAY
+    last_used = spec.get("last_used_days_ago", 1)
+    state.api_keys[project_id][key_id] = {
+        "id": key_id,
+        "name": spec["name"],
+        "redacted_value": redact(f"sk-proj-{key_id}"),
+        "created_at": created_at,
+        "last_used_at": None if last_used is None else max(created_at, now - int(last_used) * DAY),
+        "owner_kind": "user",
+        "owner_id": _user_id(state, spec["owner"]),
+    }
 
 
 def _add_admin_key(state: State, spec: Mapping[str, Any], *, created_at: int) -> None:

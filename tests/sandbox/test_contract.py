@@ -10,6 +10,7 @@ openapi-core resolves to schema names that do not exist (a spec quirk, not a san
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -19,6 +20,8 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.app import ROUTES, resolve
+from reconciler.sandbox.routes.usage import COST_DIMS
+from reconciler.sandbox.usage_facts import ENDPOINTS
 
 SPEC_FILE = Path(__file__).resolve().parents[2] / "spec" / "openai-admin.yaml"
 HOST = "https://api.openai.com"
@@ -114,6 +117,7 @@ def _project_scenario(c: httpx.Client, sandbox: Sandbox) -> None:
     c.post(f"{projects}/{pid}/service_accounts/{account['id']}", json={"name": "ci-2"})
     prod = next(p for p in sandbox.state.projects.values() if p["name"] == "search-prod")["id"]
     keys = c.get(f"{projects}/{prod}/api_keys", params={"limit": 10}).json()["data"]
+    c.get(f"{projects}/{prod}/api_keys", params={"owner_project_access": "any"})
     c.get(f"{projects}/{prod}/api_keys/{keys[0]['id']}")
     c.delete(f"{projects}/{prod}/api_keys/{keys[0]['id']}")
     c.delete(f"{projects}/{pid}/api_keys/{account['api_key']['id']}")
@@ -152,20 +156,20 @@ def _report_scenario(c: httpx.Client) -> None:
         params={"limit": 50, "event_types[]": "project.created", "effective_at[gte]": 0},
     )
     window = {"start_time": 1_767_225_600, "end_time": 1_767_225_600 + 3 * 86400, "limit": 2}
-    for kind in (
-        "completions",
-        "embeddings",
-        "moderations",
-        "images",
-        "audio_speeches",
-        "audio_transcriptions",
-        "vector_stores",
-        "code_interpreter_sessions",
-        "file_search_calls",
-        "web_search_calls",
-    ):
-        c.get(f"/organization/usage/{kind}", params={**window, "group_by": ["project_id"]})
+    for kind, endpoint in ENDPOINTS.items():
+        path = f"/organization/usage/{kind}"
+        c.get(path, params={**window, "group_by": ["project_id"]})
+        grouped = c.get(path, params={**window, "group_by": list(endpoint.dims)}).json()
+        first = next(r for b in grouped["data"] for r in b["results"])
+        filters = {p: first[d] for p, d in endpoint.filters.items() if first[d] is not None}
+        c.get(path, params={**window, **_as_query(filters), "bucket_width": "1h"})
     c.get("/organization/costs", params={**window, "group_by": ["project_id"]})
+    c.get("/organization/costs", params={**window, "group_by": list(COST_DIMS)})
+
+
+def _as_query(filters: dict[str, Any]) -> dict[str, Any]:
+    """Filter values as query parameters: booleans as true/false, ids as one-item lists."""
+    return {p: str(v).lower() if isinstance(v, bool) else [v] for p, v in filters.items()}
 
 
 def _mock_request(request: httpx.Request) -> MockRequest:

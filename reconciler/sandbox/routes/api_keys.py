@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.sandbox.context import Context
+from reconciler.sandbox.context import Context, require_choice
 from reconciler.sandbox.routes import RouteSpec
 from reconciler.sandbox.routes.paging import page
 from reconciler.sandbox.wire import JSON, bad_request, not_found
@@ -20,9 +20,17 @@ def render(ctx: Context, project_id: str, key: JSON) -> JSON:
         "created_at": key["created_at"],
         "last_used_at": key["last_used_at"],
         "id": key["id"],
-        "owner_project_access": "active",
+        "owner_project_access": "active" if owner_has_access(ctx, project_id, key) else "inactive",
         "owner": _owner(ctx, project_id, key),
     }
+
+
+def owner_has_access(ctx: Context, project_id: str, key: JSON) -> bool:
+    """Whether the key's owner is still in its project (a service account always is)."""
+    return (
+        key["owner_kind"] == "service_account"
+        or key["owner_id"] in ctx.state.project_users[project_id]
+    )
 
 
 def _owner(ctx: Context, project_id: str, key: JSON) -> JSON:
@@ -45,10 +53,13 @@ def _owner(ctx: Context, project_id: str, key: JSON) -> JSON:
 
 
 def list_keys(ctx: Context) -> JSON:
-    """GET .../projects/{project_id}/api_keys."""
+    """GET .../projects/{project_id}/api_keys: by `owner_project_access` (active, inactive or
+    any); without it, the membership-based visibility hides keys whose owner left the project."""
     project = ctx.state.project(ctx.params["project_id"])
-    keys = ctx.state.api_keys[project["id"]].values()
-    return page(ctx, [render(ctx, project["id"], k) for k in keys])
+    access = ctx.query_one("owner_project_access") or "active"
+    require_choice(access, ("active", "inactive", "any"), param="owner_project_access")
+    rendered = [render(ctx, project["id"], k) for k in ctx.state.api_keys[project["id"]].values()]
+    return page(ctx, [k for k in rendered if access in ("any", k["owner_project_access"])])
 
 
 def _key(ctx: Context, project_id: str) -> JSON:
