@@ -7,7 +7,6 @@ assembles the group. Commands are imported when they are run (or listed by --hel
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from typing import Any
@@ -16,6 +15,7 @@ import click
 
 from reconciler import __version__
 from reconciler.cli.errors import one_line
+from reconciler.cli.lazy import LazyGroup
 
 # Each command: the module that defines it and the click command's name there.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -23,28 +23,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "drift": ("reconciler.cli.drift", "drift"),
     "export": ("reconciler.cli.export", "export"),
     "plan": ("reconciler.cli.plan", "plan"),
+    "report": ("reconciler.cli.report", "report"),
     "sandbox": ("reconciler.cli.sandbox", "sandbox"),
     "schema": ("reconciler.cli.validate", "schema"),
     "validate": ("reconciler.cli.validate", "validate"),
 }
 
 
-class ReconcilerGroup(click.Group):
+class ReconcilerGroup(LazyGroup):
     """The root group: every usage error (of it or of a subcommand) becomes one line, exit 1;
     its commands (COMMANDS) are imported on first use."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        """Every command's name, sorted (as click lists them)."""
-        return sorted(COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        """The command called `cmd_name`, imported now; None for an unknown name."""
-        if cmd_name not in COMMANDS:
-            return None
-        module, attribute = COMMANDS[cmd_name]
-        command = getattr(importlib.import_module(module), attribute)
-        assert isinstance(command, click.Command)
-        return command
+    lazy = COMMANDS
 
     def make_context(
         self,
