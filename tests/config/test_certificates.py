@@ -12,7 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 if TYPE_CHECKING:
-    from tests.config.conftest import ConfigLab
+    from tests.support.config_lab import ConfigLab
 
 MakePem = Callable[[float], str]
 EXAMPLE_PEM = Path(__file__).parents[2] / "examples" / "certs" / "corp-mtls-2026.pem"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.config.conftest import ConfigLab
+    from tests.support.config_lab import ConfigLab
 
 USERS = """
 version: 1

@@ -13,7 +13,7 @@ import pytest
 from tests.support import KEY_KINDS, key_material, key_pem, pem_label
 
 if TYPE_CHECKING:
-    from tests.config.conftest import ConfigLab
+    from tests.support.config_lab import ConfigLab
 
 MakePem = Callable[[float], str]
 

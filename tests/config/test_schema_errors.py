@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from tests.config.conftest import ConfigLab
+    from tests.support.config_lab import ConfigLab
 
 
 def test_unknown_key_suggests_the_close_one(lab: ConfigLab) -> None:

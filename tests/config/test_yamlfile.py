@@ -11,7 +11,7 @@ from reconciler.config import load_config
 from reconciler.errors import ConfigError
 
 if TYPE_CHECKING:
-    from tests.config.conftest import ConfigLab
+    from tests.support.config_lab import ConfigLab
 
 
 def _only_problem(path: Path) -> str:

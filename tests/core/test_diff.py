@@ -18,7 +18,7 @@ from reconciler.core.model import (
     ServiceAccount,
     Settings,
 )
-from tests.core.conftest import FAKE_PEM, FP_CORP, FP_OLD, members, users
+from tests.support.scenario import FAKE_PEM, FP_CORP, FP_OLD, members, users
 
 
 def _find(changes: tuple[Change, ...], kind: Kind, key: tuple[str, ...]) -> Change | None:

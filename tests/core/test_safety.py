@@ -19,7 +19,7 @@ from reconciler.core.model import (
 from reconciler.core.plan import make_plan
 from reconciler.core.safety import Overrides, Refusal, check, raise_if_unsafe
 from reconciler.errors import UnsafePlanError
-from tests.core.conftest import users
+from tests.support.scenario import users
 
 
 def _refusals(desired: Desired, live: Live, overrides: Overrides | None = None) -> list[Refusal]:

@@ -25,7 +25,7 @@ from reconciler.core.model import (
 )
 from reconciler.core.plan import Plan, make_plan
 from reconciler.core.safety import Overrides, check
-from tests.core.conftest import scenario_desired, scenario_live, users
+from tests.support.scenario import scenario_desired, scenario_live, users
 
 FP_A = "ab" * 32
 FP_B = "cd" * 32

@@ -51,7 +51,7 @@ def fake_gh(tmp_path: Path) -> FakeGitHub:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     gh = bin_dir / "gh"
-    fake = Path(__file__).with_name("fake_gh.py")
+    fake = Path(__file__).resolve().parents[1] / "support" / "fake_gh.py"
     gh.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{fake}" "$@"\n')
     gh.chmod(0o755)
     env = {

@@ -164,7 +164,7 @@ def runner(tmp_path: Path) -> Runner:
     bin_dir.mkdir()
     (workspace / "scripts").symlink_to(ROOT / "scripts")
     (bin_dir / "python").symlink_to(sys.executable)
-    fake_gh = Path(__file__).with_name("fake_gh.py")
+    fake_gh = Path(__file__).resolve().parents[1] / "support" / "fake_gh.py"
     (bin_dir / "gh").write_text(f'#!/bin/sh\nexec "{sys.executable}" "{fake_gh}" "$@"\n')
     (bin_dir / "reconciler").write_text(FAKE_RECONCILER)
     for tool in ("gh", "reconciler"):

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from reconciler.cli import main
 from reconciler.sandbox import Sandbox
-from tests.serving import start_serve
+from tests.support.serving import start_serve
 
 
 def _run(*args: str) -> tuple[int, str, str]:

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from reconciler.cli import main
 from reconciler.sandbox import Sandbox, store
 from reconciler.sandbox.client import SandboxClient
-from tests.serving import start_serve
+from tests.support.serving import start_serve
 
 P = "/organization/projects"
 

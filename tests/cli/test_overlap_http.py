@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.apply.support import EXAMPLE
-from tests.serving import start_serve
+from tests.support.apply import EXAMPLE
+from tests.support.serving import start_serve
 
 
 def _command(*args: str) -> list[str]:

@@ -30,8 +30,8 @@ from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
 from reconciler.write.apply import ApplyReport, apply_plan
 from reconciler.write.secrets import DirSink
-from tests.apply.support import WRITES, client_for
 from tests.support import self_signed_pem
+from tests.support.apply import WRITES, client_for
 
 ADMIN = "admin@example.com"
 EMAILS = [f"{n}@example.com" for n in ("ann", "ben", "cat", "dov", "eli")]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from reconciler.cli import main
 from reconciler.sandbox import Sandbox
-from tests.apply.support import EXAMPLE
+from tests.support.apply import EXAMPLE
 
 PEM = EXAMPLE.parent / "certs" / "corp-mtls-2026.pem"
 CONFIG = """\

@@ -13,7 +13,7 @@ from reconciler.core.change import Change, Kind
 from reconciler.errors import ApiError, BadRequestError, ServerError, ThrottledError
 from reconciler.kinds import writers
 from reconciler.write.context import ApplyContext
-from tests.apply.support import EXAMPLE
+from tests.support.apply import EXAMPLE
 
 RERUN = "Re-run apply to finish"
 REFUSED = "A rerun would be refused the same way; change the config or the organization:"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from reconciler.cli import main
 from reconciler.config import json_schema
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "org.yaml"
 
 

@@ -1,6 +1,6 @@
 """Renderings with what the plan puts at stake: golden files, notes, and no change without.
 
-Regenerate the golden files after an intended change with `UPDATE_GOLDEN=1 pytest tests/core`.
+Regenerate the golden files after an intended change with `UPDATE_GOLDEN=1 pytest tests/render`.
 """
 
 from __future__ import annotations

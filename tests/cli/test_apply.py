@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from reconciler.cli import main
 from reconciler.sandbox import Sandbox
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "org.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.yaml"
 
 
 def _apply(state: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[int, str]:

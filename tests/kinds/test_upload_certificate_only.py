@@ -17,8 +17,8 @@ from reconciler.sandbox import Sandbox
 from reconciler.write.apply import apply_plan
 from reconciler.write.report import ApplyReport, Outcome
 from reconciler.write.secrets import NoSink
-from tests.apply.support import fast_box, live_on
 from tests.support import key_material, key_pem, make_pem, sandbox_client
+from tests.support.apply import fast_box, live_on
 
 CERT = make_pem("fresh.example.com", days=3650)
 

@@ -13,7 +13,7 @@ from reconciler.core.diff.children import INTERRUPTED
 from reconciler.core.model import Desired, PruneSettings, Settings
 from reconciler.core.pending import pending_name, pending_of
 from reconciler.write.secrets import DirSink, KeyMetadata, Secret
-from tests.apply.support import EXAMPLE, accounts_named, apply_on, fast_box, plan_on
+from tests.support.apply import EXAMPLE, accounts_named, apply_on, fast_box, plan_on
 
 PENDING = pending_name("ci-deployer")
 

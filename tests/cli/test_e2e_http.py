@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.apply.support import EXAMPLE
-from tests.serving import start_serve
+from tests.support.apply import EXAMPLE
+from tests.support.serving import start_serve
 
 MAX_RUNS = 6
 FAULTS = ["--fault", "server_error=0.1", "--fault", "drop_after_commit=0.1"]

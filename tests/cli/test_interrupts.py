@@ -20,8 +20,8 @@ from reconciler.config import load_config
 from reconciler.sandbox import Sandbox
 from reconciler.write.apply import ChangeResult, Outcome
 from reconciler.write.secrets import DirSink
-from tests.apply.support import EXAMPLE, WRITES, apply_on, fast_box, live_on, plan_on
-from tests.apply.writes import Ids, allowed_writes
+from tests.support.apply import EXAMPLE, WRITES, apply_on, fast_box, live_on, plan_on
+from tests.support.writes import Ids, allowed_writes
 
 
 class CtrlC:

@@ -1,4 +1,4 @@
-"""Hand-built desired and live organizations for the pure core's tests.
+"""Hand-built desired and live organizations for the pure core's and the renderings' tests.
 
 `scenario` has every kind of change, finding and unmanaged object the plan can produce; the
 golden renderings are made from it; `stakes_of` gives what its plan puts at stake (API keys
@@ -8,8 +8,6 @@ and usage of search-prod and legacy-chatbot), for the renderings with stakes.
 from __future__ import annotations
 
 from dataclasses import replace
-
-import pytest
 
 from reconciler.core.model import (
     ApiKeyInfo,
@@ -27,7 +25,7 @@ from reconciler.core.model import (
     Settings,
     User,
 )
-from reconciler.core.plan import Plan, make_plan
+from reconciler.core.plan import Plan
 from reconciler.core.stakes import Stakes, assemble
 from reconciler.core.usage import ProjectUsage, UsageReport
 
@@ -148,18 +146,6 @@ def scenario_live() -> Live:
     )
 
 
-@pytest.fixture
-def desired() -> Desired:
-    """The desired side of the every-change scenario."""
-    return scenario_desired()
-
-
-@pytest.fixture
-def live() -> Live:
-    """The live side of the every-change scenario."""
-    return scenario_live()
-
-
 def with_users(desired: Desired, **roles: str) -> Desired:
     """`desired` with its organization users replaced."""
     return replace(desired, org=replace(desired.org, users=users(**roles)))
@@ -205,21 +191,3 @@ SCENARIO_KEYS = {"search-prod": SEARCH_KEYS, "legacy-chatbot": LEGACY_KEYS}
 def stakes_of(plan: Plan, live: Live) -> Stakes:
     """The scenario's stakes: both projects' keys read, usage read."""
     return assemble(plan, live, keys=SCENARIO_KEYS, usage=USAGE)
-
-
-@pytest.fixture
-def stakes(desired: Desired, live: Live) -> Stakes:
-    """What the every-change scenario's plan puts at stake."""
-    return stakes_of(make_plan(desired, live, config_digest="c"), live)
-
-
-@pytest.fixture
-def scenario_keys() -> dict[str, tuple[ApiKeyInfo, ...]]:
-    """The API keys of the scenario's projects at stake, by project name."""
-    return dict(SCENARIO_KEYS)
-
-
-@pytest.fixture
-def scenario_usage() -> UsageReport:
-    """The scenario's 30-day usage, by project id."""
-    return USAGE

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.config.pem import parse_pem
-from tests.apply.test_convergence_property import ADMIN, ORG_LIMITS, PEMS, run_property
+from tests.write.test_convergence_property import ADMIN, ORG_LIMITS, PEMS, run_property
 
 ONLY_ADMIN: dict[str, Any] = {
     "organization": "org-prop",

@@ -13,8 +13,8 @@ from reconciler.config import load_config
 from reconciler.core.change import Action, Kind, Severity
 from reconciler.core.model import Desired, PruneSettings, Settings
 from reconciler.sandbox import Sandbox
-from tests.apply.support import EXAMPLE, fast_box, plan_on
 from tests.support import copy_examples
+from tests.support.apply import EXAMPLE, fast_box, plan_on
 
 
 def _cli(*args: str) -> tuple[int, str]:

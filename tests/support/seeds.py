@@ -1,14 +1,9 @@
-"""Fixtures for fetch tests: generated sandbox organizations and clients wired to them."""
+"""Generated sandbox organizations, as seeds: as many users, projects, members, service
+accounts and invites as a test needs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-
-import pytest
-
-from reconciler.api import AdminClient
-from tests.support import make_pem, sandbox_client
 
 
 def make_seed(
@@ -35,21 +30,3 @@ def make_seed(
             for p in range(projects)
         ],
     }
-
-
-@pytest.fixture
-def org_seed() -> Callable[..., dict[str, Any]]:
-    """Makes sandbox seeds of generated organizations (see make_seed)."""
-    return make_seed
-
-
-@pytest.fixture(name="sandbox_client")
-def sandbox_client_fixture() -> Callable[..., AdminClient]:
-    """Builds a client on a sandbox (unpaced unless a Pacing is given): tests.support's."""
-    return sandbox_client
-
-
-@pytest.fixture
-def pem_factory() -> Callable[..., str]:
-    """Makes self-signed PEM certificates."""
-    return make_pem

@@ -1,6 +1,6 @@
 """Renderings: golden files for text, markdown and json; colour; the GitHub comment size limit.
 
-Regenerate the golden files after an intended change with `UPDATE_GOLDEN=1 pytest tests/core`.
+Regenerate the golden files after an intended change with `UPDATE_GOLDEN=1 pytest tests/render`.
 """
 
 from __future__ import annotations

@@ -25,8 +25,8 @@ from reconciler.write.apply import ApplyReport, apply_plan
 from reconciler.write.context import ApplyContext
 from reconciler.write.recovery import send_write
 from reconciler.write.secrets import DirSink
-from tests.apply.support import EXAMPLE, accounts_named, fast_box
 from tests.support import sandbox_client
+from tests.support.apply import EXAMPLE, accounts_named, fast_box
 
 JSON = dict[str, Any]
 

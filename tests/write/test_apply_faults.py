@@ -15,7 +15,7 @@ from reconciler.sandbox import Sandbox
 from reconciler.sandbox.faults import FaultConfig
 from reconciler.write.apply import Outcome
 from reconciler.write.secrets import DirSink
-from tests.apply.support import (
+from tests.support.apply import (
     EXAMPLE,
     WRITES,
     Run,
@@ -25,7 +25,7 @@ from tests.apply.support import (
     live_on,
     plan_on,
 )
-from tests.apply.writes import Ids, Write, allowed_writes
+from tests.support.writes import Ids, Write, allowed_writes
 
 
 def _assert_no_duplicates(box: Sandbox) -> None:

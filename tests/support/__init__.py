@@ -31,7 +31,7 @@ from reconciler.core.plan import Plan, make_plan
 from reconciler.read.live import fetch_live
 from reconciler.sandbox import Sandbox
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # Pacing out of the way: no client-side limit worth the name, short jittered backoffs.
 UNPACED = Pacing(requests_per_minute=1_000_000, max_in_flight=8, backoff_base=0.5, seed=3)
 
