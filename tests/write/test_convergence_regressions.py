@@ -1,12 +1,13 @@
 """Regressions the apply-convergence property found: each its minimal example, fixed in its own
-commit (see test_convergence_property.py for the property and the pools these draw from)."""
+commit (the property is tests.support.convergence's; test_convergence_property.py draws the
+pairs from the same pools)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from reconciler.config.pem import parse_pem
-from tests.write.test_convergence_property import ADMIN, ORG_LIMITS, PEMS, run_property
+from tests.support.convergence import ADMIN, ORG_LIMITS, PEMS, run_property
 
 ONLY_ADMIN: dict[str, Any] = {
     "organization": "org-prop",
