@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -57,22 +56,9 @@ def test_manifest_is_valid_and_runs_reconciler_validate_on_org_yaml() -> None:
     assert not re.search(hook["files"], "notorg.yaml")
 
 
-def test_try_repo_passes_on_the_example_and_fails_on_a_bad_config(tmp_path: Path) -> None:
-    """`pre-commit try-repo . reconciler-validate --files examples/org.yaml` passes; in another
-    repository, a config with a problem fails the hook, which names the file and line."""
-    good = _try_repo(ROOT, tmp_path, "examples/org.yaml")
-    assert good.returncode == 0, good.stdout + good.stderr
-    assert "reconciler validate" in good.stdout
-    assert "Passed" in good.stdout
-    other = tmp_path / "other"
-    (other / "team").mkdir(parents=True)
-    shutil.copytree(ROOT / "examples" / "certs", other / "certs")
-    shutil.copy(ROOT / "examples" / "org.yaml", other / "org.yaml")
-    (other / "team" / "org.yaml").write_text("version: 1\nprojects:\n  - name: x\n    rol: y\n")
-    subprocess.run(["git", "init", "-q", str(other)], check=True)
-    bad = _try_repo(other, tmp_path, "org.yaml", "team/org.yaml")
-    assert bad.returncode == 1, bad.stdout + bad.stderr
-    assert "Failed" in bad.stdout
-    assert "ok: org.yaml: " in bad.stdout
-    assert "team/org.yaml:4:5: projects[0].rol: unknown key 'rol'" in bad.stdout
-    assert "error: 1 problem found in team/org.yaml" in bad.stdout
+def test_try_repo_passes_on_the_example(tmp_path: Path) -> None:
+    """`pre-commit try-repo . reconciler-validate --files examples/org.yaml` installs the hook
+    and passes (a config with problems fails `reconciler validate`: tests/cli/test_validate.py)."""
+    done = _try_repo(ROOT, tmp_path, "examples/org.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"^reconciler validate\.+Passed$", done.stdout, flags=re.M), done.stdout
