@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint types unit bench clean
 
-$(STAMP): pyproject.toml
+# __init__.py holds the version, which the installed metadata repeats: reinstall when it changes.
+$(STAMP): pyproject.toml reconciler/__init__.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)

@@ -10,8 +10,15 @@ TESTS = Path(__file__).resolve().parent
 PACKAGE = TESTS.parent / "reconciler"
 # Test folders that specify something outside reconciler/, and what.
 NOT_PACKAGES = {"gitops": "scripts/ and .github/workflows/"}
-# Tests at the top of tests/ check the whole project, not one package.
-WHOLE_PROJECT = {"test_architecture.py", "test_imports.py", "test_layout.py", "test_readme.py"}
+# Checks of the whole project: its layering, its README, its packaging and release.
+WHOLE_PROJECT = {
+    "test_architecture.py",
+    "test_imports.py",
+    "test_layout.py",
+    "test_precommit.py",
+    "test_readme.py",
+    "test_release.py",
+}
 
 
 def _test_files() -> list[Path]:

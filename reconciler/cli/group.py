@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("reconciler.cli.report", "report"),
     "sandbox": ("reconciler.cli.sandbox", "sandbox"),
     "schema": ("reconciler.cli.validate", "schema"),
+    "terraform-handoff": ("reconciler.cli.terraform_handoff", "terraform_handoff"),
     "validate": ("reconciler.cli.validate", "validate"),
 }
 

@@ -1,28 +1,46 @@
-"""`reconciler validate CONFIG` and `reconciler schema`: offline checks of the config file.
+"""`reconciler validate CONFIG...` and `reconciler schema`: offline checks of config files.
 
 `validate` prints a one-line summary on stdout and any warnings on stderr (exit 0), or every
 problem on its own line on stderr followed by `error: N problems found in CONFIG` (exit 1).
+Several files (as pre-commit passes them) are each checked and reported in turn; any that
+fails makes the exit 1.
 `schema` prints the JSON Schema of the config for editors (indent 2, sorted keys).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from reconciler.cli.common import load_or_exit
+from reconciler.cli.common import problems_found
 from reconciler.cli.errors import handle_errors
-from reconciler.config import LoadedConfig, schema_text
+from reconciler.config import LoadedConfig, load_config, schema_text
+from reconciler.errors import ConfigError, ExitCode
 
 
 @click.command()
-@click.argument("config", type=click.Path(path_type=Path))
+@click.argument("configs", metavar="CONFIG...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))  # fmt: skip
 @handle_errors
-def validate(config: Path) -> None:
-    """Check CONFIG offline: schema, references between keys, certificate files."""
-    loaded = load_or_exit(config)
-    click.echo(summary(loaded))
+def validate(configs: tuple[Path, ...]) -> None:
+    """Check each CONFIG offline: schema, references between keys, certificate files."""
+    failed = False
+    for config in configs:
+        try:
+            loaded = load_config(config)
+        except ConfigError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"error: {problems_found(exc, config)}", err=True)
+            failed = True
+            continue
+        for warning in loaded.warnings:
+            click.echo(str(warning), err=True)
+        click.echo(summary(loaded))
+    if failed:
+        sys.exit(ExitCode.ERROR)
 
 
 def summary(loaded: LoadedConfig) -> str:

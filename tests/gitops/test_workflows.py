@@ -29,7 +29,7 @@ def _run_text(name: str) -> str:
     return "\n".join(str(s.get("run", "")) for s in steps)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", [*NAMES, "release.yml"])
 def test_workflow_validates_against_github_schema(name: str) -> None:
     """Each workflow validates against the vendored GitHub workflow schema, offline."""
     checker = Path(sys.executable).with_name("check-jsonschema")
@@ -318,3 +318,51 @@ def test_apply_refuses_when_the_commit_before_the_push_is_missing(runner: Runner
     done = runner.run("org-apply.yml", "base", BEFORE="c" * 40, RUNNER_TEMP=str(runner.workspace))
     assert done.returncode == 1
     assert "run org-apply by hand" in done.stdout
+
+
+def test_release_runs_on_version_tags_and_checks_before_publishing() -> None:
+    """release.yml runs on `v*` tags; the build job tests, builds and `twine check`s the sdist
+    and wheel, and only then does the publish job run."""
+    workflow = _load("release.yml")
+    assert workflow[True] == {"push": {"tags": ["v*"]}}
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    script = "\n".join(str(s.get("run", "")) for s in build["steps"])
+    for command in ("make test", "python -m build", "twine check --strict dist/*"):
+        assert command in script
+    assert publish["needs"] == "build"
+
+
+def test_release_publishes_with_trusted_publishing_and_no_token() -> None:
+    """Only the publish job may mint an OIDC token; PyPI is reached with the official action
+    and no stored password or token."""
+    workflow = _load("release.yml")
+    assert workflow["permissions"] == {"contents": "read"}
+    publish = workflow["jobs"]["publish"]
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    uses = [s.get("uses", "") for s in publish["steps"]]
+    assert "pypa/gh-action-pypi-publish@release/v1" in uses
+    assert "permissions" not in workflow["jobs"]["build"]
+    text = (WORKFLOWS / "release.yml").read_text()
+    assert "secrets." not in text
+    assert "password" not in text
+
+
+@pytest.mark.parametrize(("tag", "code"), [("v{}", 0), ("v{}.post9", 1), ("{}", 1)])
+def test_release_refuses_a_tag_that_is_not_the_package_version(tag: str, code: int) -> None:
+    """The release's first step fails unless the tag is `v` + reconciler.__version__ (and the
+    changelog has that version's section)."""
+    from reconciler import __version__
+
+    [step] = [s for s in _load("release.yml")["jobs"]["build"]["steps"] if s.get("id") == "version"]
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=ROOT,
+        env={"PATH": path, "TAG": tag.format(__version__)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == code, done.stdout + done.stderr
+    assert ("does not match" in done.stdout) == bool(code)
