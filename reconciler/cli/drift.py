@@ -10,13 +10,14 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING
 
 import click
 
 from reconciler.cli.common import fetch_progress, load_or_exit, sandbox_options
 from reconciler.cli.errors import handle_errors
 from reconciler.errors import ExitCode
+from reconciler.render import FORMATS, Format
 
 if TYPE_CHECKING:
     from reconciler.core.model import Desired
@@ -28,14 +29,14 @@ if TYPE_CHECKING:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="markdown is the body of the drift issue.",
 )
 @sandbox_options
 @handle_errors
-def drift(config: Path, fmt: str, sandbox: bool, sandbox_state: Path) -> None:
+def drift(config: Path, fmt: Format, sandbox: bool, sandbox_state: Path) -> None:
     """Report how the live organization differs from CONFIG (exit 0 in sync, 2 drifted, 1 error)."""
     from reconciler.render.drift import render_drift
 
@@ -44,7 +45,7 @@ def drift(config: Path, fmt: str, sandbox: bool, sandbox_state: Path) -> None:
     report = asyncio.run(
         _detect(loaded.desired, config=str(config), digest=loaded.digest, state=state)
     )
-    click.echo(render_drift(report, fmt=cast(Literal["text", "markdown", "json"], fmt)), nl=False)
+    click.echo(render_drift(report, fmt=fmt), nl=False)
     sys.exit(ExitCode.CHANGES if report.drifted else ExitCode.OK)
 
 

@@ -35,7 +35,8 @@ from reconciler.core.stakes import Stakes
 from reconciler.read.at_stake import read_stakes
 from reconciler.read.live import FetchProgress, fetch_live
 from reconciler.read.scoped import fetch_scoped
-from reconciler.render.pr_plan import Fmt, PrPlan, render_pr
+from reconciler.render import Format
+from reconciler.render.pr_plan import PrPlan, render_pr
 
 
 def plan_against_base(
@@ -44,7 +45,7 @@ def plan_against_base(
     *,
     sandbox_state: Path | None,
     overrides: Overrides,
-    fmt: Fmt,
+    fmt: Format,
     color: bool = False,
     env: Mapping[str, str] | None = None,
 ) -> tuple[Planned, str]:

@@ -14,16 +14,16 @@ from reconciler.sandbox.dashboard import DashboardSession
 from reconciler.sandbox.errors import SandboxError
 from reconciler.sandbox.faults import READS, WRITES, Fault, FaultConfig
 from reconciler.sandbox.requestlog import RequestLog
-from reconciler.sandbox.sandbox import Outcome, Sandbox
+from reconciler.sandbox.sandbox import Delivery, Sandbox
 from reconciler.sandbox.transport import SandboxTransport
 
 __all__ = [
     "READS",
     "WRITES",
     "DashboardSession",
+    "Delivery",
     "Fault",
     "FaultConfig",
-    "Outcome",
     "RequestLog",
     "Sandbox",
     "SandboxError",
