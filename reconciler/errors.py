@@ -2,6 +2,9 @@
 
     ReconcilerError                 anything reconciler reports to a person (exit 1)
     ├── ConfigError                 the config file is unreadable or invalid (all problems at once)
+    ├── CertificateParseError       a PEM text is not one certificate (the loader makes it a
+    │                               ConfigError problem; a key pasted beside it is refused)
+    ├── BaseUrlError                OPENAI_BASE_URL is not a URL the admin key may be sent to
     ├── ApiError                    the Admin API said no, or could not be reached
     │   ├── AuthError               401 / 403: the admin key is missing, wrong or not allowed
     │   ├── NotFoundError           404: an id that does not exist (any more)
@@ -11,9 +14,15 @@
     │   ├── TransportError          connect / read timeout, dropped connection (outcome unknown)
     │   └── ProtocolError           a response we cannot trust (malformed page, stuck cursor)
     ├── UnsafePlanError             a safety gate refused the plan (names rule, objects, override)
+    ├── DuplicateProjectError       two live projects share a name the file declares unpinned
     ├── StalePlanError              a saved plan no longer matches the live organization
     ├── SecretSinkError             a created API key could not be delivered to its sink
-    └── ApplyFailedError            some changes failed; the summary says which
+    ├── ExportError                 the exported file could not be written where asked
+    └── SandboxError                the sandbox simulator cannot do what was asked
+
+Every exception class in reconciler/ is here, except the few tests/test_errors.py lists with
+the reason (the simulator's internal API failure, click's usage errors). An apply that leaves
+changes failed or skipped is not an error: its report says which, and the command exits 1.
 
 Lower-level errors (httpx, yaml, OSError) are translated into this tree in exactly one place
 each: the API client, the config loader, the secret sinks. The CLI turns a ReconcilerError into
@@ -140,5 +149,22 @@ class SecretSinkError(ReconcilerError):
     """A created API key could not be delivered; the message never contains the key."""
 
 
-class ApplyFailedError(ReconcilerError):
-    """Apply finished with failed or skipped changes."""
+class CertificateParseError(ReconcilerError):
+    """The text is not one PEM-encoded X.509 certificate; str() says why, in a few words."""
+
+
+class BaseUrlError(ReconcilerError):
+    """OPENAI_BASE_URL is not a URL the admin key may be sent to."""
+
+
+class DuplicateProjectError(ReconcilerError):
+    """Two active live projects share a name that the file declares without an `id` pin."""
+
+
+class ExportError(ReconcilerError):
+    """The export could not be written (the file exists, or the directory is not writable)."""
+
+
+class SandboxError(ReconcilerError):
+    """The sandbox cannot do what was asked (the message says what and why): a bad seed, an
+    unreadable state file, an impossible person action."""

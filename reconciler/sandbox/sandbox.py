@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconciler.clock import Clock, SystemClock
+from reconciler.errors import SandboxError
 from reconciler.sandbox import app, journal
 from reconciler.sandbox.context import Actor
-from reconciler.sandbox.errors import SandboxError
 from reconciler.sandbox.faults import Fault, FaultConfig, Throttle, retry_after_header
 from reconciler.sandbox.requestlog import RequestLog
 from reconciler.sandbox.seed import build_state, demo_seed

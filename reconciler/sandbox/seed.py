@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
+from reconciler.errors import SandboxError
 from reconciler.sandbox.context import Actor, Context
-from reconciler.sandbox.errors import SandboxError
 from reconciler.sandbox.routes import certificates as cert_routes
 from reconciler.sandbox.routes.service_accounts import redacted_value
 from reconciler.sandbox.state import State
