@@ -25,8 +25,10 @@ the reason (the simulator's internal API failure, click's usage errors). An appl
 changes failed or skipped is not an error: its report says which, and the command exits 1.
 
 Lower-level errors (httpx, yaml, OSError) are translated into this tree in exactly one place
-each: the API client, the config loader, the secret sinks. The CLI turns a ReconcilerError into
-a one-line message and exit code 1; a traceback is shown only with --debug.
+each: the API client, the config loader, the secret sinks. Nothing below the command line
+exits: commands return an ExitCode or raise, and only the CLI's entry (cli/errors.py
+handle_errors, cli/group.py) turns a ReconcilerError into a one-line message and exit code 1;
+a traceback is shown only with --debug.
 """
 
 from __future__ import annotations
@@ -36,11 +38,12 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Process exit codes, as `terraform plan -detailed-exitcode`."""
+    """Process exit codes, as `terraform plan -detailed-exitcode`, and the shell's for Ctrl-C."""
 
     OK = 0
     ERROR = 1
     CHANGES = 2
+    CTRL_C = 130  # a run stopped by SIGINT (128 + 2), as the shell reports it
 
 
 class ReconcilerError(Exception):
@@ -70,10 +73,15 @@ class Problem:
 
 
 class ConfigError(ReconcilerError):
-    """The config file cannot be used; carries every problem found, not just the first."""
+    """The config file cannot be used; carries every problem found, not just the first.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    `source` names the file a command was given (set by the pipeline's load step): the CLI then
+    prints every problem on its own line and `error: N problems found in SOURCE`.
+    """
+
+    def __init__(self, problems: list[Problem], *, source: str | None = None) -> None:
         self.problems = problems
+        self.source = source
         super().__init__("\n".join(str(p) for p in problems))
 
 

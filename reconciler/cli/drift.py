@@ -6,21 +6,21 @@ markdown format is the body of the drift issue the `org-drift` workflow keeps op
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from reconciler.cli.common import fetch_progress, load_or_exit, sandbox_options
+from reconciler.cli.common import sandbox_options
 from reconciler.cli.errors import handle_errors
+from reconciler.cli.pipeline import Source, in_session, load_file, load_source, pipeline
+from reconciler.core.safety import Overrides
 from reconciler.errors import ExitCode
 from reconciler.render import FORMATS, Format
 
 if TYPE_CHECKING:
-    from reconciler.core.model import Desired
+    from reconciler.api import AdminClient
+    from reconciler.read.live import FetchProgress
     from reconciler.reports.drift import DriftReport
 
 
@@ -36,26 +36,25 @@ if TYPE_CHECKING:
 )
 @sandbox_options
 @handle_errors
-def drift(config: Path, fmt: Format, sandbox: bool, sandbox_state: Path) -> None:
+def drift(config: Path, fmt: Format, sandbox: bool, sandbox_state: Path) -> int:
     """Report how the live organization differs from CONFIG (exit 0 in sync, 2 drifted, 1 error)."""
     from reconciler.render.drift import render_drift
 
-    loaded = load_or_exit(config)
-    state = sandbox_state if sandbox else None
-    report = asyncio.run(
-        _detect(loaded.desired, config=str(config), digest=loaded.digest, state=state)
-    )
+    source = load_source(config, load=load_file)
+
+    async def detect(client: AdminClient, progress: FetchProgress | None) -> DriftReport:
+        return await _detect(client, source, config=str(config), progress=progress)
+
+    report = in_session(detect, sandbox_state=sandbox_state if sandbox else None)
     click.echo(render_drift(report, fmt=fmt), nl=False)
-    sys.exit(ExitCode.CHANGES if report.drifted else ExitCode.OK)
+    return ExitCode.CHANGES if report.drifted else ExitCode.OK
 
 
-async def _detect(desired: Desired, *, config: str, digest: str, state: Path | None) -> DriftReport:
-    """Fetch the live organization in the file's scope, then plan and attribute."""
-    from reconciler.cli.runtime import open_client
-    from reconciler.read.live import fetch_live
-    from reconciler.reports.drift import detect_drift
+async def _detect(
+    client: AdminClient, source: Source, *, config: str, progress: FetchProgress | None
+) -> DriftReport:
+    """The pipeline (the file's scope read, then planned), then attribution of what differs."""
+    from reconciler.reports.drift import drift_report
 
-    async with open_client(env=os.environ, sandbox_state=state, read_only=True) as client:
-        with fetch_progress() as progress:
-            live = await fetch_live(client, desired, progress=progress)
-        return await detect_drift(client, desired, live, config=config, config_digest=digest)
+    run = await pipeline(client, source, overrides=Overrides(), progress=progress)
+    return await drift_report(client, run.plan, run.live, config=config)

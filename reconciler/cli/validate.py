@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.common import load_or_exit
 from reconciler.cli.errors import handle_errors
+from reconciler.cli.pipeline import load_file
 from reconciler.config import LoadedConfig, schema_text
 
 
@@ -21,7 +21,7 @@ from reconciler.config import LoadedConfig, schema_text
 @handle_errors
 def validate(config: Path) -> None:
     """Check CONFIG offline: schema, references between keys, certificate files."""
-    loaded = load_or_exit(config)
+    loaded = load_file(config)
     click.echo(summary(loaded))
 
 
