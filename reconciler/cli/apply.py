@@ -25,7 +25,7 @@ from reconciler.cli import apply_flow as flow
 from reconciler.cli.common import overrides_from, safety_options, sandbox_options
 from reconciler.cli.errors import handle_errors
 from reconciler.cli.interrupts import sigterm_as_ctrl_c
-from reconciler.cli.pipeline import Source, fetch_progress, load_file, load_source, pipeline
+from reconciler.cli.pipeline import Source, fetch_progress, load_source, pipeline
 from reconciler.cli.runtime import open_client
 from reconciler.core.safety import Overrides, refusal_message
 from reconciler.errors import ExitCode, ReconcilerError, UnsafePlanError
@@ -75,7 +75,7 @@ def apply(
         env=os.environ,
         emit=click.echo,
     )
-    source = load_source(config, plan_file=plan_file, base=base, load=load_file)
+    source = load_source(config, plan_file=plan_file, base=base)
     if base is not None:
         click.echo(f"Scoped by --base {base}: only what differs from it is read and applied.")
     report = asyncio.run(

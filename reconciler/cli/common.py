@@ -6,7 +6,7 @@ they share is pipeline.py).
     @sandbox_options
     @safety_options
     def cmd(config: Path, sandbox: bool, sandbox_state: Path, **flags: bool) -> int:
-        run = run_pipeline(load_source(config, load=load_file),
+        run = run_pipeline(load_source(config),
                            sandbox_state=sandbox_state if sandbox else None,
                            overrides=overrides_from(flags))
 

@@ -13,7 +13,7 @@ import click
 
 from reconciler.cli.common import sandbox_options
 from reconciler.cli.errors import handle_errors
-from reconciler.cli.pipeline import Source, in_session, load_file, load_source, pipeline
+from reconciler.cli.pipeline import Source, in_session, load_source, pipeline
 from reconciler.core.safety import Overrides
 from reconciler.errors import ExitCode
 from reconciler.render import FORMATS, Format
@@ -40,7 +40,7 @@ def drift(config: Path, fmt: Format, sandbox: bool, sandbox_state: Path) -> int:
     """Report how the live organization differs from CONFIG (exit 0 in sync, 2 drifted, 1 error)."""
     from reconciler.render.drift import render_drift
 
-    source = load_source(config, load=load_file)
+    source = load_source(config)
 
     async def detect(client: AdminClient, progress: FetchProgress | None) -> DriftReport:
         return await _detect(client, source, config=str(config), progress=progress)

@@ -112,33 +112,30 @@ def load_source(
     *,
     plan_file: Path | None = None,
     base: Path | None = None,
-    load: Callable[[Path], LoadedConfig] = load_config,
 ) -> Source:
-    """The source from CONFIG (read with `load`), or from the config a saved plan carries;
-    with BASE, narrowed to what differs from it (as `plan --base` and `apply --base` read)."""
-    source = _load(config, plan_file, load=load)
+    """The source from CONFIG (`load_file`), or from the config a saved plan carries; with
+    BASE, narrowed to what differs from it (as `plan --base` and `apply --base` read)."""
+    source = _load(config, plan_file)
     if base is None:
         return source
     if source.saved is not None:
         raise ReconcilerError("--base scopes `apply CONFIG`; a saved --plan is applied as it is")
-    base_loaded = load(base)
+    base_loaded = load_file(base)
     scope = changed_scope(base_loaded.desired, source.loaded.desired)
     return replace(
         source, desired=restrict(source.loaded.desired, scope), scope=scope, base=base_loaded
     )
 
 
-def _load(
-    config: Path | None, plan_file: Path | None, *, load: Callable[[Path], LoadedConfig]
-) -> Source:
+def _load(config: Path | None, plan_file: Path | None) -> Source:
     if plan_file is None:
         if config is None:
             raise ReconcilerError("give a CONFIG file, or --plan PLAN.json")
-        loaded = load(config)
+        loaded = load_file(config)
         return Source(loaded, loaded.desired)
     saved = read_plan(plan_file)
     if config is not None:
-        loaded = load(config)
+        loaded = load_file(config)
     elif saved.config is not None:
         loaded = _from_plan(saved.config, plan_file)
     else:

@@ -26,7 +26,7 @@ from reconciler.cli.common import (
     write_plan_file,
 )
 from reconciler.cli.errors import handle_errors
-from reconciler.cli.pipeline import Pipeline, load_file, load_source, run_pipeline
+from reconciler.cli.pipeline import Pipeline, load_source, run_pipeline
 from reconciler.config import desired_to_config_dict
 from reconciler.core.safety import refusal_message
 from reconciler.errors import ExitCode
@@ -69,7 +69,7 @@ def plan(
         protect["the sandbox state"] = sandbox_state
     if out is not None:
         check_plan_file(out, protect=protect)
-    source = load_source(config, base=base, load=load_file)
+    source = load_source(config, base=base)
     run = run_pipeline(
         source, sandbox_state=state, overrides=overrides_from(flags), with_stakes=True
     )
