@@ -6,6 +6,8 @@ markdown format is the body of the drift issue the `org-drift` workflow keeps op
 
 from __future__ import annotations
 
+import asyncio
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,14 +15,13 @@ import click
 
 from reconciler.cli.common import sandbox_options
 from reconciler.cli.errors import handle_errors
-from reconciler.cli.pipeline import Source, in_session, load_source, pipeline
+from reconciler.cli.pipeline import Source, fetch_progress, load_source, pipeline
+from reconciler.cli.runtime import open_client
 from reconciler.core.safety import Overrides
 from reconciler.errors import ExitCode
 from reconciler.render import FORMATS, Format
 
 if TYPE_CHECKING:
-    from reconciler.api import AdminClient
-    from reconciler.read.live import FetchProgress
     from reconciler.reports.drift import DriftReport
 
 
@@ -41,20 +42,18 @@ def drift(config: Path, fmt: Format, sandbox: bool, sandbox_state: Path) -> int:
     from reconciler.render.drift import render_drift
 
     source = load_source(config)
-
-    async def detect(client: AdminClient, progress: FetchProgress | None) -> DriftReport:
-        return await _detect(client, source, config=str(config), progress=progress)
-
-    report = in_session(detect, sandbox_state=sandbox_state if sandbox else None)
+    state = sandbox_state if sandbox else None
+    report = asyncio.run(_detect(source, config=str(config), state=state))
     click.echo(render_drift(report, fmt=fmt), nl=False)
     return ExitCode.CHANGES if report.drifted else ExitCode.OK
 
 
-async def _detect(
-    client: AdminClient, source: Source, *, config: str, progress: FetchProgress | None
-) -> DriftReport:
-    """The pipeline (the file's scope read, then planned), then attribution of what differs."""
+async def _detect(source: Source, *, config: str, state: Path | None) -> DriftReport:
+    """The pipeline (the file's scope read, with the progress bar, then planned), then the
+    attribution of what differs, on one read-only client."""
     from reconciler.reports.drift import drift_report
 
-    run = await pipeline(client, source, overrides=Overrides(), progress=progress)
-    return await drift_report(client, run.plan, run.live, config=config)
+    async with open_client(env=os.environ, sandbox_state=state, read_only=True) as client:
+        with fetch_progress() as progress:
+            run = await pipeline(client, source, overrides=Overrides(), progress=progress)
+        return await drift_report(client, run.plan, run.live, config=config)

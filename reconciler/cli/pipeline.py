@@ -4,11 +4,12 @@
     run = run_pipeline(source, sandbox_state=state, overrides=overrides, with_stakes=True)
     run.plan, run.refusals, run.stakes, run.live ...
 
-`plan`, `plan --base`, `apply` (inside its own, writing client session: `await
-pipeline(client, source, ...)`), `drift` and `validate` (the load step) go through here;
-`export` reads no config, so it runs only the fetch step's session (`in_session`). Nothing
-here prints (apart from config warnings and the progress bar on a terminal) or exits: errors
-are raised, typed (errors.py), and only the command line's entry turns them into exit codes.
+`plan` and `plan --base` (run_pipeline), `apply` (in its own, writing client session) and
+`drift` (whose attribution reads on after it) with `await pipeline(client, source, ...)`, and
+`validate` (the load step only) go through here; `export` reads no config, so it runs only
+the fetch step's session (`in_session`). Nothing here prints (apart from config warnings and
+the progress bar on a terminal) or exits: errors are raised, typed (errors.py), and only the
+command line's entry turns them into exit codes.
 
 The stages:
 
