@@ -2,6 +2,9 @@
 
     ReconcilerError                 anything reconciler reports to a person (exit 1)
     ├── ConfigError                 the config file is unreadable or invalid (all problems at once)
+    ├── CertificateParseError       a PEM text is not one certificate (the loader makes it a
+    │                               ConfigError problem; a key pasted beside it is refused)
+    ├── BaseUrlError                OPENAI_BASE_URL is not a URL the admin key may be sent to
     ├── ApiError                    the Admin API said no, or could not be reached
     │   ├── AuthError               401 / 403: the admin key is missing, wrong or not allowed
     │   ├── NotFoundError           404: an id that does not exist (any more)
@@ -11,13 +14,22 @@
     │   ├── TransportError          connect / read timeout, dropped connection (outcome unknown)
     │   └── ProtocolError           a response we cannot trust (malformed page, stuck cursor)
     ├── UnsafePlanError             a safety gate refused the plan (names rule, objects, override)
+    ├── DuplicateProjectError       two live projects share a name the file declares unpinned
     ├── StalePlanError              a saved plan no longer matches the live organization
     ├── SecretSinkError             a created API key could not be delivered to its sink
-    └── ApplyFailedError            some changes failed; the summary says which
+    ├── ExportError                 the exported file could not be written where asked
+    ├── HandoffError                a Terraform state is not `terraform show -json` output
+    └── SandboxError                the sandbox simulator cannot do what was asked
+
+Every exception class in reconciler/ is here, except the few tests/test_errors.py lists with
+the reason (the simulator's internal API failure, click's usage errors). An apply that leaves
+changes failed or skipped is not an error: its report says which, and the command exits 1.
 
 Lower-level errors (httpx, yaml, OSError) are translated into this tree in exactly one place
-each: the API client, the config loader, the secret sinks. The CLI turns a ReconcilerError into
-a one-line message and exit code 1; a traceback is shown only with --debug.
+each: the API client, the config loader, the secret sinks. Nothing below the command line
+exits: commands return an ExitCode or raise, and only the CLI's entry (cli/errors.py
+handle_errors, cli/group.py) turns a ReconcilerError into a one-line message and exit code 1;
+a traceback is shown only with --debug.
 """
 
 from __future__ import annotations
@@ -27,11 +39,12 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Process exit codes, as `terraform plan -detailed-exitcode`."""
+    """Process exit codes, as `terraform plan -detailed-exitcode`, and the shell's for Ctrl-C."""
 
     OK = 0
     ERROR = 1
     CHANGES = 2
+    CTRL_C = 130  # a run stopped by SIGINT (128 + 2), as the shell reports it
 
 
 class ReconcilerError(Exception):
@@ -61,10 +74,15 @@ class Problem:
 
 
 class ConfigError(ReconcilerError):
-    """The config file cannot be used; carries every problem found, not just the first."""
+    """The config file cannot be used; carries every problem found, not just the first.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    `source` names the file a command was given (set by the pipeline's load step): the CLI then
+    prints every problem on its own line and `error: N problems found in SOURCE`.
+    """
+
+    def __init__(self, problems: list[Problem], *, source: str | None = None) -> None:
         self.problems = problems
+        self.source = source
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -140,5 +158,26 @@ class SecretSinkError(ReconcilerError):
     """A created API key could not be delivered; the message never contains the key."""
 
 
-class ApplyFailedError(ReconcilerError):
-    """Apply finished with failed or skipped changes."""
+class CertificateParseError(ReconcilerError):
+    """The text is not one PEM-encoded X.509 certificate; str() says why, in a few words."""
+
+
+class BaseUrlError(ReconcilerError):
+    """OPENAI_BASE_URL is not a URL the admin key may be sent to."""
+
+
+class DuplicateProjectError(ReconcilerError):
+    """Two active live projects share a name that the file declares without an `id` pin."""
+
+
+class ExportError(ReconcilerError):
+    """The export could not be written (the file exists, or the directory is not writable)."""
+
+
+class HandoffError(ReconcilerError):
+    """The file is not the JSON of `terraform show -json` (message says where and what)."""
+
+
+class SandboxError(ReconcilerError):
+    """The sandbox cannot do what was asked (the message says what and why): a bad seed, an
+    unreadable state file, an impossible person action."""

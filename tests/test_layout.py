@@ -13,6 +13,7 @@ NOT_PACKAGES = {"gitops": "scripts/ and .github/workflows/"}
 # Checks of the whole project: its layering, its README, its packaging and release.
 WHOLE_PROJECT = {
     "test_architecture.py",
+    "test_errors.py",  # reconciler/errors.py, the one module at the top with the tree
     "test_imports.py",
     "test_layout.py",
     "test_precommit.py",

@@ -6,15 +6,11 @@ import ipaddress
 
 import httpx
 
-from reconciler.errors import ReconcilerError
+from reconciler.errors import BaseUrlError
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # Added to a 404 when the base URL's path does not end in /v1: the usual cause.
 BASE_URL_HINT = f"OPENAI_BASE_URL does not end in /v1: the API's base is {DEFAULT_BASE_URL}"
-
-
-class BaseUrlError(ReconcilerError):
-    """OPENAI_BASE_URL is not a URL the admin key may be sent to."""
 
 
 def is_loopback(host: str) -> bool:

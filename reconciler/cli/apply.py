@@ -22,24 +22,17 @@ from pathlib import Path
 import click
 
 from reconciler.cli import apply_flow as flow
-from reconciler.cli.common import (
-    fetch_progress,
-    load_or_exit,
-    overrides_from,
-    safety_options,
-    sandbox_options,
-)
+from reconciler.cli.common import overrides_from, safety_options, sandbox_options
 from reconciler.cli.errors import handle_errors
 from reconciler.cli.interrupts import sigterm_as_ctrl_c
+from reconciler.cli.pipeline import Source, fetch_progress, load_source, pipeline
 from reconciler.cli.runtime import open_client
-from reconciler.core.safety import Overrides, raise_if_unsafe
-from reconciler.errors import ExitCode, ReconcilerError
+from reconciler.core.safety import Overrides, refusal_message
+from reconciler.errors import ExitCode, ReconcilerError, UnsafePlanError
 from reconciler.render import render
 from reconciler.render.not_read import not_read_text
 from reconciler.write.apply import ApplyReport, ChangeResult, Outcome, apply_plan, describe
 from reconciler.write.secrets import SecretSink, make_sink
-
-INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT (128 + 2)
 
 
 @click.command()
@@ -74,7 +67,7 @@ def apply(
     sandbox_state: Path,
     concurrency: int,
     **flags: bool,
-) -> None:
+) -> int:
     """Apply CONFIG (or a saved --plan) to the organization."""
     sink = make_sink(
         secrets_dir=secrets_dir,
@@ -82,34 +75,31 @@ def apply(
         env=os.environ,
         emit=click.echo,
     )
-    target = flow.load_target(config, plan_file, load=load_or_exit)
+    source = load_source(config, plan_file=plan_file, base=base)
     if base is not None:
-        target = flow.scope_to_base(target, base, load=load_or_exit)
         click.echo(f"Scoped by --base {base}: only what differs from it is read and applied.")
-    overrides = overrides_from(flags)
     report = asyncio.run(
         _run(
-            target,
+            source,
             sink=sink,
-            overrides=overrides,
+            overrides=overrides_from(flags),
             auto_approve=auto_approve,
             state=sandbox_state if sandbox else None,
             concurrency=concurrency,
         )
     )
     if report is None:
-        return
+        return ExitCode.OK
     _print_report(report)
     if report.interrupted:
-        sys.exit(INTERRUPTED)
+        return ExitCode.CTRL_C
     if report.error:
         raise ReconcilerError(f"apply stopped by a bug in {report.error}; rerun with --debug")
-    if not report.ok:
-        sys.exit(ExitCode.ERROR)
+    return ExitCode.OK if report.ok else ExitCode.ERROR
 
 
 async def _run(
-    target: flow.Target,
+    source: Source,
     *,
     sink: SecretSink,
     overrides: Overrides,
@@ -119,11 +109,11 @@ async def _run(
 ) -> ApplyReport | None:
     async with open_client(env=os.environ, sandbox_state=state) as client:
         with fetch_progress() as progress:
-            target, live = await flow.read_live(client, target, progress=progress)
-        if target.not_read is not None:
+            run = await pipeline(client, source, overrides=overrides, progress=progress)
+        if run.source.not_read is not None:
             lead = "Not read, and left alone (drift there is the drift job's to report):"
-            click.echo("\n".join(not_read_text(target.not_read, lead=lead)) + "\n")
-        plan = flow.plan_for(target, live)
+            click.echo("\n".join(not_read_text(run.source.not_read, lead=lead)) + "\n")
+        plan = flow.for_apply(run.source, run.plan)
         if plan.has_errors:
             click.echo(render(plan, fmt="text"))
             raise ReconcilerError("the plan has errors (above); fix the config before applying")
@@ -131,7 +121,8 @@ async def _run(
             click.echo(plan.summary())
             return None
         flow.refuse_keys_without_sink(plan, sink_configured=sink.configured)
-        raise_if_unsafe(plan, desired=target.desired, live=live, overrides=overrides)
+        if run.refusals:
+            raise UnsafePlanError(refusal_message(run.refusals))
         click.echo(render(plan, fmt="text", color=sys.stdout.isatty()))
         flow.confirm_or_refuse(
             auto_approve=auto_approve,
@@ -143,7 +134,7 @@ async def _run(
             return await apply_plan(
                 plan,
                 client=client,
-                live=live,
+                live=run.live,
                 sink=sink,
                 on_event=_progress,
                 concurrency=concurrency,

@@ -1,10 +1,10 @@
 """How the command line reports failure: one `error:` line and an exit code, never a traceback
-(unless --debug); click's usage errors as one line, exit 1 (exit 2 means "changes")."""
+(unless --debug); click's usage errors as one line, exit 1 (exit 2 means "changes"). With
+group.py, the only place errors become exit codes."""
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -12,32 +12,38 @@ from typing import Any, TypeVar
 import click
 
 from reconciler.api.redact import redact
-from reconciler.errors import AuthError, ExitCode, ReconcilerError
+from reconciler.errors import AuthError, ConfigError, ExitCode, ReconcilerError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def handle_errors(func: F) -> F:
-    """Turn a ReconcilerError into `error: message` on stderr and exit 1 (traceback with --debug).
+    """Run a command and return its exit code: a ReconcilerError becomes `error: message` on
+    stderr and exit 1 (a traceback with --debug); the root group (group.py) exits with the code.
 
-    Any other exception is a bug: one line naming it (scrubbed of the admin key and anything
-    shaped like a key, since its message was not written with secrets in mind), and a pointer
-    to --debug.
+    A ConfigError that names its file prints every problem, then `error: N problems found in
+    FILE` (with --debug too). Any other exception is a bug: one line naming it (scrubbed of the
+    admin key and anything shaped like a key, since its message was not written with secrets in
+    mind), and a pointer to --debug. Ctrl-C is `interrupted`, exit 130.
     """
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> int:
         debug = bool(click.get_current_context().find_root().params.get("debug"))
         try:
-            return func(*args, **kwargs)
+            code = func(*args, **kwargs)
+        except ConfigError as exc:
+            if exc.source is None:
+                return _reconciler_error(exc, debug=debug)
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"error: {problems_found(exc, exc.source)}", err=True)
+            return ExitCode.ERROR
         except ReconcilerError as exc:
-            if debug:
-                raise
-            click.echo(f"error: {exc}{_hint(exc)}", err=True)
-            sys.exit(ExitCode.ERROR)
+            return _reconciler_error(exc, debug=debug)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
-            sys.exit(130)
+            return ExitCode.CTRL_C
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:
@@ -48,9 +54,24 @@ def handle_errors(func: F) -> F:
                 f"error: internal error ({type(exc).__name__}: {detail}); rerun with --debug",
                 err=True,
             )
-            sys.exit(ExitCode.ERROR)
+            return ExitCode.ERROR
+        return ExitCode.OK if code is None else int(code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _reconciler_error(exc: ReconcilerError, *, debug: bool) -> int:
+    """`error: message` (with a hint) on stderr, exit 1; with --debug, the traceback instead."""
+    if debug:
+        raise exc
+    click.echo(f"error: {exc}{_hint(exc)}", err=True)
+    return ExitCode.ERROR
+
+
+def problems_found(exc: ConfigError, config: object) -> str:
+    """`2 problems found in org.yaml`."""
+    count = len(exc.problems)
+    return f"{count} problem{'s' if count != 1 else ''} found in {config}"
 
 
 def _hint(exc: ReconcilerError) -> str:

@@ -3,26 +3,23 @@
 Without --output the file goes to stdout. With it, the file is written atomically (keeping the
 mode of a file it replaces) and an existing file is only replaced with --force; a symlink is
 followed, a FIFO or terminal written to (output_file.py). Planning the exported file against
-the same organization shows no changes.
+the same organization shows no changes. It reads no config, so of the pipeline (pipeline.py)
+it runs only the read session.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from reconciler.cli.common import fetch_progress, sandbox_options
+from reconciler.cli.common import sandbox_options
 from reconciler.cli.errors import handle_errors
+from reconciler.cli.pipeline import in_session
+from reconciler.errors import ExportError
 from reconciler.files.output import Output, output_target, write_output
-
-if TYPE_CHECKING:
-    from reconciler.reports.export import Exported
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +36,16 @@ log = logging.getLogger(__name__)
 @handle_errors
 def export(output: Path | None, force: bool, sandbox: bool, sandbox_state: Path) -> None:
     """Write the live organization as a config file that plans with no changes."""
+    from reconciler.reports.export import read_everything
     from reconciler.reports.export_yaml import render_config
 
     protect = {"the sandbox state": sandbox_state if sandbox else None}
     if output is not None:
         _check_output(output, force=force, protect=protect)
-    exported = asyncio.run(_read(sandbox_state if sandbox else None))
+    exported = in_session(
+        lambda client, progress: read_everything(client, progress=progress),
+        sandbox_state=sandbox_state if sandbox else None,
+    )
     text = render_config(exported, now=time.time())
     if output is None:
         click.echo(text, nl=False)
@@ -58,19 +59,7 @@ def export(output: Path | None, force: bool, sandbox: bool, sandbox_state: Path)
 def _check_output(output: Path, *, force: bool, protect: dict[str, Path | None]) -> Output:
     """Refuse before reading the organization (and again before writing): an existing file
     without --force, a file the command reads, or no way to write there."""
-    from reconciler.reports.export import ExportError
-
     out = output_target(output, what="the config file", protect=protect)
     if out.kind == "file" and not force:
         raise ExportError(f"{output} exists; pass --force to overwrite it")
     return out
-
-
-async def _read(state: Path | None) -> Exported:
-    """Open the client and read everything (a progress bar on a terminal)."""
-    from reconciler.cli.runtime import open_client
-    from reconciler.reports.export import read_everything
-
-    async with open_client(env=os.environ, sandbox_state=state, read_only=True) as client:
-        with fetch_progress() as progress:
-            return await read_everything(client, progress=progress)

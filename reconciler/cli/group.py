@@ -1,8 +1,10 @@
 """The `reconciler` command line: a thin click front end.
 
 Each command lives in its own module of `reconciler/cli/` and calls the core; this module only
-assembles the group. Commands are imported when they are run (or listed by --help), so
-`import reconciler.cli` loads no command, and no command module imports this one.
+assembles the group, and is where the exit code a command returns (its errors already turned
+into codes by cli/errors.py's handle_errors) becomes the process's: nothing else exits.
+Commands are imported when they are run (or listed by --help), so `import reconciler.cli`
+loads no command, and no command module imports this one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import click
 from reconciler import __version__
 from reconciler.cli.errors import one_line
 from reconciler.cli.lazy import LazyGroup
+from reconciler.errors import ExitCode
 
 # Each command: the module that defines it and the click command's name there.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -51,11 +54,15 @@ class ReconcilerGroup(LazyGroup):
             raise one_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the subcommand; a usage error while parsing its arguments is one line."""
+        """Run the subcommand and exit with the code it returns (handle_errors has turned its
+        errors into codes); a usage error while parsing its arguments is one line."""
         try:
-            return super().invoke(ctx)
+            code = super().invoke(ctx)
         except click.UsageError as exc:
             raise one_line(exc) from None
+        if isinstance(code, int) and code != ExitCode.OK:
+            sys.exit(code)
+        return code
 
 
 @click.group(cls=ReconcilerGroup, context_settings={"help_option_names": ["-h", "--help"]})

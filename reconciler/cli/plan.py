@@ -19,15 +19,14 @@ from typing import Any
 import click
 
 from reconciler.cli.common import (
-    Planned,
     check_plan_file,
     overrides_from,
-    run_pipeline,
     safety_options,
     sandbox_options,
     write_plan_file,
 )
 from reconciler.cli.errors import handle_errors
+from reconciler.cli.pipeline import Pipeline, load_source, run_pipeline
 from reconciler.config import desired_to_config_dict
 from reconciler.core.safety import refusal_message
 from reconciler.errors import ExitCode
@@ -61,7 +60,7 @@ def plan(
     sandbox: bool,
     sandbox_state: Path,
     **flags: Any,
-) -> None:
+) -> int:
     """Show the changes that would make the organization match CONFIG."""
     state = sandbox_state if sandbox else None
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -70,36 +69,36 @@ def plan(
         protect["the sandbox state"] = sandbox_state
     if out is not None:
         check_plan_file(out, protect=protect)
-    overrides = overrides_from(flags)
+    source = load_source(config, base=base)
+    run = run_pipeline(
+        source, sandbox_state=state, overrides=overrides_from(flags), with_stakes=True
+    )
     if base is None:
-        planned = run_pipeline(config, sandbox_state=state, overrides=overrides, with_stakes=True)
-        text = render(
-            planned.plan, fmt=fmt, color=color, refusals=planned.refusals, stakes=planned.stakes
-        )
+        text = render(run.plan, fmt=fmt, color=color, refusals=run.refusals, stakes=run.stakes)
     else:
-        from reconciler.cli.plan_base import plan_against_base
+        from reconciler.cli.plan_base import render_against_base
 
-        planned, text = plan_against_base(
-            config, base, sandbox_state=state, overrides=overrides, fmt=fmt, color=color
-        )
+        text = render_against_base(run, fmt=fmt, color=color)
     click.echo(text, nl=False)
-    if out is not None and not planned.refusals and not planned.plan.has_errors:
-        config_dict = desired_to_config_dict(planned.loaded.desired)
-        write_plan_file(out, replace(planned.plan, config=config_dict), protect=protect)
-    _exit(planned, detailed_exitcode=detailed_exitcode)
+    if out is not None and not run.refusals and not run.plan.has_errors:
+        config_dict = desired_to_config_dict(run.loaded.desired)
+        write_plan_file(out, replace(run.plan, config=config_dict), protect=protect)
+    return _exit_code(run, detailed_exitcode=detailed_exitcode)
 
 
-def _exit(planned: Planned, *, detailed_exitcode: bool) -> None:
-    """Exit 1 on a refusal or a plan with errors, 2 on changes with --detailed-exitcode."""
-    result = planned.plan
-    if planned.refusals:
-        click.echo(f"error: {refusal_message(planned.refusals)}", err=True)
-        sys.exit(ExitCode.ERROR)
+def _exit_code(run: Pipeline, *, detailed_exitcode: bool) -> int:
+    """1 on a refusal or a plan with errors (saying so on stderr), 2 on changes with
+    --detailed-exitcode, else 0."""
+    result = run.plan
+    if run.refusals:
+        click.echo(f"error: {refusal_message(run.refusals)}", err=True)
+        return ExitCode.ERROR
     if result.has_errors:
         errors = sum(f.severity.value == "error" for f in result.findings)
         click.echo(
             f"error: the plan has {errors} error(s) (listed above); fix the config", err=True
         )
-        sys.exit(ExitCode.ERROR)
+        return ExitCode.ERROR
     if detailed_exitcode and not result.is_empty:
-        sys.exit(ExitCode.CHANGES)
+        return ExitCode.CHANGES
+    return ExitCode.OK

@@ -30,7 +30,8 @@ from reconciler.files.output import output_target, write_output
 @handle_errors
 def terraform_handoff(state: Path, output: Path | None, force: bool) -> None:
     """Write the `removed` blocks that hand STATE.json's OpenAI resources to reconciler."""
-    from reconciler.reports.terraform import HandoffError, parse_state, render_removed, summary
+    from reconciler.errors import HandoffError
+    from reconciler.reports.terraform import parse_state, render_removed, summary
 
     out = None
     if output is not None:
@@ -49,7 +50,7 @@ def terraform_handoff(state: Path, output: Path | None, force: bool) -> None:
 
 def _read(state: Path) -> str:
     """The file's text (or stdin's, for `-`); an unreadable file is one line."""
-    from reconciler.reports.terraform import HandoffError
+    from reconciler.errors import HandoffError
 
     try:
         data = sys.stdin.buffer.read() if str(state) == "-" else state.read_bytes()

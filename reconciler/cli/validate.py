@@ -9,14 +9,13 @@ fails makes the exit 1.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from reconciler.cli.common import problems_found
-from reconciler.cli.errors import handle_errors
-from reconciler.config import LoadedConfig, load_config, schema_text
+from reconciler.cli.errors import handle_errors, problems_found
+from reconciler.cli.pipeline import load_file
+from reconciler.config import LoadedConfig, schema_text
 from reconciler.errors import ConfigError, ExitCode
 
 
@@ -24,23 +23,20 @@ from reconciler.errors import ConfigError, ExitCode
 @click.argument("configs", metavar="CONFIG...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))  # fmt: skip
 @handle_errors
-def validate(configs: tuple[Path, ...]) -> None:
+def validate(configs: tuple[Path, ...]) -> int:
     """Check each CONFIG offline: schema, references between keys, certificate files."""
     failed = False
     for config in configs:
         try:
-            loaded = load_config(config)
+            loaded = load_file(config)
         except ConfigError as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             click.echo(f"error: {problems_found(exc, config)}", err=True)
             failed = True
             continue
-        for warning in loaded.warnings:
-            click.echo(str(warning), err=True)
         click.echo(summary(loaded))
-    if failed:
-        sys.exit(ExitCode.ERROR)
+    return ExitCode.ERROR if failed else ExitCode.OK
 
 
 def summary(loaded: LoadedConfig) -> str:

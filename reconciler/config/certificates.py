@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path as FsPath
 
-from reconciler.config.pem import CertificateInfo, CertificateParseError, parse_pem
+from reconciler.config.pem import CertificateInfo, parse_pem
 from reconciler.config.schema import CertificateConfig, ConfigFile
 from reconciler.config.source import Locations, Path
-from reconciler.errors import Problem
+from reconciler.errors import CertificateParseError, Problem
 
 EXPIRY_WARNING = timedelta(days=30)
 

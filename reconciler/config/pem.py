@@ -17,15 +17,22 @@ from datetime import datetime
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from reconciler.errors import CertificateParseError
+
+# CertificateParseError is defined in the one error tree; kinds/ import it from here.
+__all__ = [
+    "CERTIFICATE_LABEL",
+    "PEM_BEGIN",
+    "CertificateInfo",
+    "CertificateParseError",
+    "parse_pem",
+]
+
 PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
 CERTIFICATE_LABEL = "CERTIFICATE"
 # Every PEM boundary line (BEGIN or END, any label, anywhere on a line).
 _BOUNDARY = re.compile(r"-----(?:BEGIN|END)[ \t]*([^\r\n]*?)[ \t]*-----")
 _PLAIN_LABEL = re.compile(r"[A-Z0-9][A-Z0-9 ]{0,59}")
-
-
-class CertificateParseError(ValueError):
-    """The text is not one PEM-encoded X.509 certificate; str() says why, in a few words."""
 
 
 @dataclass(frozen=True, slots=True)

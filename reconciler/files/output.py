@@ -23,7 +23,7 @@ from typing import Literal
 from reconciler.errors import ReconcilerError
 from reconciler.files.atomic import atomic_write, check_writable, write_all
 
-Kind = Literal["new", "file", "stream"]
+OutputKind = Literal["new", "file", "stream"]
 _REFUSED = {stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
 
 
@@ -33,7 +33,7 @@ class Output:
 
     path: Path
     target: Path
-    kind: Kind
+    kind: OutputKind
     what: str
 
 

@@ -19,13 +19,9 @@ from typing import Any
 from reconciler.api import AdminClient
 from reconciler.api.parsing import unique_key
 from reconciler.core.model import Desired, Project
-from reconciler.errors import ReconcilerError
+from reconciler.errors import DuplicateProjectError
 from reconciler.kinds import certificates, project_users, rate_limits, service_accounts
 from reconciler.read.progress import Tracker
-
-
-class DuplicateProjectError(ReconcilerError):
-    """Two active live projects share a name that the file declares without an `id` pin."""
 
 
 def key_projects(live: list[Project], desired: Desired) -> dict[str, Project]:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Literal
 
+from reconciler.render import Format
 from reconciler.reports.attribution import Attribution
 from reconciler.reports.drift import DriftItem, DriftReport
 
-DriftFormat = Literal["text", "markdown", "json"]
 MARKER = "<!-- reconciler:drift -->"
 NO_EVENT = "no audit event (older than the log reaches, or made before logging was on)"
 NOTHING = "— (not in the organization: nothing to look up)"
@@ -27,7 +26,7 @@ MARKS = {
 }
 
 
-def render_drift(report: DriftReport, *, fmt: DriftFormat) -> str:
+def render_drift(report: DriftReport, *, fmt: Format) -> str:
     """Render the report in one of the three formats."""
     match fmt:
         case "markdown":
@@ -64,8 +63,10 @@ def headline(report: DriftReport) -> str:
     counted = [i for i in report.items if i.counts]
     if not counted:
         return f"In sync: the organization matches {report.config}."
-    plural = "s" if len(counted) != 1 else ""
-    return f"Drift: {len(counted)} object{plural} in the organization differ from {report.config}."
+    many = len(counted) != 1
+    objects = f"{len(counted)} object{'s' if many else ''}"
+    verb = "differ" if many else "differs"
+    return f"Drift: {objects} in the organization {verb} from {report.config}."
 
 
 def render_text(report: DriftReport) -> str:

@@ -13,19 +13,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
 from reconciler.core.change import Change, Kind
 from reconciler.core.plan import Plan
 from reconciler.core.pr_scope import NotRead, PrSplit
 from reconciler.core.safety import Refusal
 from reconciler.core.stakes import Stakes
-from reconciler.render import render
+from reconciler.render import Format, render
 from reconciler.render.lines import change_lines
 from reconciler.render.markdown import MARKER
 from reconciler.render.not_read import not_read_markdown, not_read_text
-
-Fmt = Literal["text", "markdown", "json"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +38,7 @@ class PrPlan:
     not_read: NotRead = field(default_factory=NotRead)
 
 
-def render_pr(pr: PrPlan, *, fmt: Fmt, color: bool = False) -> str:
+def render_pr(pr: PrPlan, *, fmt: Format, color: bool = False) -> str:
     """Render in one of the three formats."""
     if fmt == "json":
         return json.dumps(_json(pr), indent=2, sort_keys=True) + "\n"

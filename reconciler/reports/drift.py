@@ -2,7 +2,7 @@
 
     drift_items(plan) -> list[DriftItem]                  pure: the plan read as differences
     build_report(plan, audit, *, config) -> DriftReport   pure
-    await detect_drift(client, desired, *, config) -> DriftReport
+    await drift_report(client, plan, live, *, config) -> DriftReport
 
 Drift is the plan's changes, its error and warning findings, and the unmanaged objects that
 exist live but not in the file, each phrased as a difference ("role: owner live, reader in the
@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from reconciler.api.protocols import Reader
 from reconciler.core.change import Action, Change, Finding, Kind, Severity, Unmanaged
-from reconciler.core.model import Desired, Live
-from reconciler.core.plan import Plan, label, make_plan
+from reconciler.core.model import Live
+from reconciler.core.plan import Plan, label
 from reconciler.reports.attribution import Attribution, AuditResult, attribute
 
 log = logging.getLogger(__name__)
@@ -170,11 +170,9 @@ def to_attribute(items: Sequence[DriftItem]) -> list[tuple[Kind, tuple[str, ...]
     return [(i.kind, i.key) for i in items if i.counts]
 
 
-async def detect_drift(
-    client: Reader, desired: Desired, live: Live, *, config: str, config_digest: str = ""
-) -> DriftReport:
-    """Plan `desired` against `live`, then attribute each drifted object from the audit log."""
-    plan = make_plan(desired, live, config_digest=config_digest)
+async def drift_report(client: Reader, plan: Plan, live: Live, *, config: str) -> DriftReport:
+    """The plan of the file against `live` read as drift, each drifted object attributed from
+    the audit log."""
     wanted = to_attribute(drift_items(plan))
     audit = await attribute(client, wanted, live) if wanted else AuditResult()
     log.debug("drift: %s objects, %s audit requests", len(wanted), audit.requests)

@@ -33,16 +33,12 @@ from reconciler.core.model import (
     RateLimit,
     User,
 )
-from reconciler.errors import ReconcilerError
+from reconciler.errors import ExportError
 from reconciler.kinds.certificates import read_pem
 from reconciler.kinds.projects import read_projects
 from reconciler.read.live import FetchProgress, fetch_live
 
 log = logging.getLogger(__name__)
-
-
-class ExportError(ReconcilerError):
-    """The export could not be written (the file exists, or the directory is not writable)."""
 
 
 @dataclass(frozen=True, slots=True)

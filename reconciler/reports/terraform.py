@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.errors import ReconcilerError
+from reconciler.errors import HandoffError
 
 PROVIDER = "registry.terraform.io/openai/openai"
 
@@ -41,10 +41,6 @@ MANAGED: dict[str, tuple[str, tuple[str, ...]]] = {
 _INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]')
 _SAFE_LABEL = re.compile(r"[^\w@.+:/ -]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-class HandoffError(ReconcilerError):
-    """The file is not the JSON of `terraform show -json` (message says where and what)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,20 +10,20 @@ and the rules they enforce, `seed.py` for the seed format.
 
 from __future__ import annotations
 
+from reconciler.errors import SandboxError
 from reconciler.sandbox.dashboard import DashboardSession
-from reconciler.sandbox.errors import SandboxError
 from reconciler.sandbox.faults import READS, WRITES, Fault, FaultConfig
 from reconciler.sandbox.requestlog import RequestLog
-from reconciler.sandbox.sandbox import Outcome, Sandbox
+from reconciler.sandbox.sandbox import Delivery, Sandbox
 from reconciler.sandbox.transport import SandboxTransport
 
 __all__ = [
     "READS",
     "WRITES",
     "DashboardSession",
+    "Delivery",
     "Fault",
     "FaultConfig",
-    "Outcome",
     "RequestLog",
     "Sandbox",
     "SandboxError",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from reconciler.sandbox.context import Actor, Context
 from reconciler.sandbox.routes import (
-    Handler,
+    RouteHandler,
     RouteSpec,
     api_keys,
     audit_logs,
@@ -55,7 +55,7 @@ class Route:
 
     method: str
     template: str
-    handler: Handler
+    handler: RouteHandler
     pattern: re.Pattern[str]
 
 

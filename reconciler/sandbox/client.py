@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from reconciler.sandbox.errors import SandboxError
+from reconciler.errors import SandboxError
 from reconciler.sandbox.sandbox import Sandbox
 
 BASE_URL = "https://api.openai.com/v1"

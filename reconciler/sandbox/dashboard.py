@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from reconciler.sandbox.errors import SandboxError
+from reconciler.errors import SandboxError
 from reconciler.sandbox.wire import JSON, Request
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from reconciler.errors import SandboxError
 from reconciler.sandbox import app
 from reconciler.sandbox.context import Actor, Context
-from reconciler.sandbox.errors import SandboxError
 from reconciler.sandbox.routes import invites
 from reconciler.sandbox.seed import display_name
 from reconciler.sandbox.state import State

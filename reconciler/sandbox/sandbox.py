@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconciler.clock import Clock, SystemClock
+from reconciler.errors import SandboxError
 from reconciler.sandbox import app, journal
 from reconciler.sandbox.context import Actor
-from reconciler.sandbox.errors import SandboxError
 from reconciler.sandbox.faults import Fault, FaultConfig, Throttle, retry_after_header
 from reconciler.sandbox.requestlog import RequestLog
 from reconciler.sandbox.seed import build_state, demo_seed
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Delivery:
     """What the client gets: a response, or a lost one (`lost` says how it was lost)."""
 
     response: Response | None
@@ -167,31 +167,31 @@ class Sandbox:
         template = app.template_of(request.method, request.path)
         return self.faults.latency if self.faults.applies_to(request.method, template) else 0.0
 
-    def process(self, request: Request, *, actor: Actor | None = None) -> Outcome:
+    def process(self, request: Request, *, actor: Actor | None = None) -> Delivery:
         """Serve one request with throttling and faults applied; journals a change."""
         template = app.template_of(request.method, request.path)
         with self._lock, self._synced(write=request.method != "GET"):
             outcome = self._process(request, template, actor)
             status = outcome.response.status if outcome.response else 0
             self.requests.record(request.method, template, request.path, status)
-        return Outcome(None, outcome.lost) if outcome.lost else outcome
+        return Delivery(None, outcome.lost) if outcome.lost else outcome
 
-    def _process(self, request: Request, template: str, actor: Actor | None) -> Outcome:
+    def _process(self, request: Request, template: str, actor: Actor | None) -> Delivery:
         wait = self._throttle.admit(template, self.faults.limit_for(template), self.clock)
         if wait is not None:
             headers = retry_after_header(wait) if self.faults.throttle_retry_after else {}
-            return Outcome(_throttled(headers))
+            return Delivery(_throttled(headers))
         fault = self.faults.roll(request.method, template) if actor is None else None
         if fault is Fault.TIMEOUT_BEFORE:
-            return Outcome(None, fault)
+            return Delivery(None, fault)
         if fault is not None and fault.status is not None:
-            return Outcome(_fault_response(fault, self.faults.retry_after))
+            return Delivery(_fault_response(fault, self.faults.retry_after))
         now, issued = int(self.clock.time()), list[str]()
         who = actor or app.actor_of(self.state, request)
         response = app.handle(self.state, request, now=now, actor=who, issued=issued)
         if request.method != "GET" and response.status == 200 and who is not None:
             self._journal(journal.request_entry(request, actor=who, now=now, issued=issued))
-        return Outcome(response, fault)
+        return Delivery(response, fault)
 
     def accept_invite(self, email: str) -> None:
         """Accept the pending invite for `email`, as the invitee would in their browser."""

@@ -25,10 +25,10 @@ from typing import Any
 
 import yaml
 
+from reconciler.errors import SandboxError
 from reconciler.sandbox.context import Actor, Context
-from reconciler.sandbox.errors import SandboxError
 from reconciler.sandbox.routes import certificates as cert_routes
-from reconciler.sandbox.routes.service_accounts import redact
+from reconciler.sandbox.routes.service_accounts import redacted_value
 from reconciler.sandbox.state import State
 from reconciler.sandbox.wire import JSON, ApiFailure, Request
 
@@ -148,7 +148,7 @@ def _add_key(
     state.api_keys[project_id][key_id] = {
         "id": key_id,
         "name": spec["name"],
-        "redacted_value": redact(f"sk-proj-{key_id}"),
+        "redacted_value": redacted_value(f"sk-proj-{key_id}"),
         "created_at": created_at,
         "last_used_at": None if last_used is None else max(created_at, now - int(last_used) * DAY),
         "owner_kind": "user",

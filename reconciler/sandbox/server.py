@@ -20,7 +20,7 @@ from types import FrameType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from reconciler.sandbox.errors import SandboxError
+from reconciler.errors import SandboxError
 from reconciler.sandbox.sandbox import Sandbox
 from reconciler.sandbox.transport import sleep_sync
 from reconciler.sandbox.wire import Request, Response, error_response

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reconciler.errors import SandboxError
 from reconciler.files.atomic import atomic_write, write_all
-from reconciler.sandbox.errors import SandboxError
 
 JOURNAL_FORMAT = 1
 COMPACT_FLOOR = 256 * 1024  # bytes of journal always allowed before a compaction

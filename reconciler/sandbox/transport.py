@@ -18,7 +18,7 @@ from reconciler.sandbox.faults import Fault
 from reconciler.sandbox.wire import Request
 
 if TYPE_CHECKING:
-    from reconciler.sandbox.sandbox import Outcome, Sandbox
+    from reconciler.sandbox.sandbox import Delivery, Sandbox
 
 
 def to_request(request: httpx.Request, body: bytes) -> Request:
@@ -32,7 +32,7 @@ def to_request(request: httpx.Request, body: bytes) -> Request:
     )
 
 
-def to_httpx(outcome: Outcome, request: httpx.Request) -> httpx.Response:
+def to_httpx(outcome: Delivery, request: httpx.Request) -> httpx.Response:
     """The httpx response for an outcome, or the transport error for a lost one."""
     if outcome.lost is Fault.DROP_AFTER_COMMIT:
         raise httpx.RemoteProtocolError(

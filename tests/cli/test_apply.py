@@ -83,14 +83,14 @@ def test_archive_needs_allow_archive(tmp_path: Path) -> None:
 
 def test_saved_plan_applies_and_stale_plan_is_refused(tmp_path: Path) -> None:
     """apply --plan refuses a saved plan whose live state changed since, before any write."""
-    from reconciler.cli.apply_flow import load_target
+    from reconciler.cli.pipeline import load_source
 
     state = tmp_path / "sb.json"
     Sandbox.load(state).save(state)
     plan_doc = _saved_plan(state)
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps(plan_doc))
-    assert load_target(None, plan_file).saved is not None
+    assert load_source(None, plan_file=plan_file).saved is not None
     box = Sandbox.load(state)
     bob = next(u for u in box.state.users.values() if u["email"] == "bob@example.com")
     bob["role"] = "reader"  # someone fixed it in the dashboard: the plan's update is now stale

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from reconciler.api import AdminClient
-from reconciler.api.urls import BaseUrlError
 from reconciler.cli.runtime import open_client, pacing_from
-from reconciler.errors import AuthError, ReconcilerError
+from reconciler.errors import AuthError, BaseUrlError, ReconcilerError
 
 
 def _open(env: dict[str, str]) -> str:

@@ -10,8 +10,8 @@ import pytest
 
 from reconciler.api import AdminClient
 from reconciler.core.model import Desired, Live, Organization, Project, RateLimit, User
+from reconciler.errors import DuplicateProjectError
 from reconciler.read.live import fetch_live
-from reconciler.read.projects import DuplicateProjectError
 from reconciler.sandbox import Sandbox
 
 ProjectsDecl = dict[str, Project]

@@ -10,11 +10,12 @@ from typing import Any
 from click.testing import CliRunner
 
 from reconciler.cli import main
-from reconciler.cli.plan_base import read_scoped
-from reconciler.config import load_config
+from reconciler.cli.pipeline import Source, pipeline
+from reconciler.config import LoadedConfig, load_config
 from reconciler.core.model import Desired, Live
 from reconciler.core.plan import Plan
 from reconciler.core.pr_scope import scope_to_changes
+from reconciler.core.safety import Overrides
 from reconciler.core.stakes import Stakes
 from reconciler.sandbox import Sandbox
 from tests.support import sandbox_client
@@ -63,9 +64,15 @@ def _edit(base: Path, head: Path) -> None:
 
 
 def _read(sandbox: Sandbox, desired: Desired) -> tuple[Live, Plan, Stakes]:
+    """The pipeline over `desired` (already scoped), with the stakes, on the sandbox's clock."""
+    source = Source(LoadedConfig(desired, (), "", Path("head.yaml")), desired)
+
     async def run() -> tuple[Live, Plan, Stakes]:
         async with sandbox_client(sandbox) as client:
-            return await read_scoped(client, desired, now=sandbox.clock.time())
+            now = sandbox.clock.time()
+            ran = await pipeline(client, source, overrides=Overrides(), with_stakes=True, now=now)
+            assert ran.stakes is not None
+            return ran.live, ran.plan, ran.stakes
 
     return asyncio.run(run())
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from reconciler.errors import HandoffError
 from reconciler.reports.terraform import (
     MANAGED,
     PROVIDER,
-    HandoffError,
     parse_state,
     render_removed,
     summary,

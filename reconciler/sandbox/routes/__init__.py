@@ -7,5 +7,5 @@ from collections.abc import Callable
 from reconciler.sandbox.context import Context
 from reconciler.sandbox.wire import JSON
 
-Handler = Callable[[Context], JSON]
-RouteSpec = tuple[str, str, Handler]
+RouteHandler = Callable[[Context], JSON]
+RouteSpec = tuple[str, str, RouteHandler]

@@ -28,7 +28,7 @@ def render(account: JSON) -> JSON:
     }
 
 
-def redact(value: str) -> str:
+def redacted_value(value: str) -> str:
     """The redacted form of a key value, as the API shows it ("sk-svcacct...wxyz")."""
     prefix = value.split("-", 2)
     head = "-".join(prefix[:2]) if len(prefix) > 2 else value[:3]
@@ -68,7 +68,7 @@ def _issue_key(ctx: Context, project: JSON, account: JSON) -> JSON:
     key: JSON = {
         "id": ctx.state.new_id("key_"),
         "name": "Secret Key",
-        "redacted_value": ctx.issue(redact(value)),
+        "redacted_value": ctx.issue(redacted_value(value)),
         "created_at": ctx.now,
         "last_used_at": None,
         "owner_kind": "service_account",
