@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from reconciler.core.change import Action, Change, Kind, Unmanaged
-from reconciler.core.plan import Plan, label, noun
+from reconciler.core.kinds.registry import info, project_of
+from reconciler.core.plan import Plan, label
 
 MARKERS: dict[Action, str] = {
     Action.CREATE: "+",
@@ -30,7 +31,7 @@ def groups(plan: Plan) -> list[tuple[str, list[Change]]]:
     org: list[Change] = []
     projects: dict[str, list[Change]] = {}
     for change in plan.changes:
-        project = change.project
+        project = project_of(change.kind, change.key)
         if project is None:
             org.append(change)
         else:
@@ -118,8 +119,6 @@ def unmanaged_summary(unmanaged: Sequence[Unmanaged]) -> list[str]:
     counted = Counter((u.kind, u.reason) for u in unmanaged)
     lines = []
     for (kind, reason), n in sorted(counted.items()):
-        name = noun(kind) + ("s" if n != 1 else "")
-        if kind is Kind.CERTIFICATE_ACTIVATION:
-            name = "certificate activations" if n != 1 else "certificate activation"
-        lines.append(f"{n} {name} — {reason}" if reason else f"{n} {name}")
+        counted_kind = info(kind).counted(n)
+        lines.append(f"{counted_kind} — {reason}" if reason else counted_kind)
     return lines

@@ -31,6 +31,7 @@ from typing import Any
 
 from reconciler.api.protocols import Reader
 from reconciler.core.change import Kind
+from reconciler.core.kinds.registry import project_of
 from reconciler.core.model import Live
 from reconciler.errors import ApiError
 from reconciler.read.audit_log import AuditEvent, audit_log_is_empty, read_audit_events
@@ -143,15 +144,9 @@ def _target(kind: Kind, key: tuple[str, ...], live: Live) -> Target | None:
         case Kind.CERTIFICATE_ACTIVATION:
             resource = ids.certificates.get(key[1])
             project_id = ids.projects.get(key[0]) if key[0] else None
-    if resource is None or (project_id is None and _project_level(kind, key)):
+    if resource is None or (project_id is None and project_of(kind, key) is not None):
         return None
     return Target(kind, key, resource, project_id, role)
-
-
-def _project_level(kind: Kind, key: tuple[str, ...]) -> bool:
-    if kind is Kind.CERTIFICATE_ACTIVATION:
-        return bool(key[0])
-    return kind in (Kind.PROJECT, Kind.PROJECT_USER, Kind.SERVICE_ACCOUNT, Kind.RATE_LIMIT)
 
 
 def _member_role(live: Live, key: tuple[str, ...]) -> str | None:
