@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from reconciler.core.change import Action, Change, FieldChange, Finding, Kind, Severity, Unmanaged
-from reconciler.core.model import Desired, Live, Project
+from reconciler.core.model import Desired, IdIndex, Live, Project
 
 Scope = Literal["organization", "project", "either"]
 
@@ -83,6 +83,8 @@ class DiffContext:
 
 
 DiffStep = Callable[[DiffContext], None]
+# The server id that audit-log events name for an object with this natural key, if known.
+AuditId = Callable[[tuple[str, ...], IdIndex], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,8 @@ class KindInfo:
     part is the organization). `noun` is what people call one ("service account"); a label is
     `{noun} {last key part}{suffix}`, then `{within} {project}`. `diff` is the kind's diff step,
     or None when another kind's step plans it too (`diffed_by`, e.g. invites with users).
+    `audit_events` are the audit-log event types that name objects of the kind, and `audit_id`
+    finds the server id those events carry (drift attribution).
     """
 
     kind: Kind
@@ -101,6 +105,8 @@ class KindInfo:
     key: tuple[str, ...]
     scope: Scope
     diff: DiffStep | None
+    audit_events: tuple[str, ...]
+    audit_id: AuditId
     diffed_by: Kind | None = None
     suffix: str = ""
     within: str = "of"

@@ -123,11 +123,23 @@ def _activations(project: str, wanted: frozenset[str], current: set[str], out: C
 
 
 CERTIFICATE = KindInfo(
-    Kind.CERTIFICATE, noun="certificate", key=("name",), scope="organization",
+    kind=Kind.CERTIFICATE,
+    noun="certificate",
+    key=("name",),
+    scope="organization",
     diff=diff_certificates,
-)  # fmt: skip
+    audit_events=("certificate.created", "certificate.updated", "certificate.deleted"),
+    audit_id=lambda key, ids: ids.certificates.get(key[0]),
+)
 # An activation's key is (scope, certificate name); scope "" is the organization.
 CERTIFICATE_ACTIVATION = KindInfo(
-    Kind.CERTIFICATE_ACTIVATION, noun="certificate", key=("scope", "name"), scope="either",
-    diff=diff_activations, suffix=" activation", within="in",
-)  # fmt: skip
+    kind=Kind.CERTIFICATE_ACTIVATION,
+    noun="certificate",
+    key=("scope", "name"),
+    scope="either",
+    diff=diff_activations,
+    suffix=" activation",
+    within="in",
+    audit_events=("certificates.activated", "certificates.deactivated"),
+    audit_id=lambda key, ids: ids.certificates.get(key[1]),
+)

@@ -81,6 +81,11 @@ def _is_member(email: str, desired: Desired, live: Live, project: str, out: Coll
 
 
 PROJECT_USER = KindInfo(
-    Kind.PROJECT_USER, noun="member", key=("project", "email"), scope="project",
+    kind=Kind.PROJECT_USER,
+    noun="member",
+    key=("project", "email"),
+    scope="project",
     diff=diff_project_users,
-)  # fmt: skip
+    audit_events=("user.added", "user.updated", "user.deleted"),
+    audit_id=lambda key, ids: ids.users.get(key[1]),
+)

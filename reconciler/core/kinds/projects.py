@@ -186,5 +186,11 @@ def _project_state(name: str, want: Project, have: Project | None, out: Collecto
 
 
 PROJECT = KindInfo(
-    Kind.PROJECT, noun="project", key=("project",), scope="project", diff=diff_projects
+    kind=Kind.PROJECT,
+    noun="project",
+    key=("project",),
+    scope="project",
+    diff=diff_projects,
+    audit_events=("project.created", "project.updated", "project.archived"),
+    audit_id=lambda key, ids: ids.projects.get(key[0]),
 )

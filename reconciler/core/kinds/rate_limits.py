@@ -75,6 +75,11 @@ def _offered(
 
 
 RATE_LIMIT = KindInfo(
-    Kind.RATE_LIMIT, noun="rate limit", key=("project", "model"), scope="project",
+    kind=Kind.RATE_LIMIT,
+    noun="rate limit",
+    key=("project", "model"),
+    scope="project",
     diff=diff_rate_limits,
-)  # fmt: skip
+    audit_events=("rate_limit.updated", "rate_limit.deleted"),
+    audit_id=lambda key, ids: ids.rate_limits.get((key[0], key[1])),
+)

@@ -99,6 +99,11 @@ def _undeclared_account(
 
 
 SERVICE_ACCOUNT = KindInfo(
-    Kind.SERVICE_ACCOUNT, noun="service account", key=("project", "name"), scope="project",
+    kind=Kind.SERVICE_ACCOUNT,
+    noun="service account",
+    key=("project", "name"),
+    scope="project",
     diff=diff_service_accounts,
-)  # fmt: skip
+    audit_events=("service_account.created", "service_account.updated", "service_account.deleted"),
+    audit_id=lambda key, ids: ids.service_accounts.get((key[0], key[1])),
+)

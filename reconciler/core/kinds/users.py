@@ -157,8 +157,22 @@ def _undeclared_users(
     return frozenset(leaving)
 
 
-USER = KindInfo(Kind.USER, noun="user", key=("email",), scope="organization", diff=diff_users)
+USER = KindInfo(
+    kind=Kind.USER,
+    noun="user",
+    key=("email",),
+    scope="organization",
+    diff=diff_users,
+    audit_events=("user.updated", "user.deleted"),
+    audit_id=lambda key, ids: ids.users.get(key[0]),
+)
 INVITE = KindInfo(
-    Kind.INVITE, noun="invite", key=("email",), scope="organization", diff=None,
+    kind=Kind.INVITE,
+    noun="invite",
+    key=("email",),
+    scope="organization",
+    diff=None,
     diffed_by=Kind.USER,
-)  # fmt: skip
+    audit_events=("invite.sent", "invite.accepted", "invite.deleted"),
+    audit_id=lambda key, ids: ids.invites.get(key[0]),
+)
