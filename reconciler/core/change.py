@@ -29,6 +29,29 @@ class Kind(StrEnum):
     # Activation of a certificate: key (scope, certificate name), scope "" = organization.
     CERTIFICATE_ACTIVATION = "certificate_activation"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Kind | None:
+        """A kind plugged in at run time (`plug_kind`) is found by its name too."""
+        return _PLUGGED.get(value) if isinstance(value, str) else None
+
+
+_PLUGGED: dict[str, Kind] = {}
+
+
+def plug_kind(name: str) -> Kind:
+    """A kind beyond the ones listed in `Kind`, for a kind plugged in at run time (a test's, a
+    plug-in's): from now on `Kind(name)` finds it, so its changes read back from plan files.
+    Kinds that ship with reconciler are listed in `Kind` instead."""
+    try:
+        return Kind(name)
+    except ValueError:
+        pass
+    member = str.__new__(Kind, name)
+    member._name_ = name.upper()
+    member._value_ = name
+    _PLUGGED[name] = member
+    return member
+
 
 class Action(StrEnum):
     """What a change does. REPLACE is delete-then-create, for what the API cannot update."""
