@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from reconciler.core.change import Action, Change, Kind, Unmanaged
+from reconciler.core.change import Action, Change, Unmanaged
 from reconciler.core.kinds.registry import info, project_of
 from reconciler.core.plan import Plan, label
 
@@ -53,10 +53,6 @@ def change_lines(change: Change) -> list[str]:
 
 def short_label(change: Change) -> str:
     """The label inside its group (projects are the group titles)."""
-    if change.kind is Kind.PROJECT:
-        return f"project {change.key[0]}"
-    if change.kind is Kind.CERTIFICATE_ACTIVATION:
-        return f"certificate {change.key[1]}"
     return label(change.kind, change.key, short=True)
 
 
@@ -65,10 +61,9 @@ def _details(change: Change) -> list[str]:
     if action is Action.ARCHIVE:
         return ["irreversible; needs --allow-archive"]
     if action is Action.DELETE:
-        what = _activation(change, "deactivate")
-        return [" ".join(x for x in (what, _reason(change)) if x)]
+        return [" ".join(x for x in (_detail(change), _reason(change)) if x)]
     if action is Action.CREATE:
-        return [_created(change)]
+        return [_detail(change)]
     lines = [f"{f.field}: {_value(f.before)} → {_value(f.after)}" for f in change.fields]
     if action is Action.REPLACE and change.reason:
         lines.append(_reason(change))
@@ -79,28 +74,9 @@ def _reason(change: Change) -> str:
     return f"({change.reason})" if change.reason else ""
 
 
-def _created(change: Change) -> str:
-    after = change.after or {}
-    match change.kind:
-        case Kind.INVITE:
-            return f"role {after.get('role')}; projects: {_value(after.get('projects', []))}"
-        case Kind.PROJECT_USER:
-            return str(after.get("role", ""))
-        case Kind.SERVICE_ACCOUNT:
-            key = "API key goes to the secret sink" if after.get("api_key") else "no API key"
-            return f"{after.get('role')} — {key}"
-        case Kind.CERTIFICATE:
-            return f"upload; fingerprint {str(after.get('fingerprint', ''))[:23]}…"
-        case Kind.CERTIFICATE_ACTIVATION:
-            return _activation(change, "activate")
-        case _:
-            return ""
-
-
-def _activation(change: Change, verb: str) -> str:
-    if change.kind is not Kind.CERTIFICATE_ACTIVATION:
-        return ""
-    return verb if change.key[0] else f"{verb} for the organization"
+def _detail(change: Change) -> str:
+    detail = info(change.kind).detail
+    return detail(change) if detail is not None else ""
 
 
 def _value(value: Any) -> str:

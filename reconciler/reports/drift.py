@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from reconciler.api.protocols import Reader
 from reconciler.core.change import Action, Change, Finding, Kind, Severity, Unmanaged
-from reconciler.core.kinds.registry import project_of
+from reconciler.core.kinds.registry import info, project_of
 from reconciler.core.model import Desired, Live
 from reconciler.core.plan import Plan, label, make_plan
 from reconciler.reports.attribution import Attribution, AuditResult, attribute
@@ -133,7 +133,7 @@ def _from_finding(finding: Finding) -> DriftItem:
 
 def _from_unmanaged(unmanaged: Unmanaged) -> DriftItem:
     why = f" ({unmanaged.reason})" if unmanaged.reason else ""
-    counts = unmanaged.kind is not Kind.RATE_LIMIT
+    counts = info(unmanaged.kind).unmanaged_is_drift
     return DriftItem(
         unmanaged.kind,
         unmanaged.key,

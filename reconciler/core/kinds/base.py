@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from reconciler.core.change import Action, Change, FieldChange, Finding, Kind, Severity, Unmanaged
-from reconciler.core.model import Desired, IdIndex, Live, Project
+from reconciler.core.model import Desired, IdIndex, Live, Organization, Project
 
 Scope = Literal["organization", "project", "either"]
 
@@ -85,6 +85,10 @@ class DiffContext:
 DiffStep = Callable[[DiffContext], None]
 # The server id that audit-log events name for an object with this natural key, if known.
 AuditId = Callable[[tuple[str, ...], IdIndex], str | None]
+# What a plan line says about a create or delete besides its label and reason ("" for nothing).
+Detail = Callable[[Change], str]
+# How many objects of the kind an organization holds.
+Count = Callable[[Organization], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,11 @@ class KindInfo:
     `{noun} {last key part}{suffix}`, then `{within} {project}`. `diff` is the kind's diff step,
     or None when another kind's step plans it too (`diffed_by`, e.g. invites with users).
     `audit_events` are the audit-log event types that name objects of the kind, and `audit_id`
-    finds the server id those events carry (drift attribution).
+    finds the server id those events carry (drift attribution). `detail` is what a plan line
+    says of a create or delete (role, upload, "activate"); `unmanaged_is_drift` False when an
+    undeclared live object is left alone by design and drift does not count it. `live_count`
+    counts the live objects whose deletion safety's `max_delete_share` weighs (None: the kind
+    is not deleted in numbers, like projects, which are archived one by one).
     """
 
     kind: Kind
@@ -108,6 +116,9 @@ class KindInfo:
     audit_events: tuple[str, ...]
     audit_id: AuditId
     diffed_by: Kind | None = None
+    detail: Detail | None = None
+    unmanaged_is_drift: bool = True
+    live_count: Count | None = None
     suffix: str = ""
     within: str = "of"
     plural: str = ""
@@ -121,12 +132,16 @@ class KindInfo:
     def label(self, key: tuple[str, ...], *, short: bool = False) -> str:
         """A person's name for an object: `member eve@example.com of search-prod`.
 
-        `short` leaves out the project (for renderers that group lines by project).
+        `short` is the name inside a group of lines (renderers group by project): the noun and
+        the last part of the key only.
         """
-        text = f"{self.noun} {key[-1] if key else '(unknown)'}{self.suffix}"
+        text = f"{self.noun} {key[-1] if key else '(unknown)'}"
+        if short:
+            return text
+        text += self.suffix
         if self.scope == "either" and not key[0]:
             return text + " (organization)"
-        if len(key) > 1 and key[0] and not short:
+        if len(key) > 1 and key[0]:
             text += f" {self.within} {key[0]}"
         return text
 

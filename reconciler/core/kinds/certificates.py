@@ -122,6 +122,19 @@ def _activations(project: str, wanted: frozenset[str], current: set[str], out: C
         out.change(Change(Kind.CERTIFICATE_ACTIVATION, Action.DELETE, (project, name)))
 
 
+def _upload_detail(change: Change) -> str:
+    """An upload, by the start of its fingerprint."""
+    if change.action is not Action.CREATE:
+        return ""
+    return f"upload; fingerprint {str((change.after or {}).get('fingerprint', ''))[:23]}…"
+
+
+def _activation_detail(change: Change) -> str:
+    """`activate`, `deactivate for the organization`."""
+    verb = {Action.CREATE: "activate", Action.DELETE: "deactivate"}.get(change.action, "")
+    return verb if change.key[0] or not verb else f"{verb} for the organization"
+
+
 CERTIFICATE = KindInfo(
     kind=Kind.CERTIFICATE,
     noun="certificate",
@@ -130,6 +143,8 @@ CERTIFICATE = KindInfo(
     diff=diff_certificates,
     audit_events=("certificate.created", "certificate.updated", "certificate.deleted"),
     audit_id=lambda key, ids: ids.certificates.get(key[0]),
+    detail=_upload_detail,
+    live_count=lambda org: len(org.certificates or {}),
 )
 # An activation's key is (scope, certificate name); scope "" is the organization.
 CERTIFICATE_ACTIVATION = KindInfo(
@@ -142,4 +157,5 @@ CERTIFICATE_ACTIVATION = KindInfo(
     within="in",
     audit_events=("certificates.activated", "certificates.deactivated"),
     audit_id=lambda key, ids: ids.certificates.get(key[1]),
+    detail=_activation_detail,
 )

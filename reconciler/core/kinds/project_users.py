@@ -80,6 +80,11 @@ def _is_member(email: str, desired: Desired, live: Live, project: str, out: Coll
     return False
 
 
+def _member_detail(change: Change) -> str:
+    """A new member's role."""
+    return str((change.after or {}).get("role", "")) if change.action is Action.CREATE else ""
+
+
 PROJECT_USER = KindInfo(
     kind=Kind.PROJECT_USER,
     noun="member",
@@ -88,4 +93,6 @@ PROJECT_USER = KindInfo(
     diff=diff_project_users,
     audit_events=("user.added", "user.updated", "user.deleted"),
     audit_id=lambda key, ids: ids.users.get(key[1]),
+    detail=_member_detail,
+    live_count=lambda org: sum(len(p.members or {}) for p in org.projects.values()),
 )

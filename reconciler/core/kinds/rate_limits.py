@@ -82,4 +82,5 @@ RATE_LIMIT = KindInfo(
     diff=diff_rate_limits,
     audit_events=("rate_limit.updated", "rate_limit.deleted"),
     audit_id=lambda key, ids: ids.rate_limits.get((key[0], key[1])),
+    unmanaged_is_drift=False,
 )

@@ -76,6 +76,6 @@ def noun(kind: Kind) -> str:
 def label(kind: Kind, key: tuple[str, ...], *, short: bool = False) -> str:
     """A person's name for an object: `member eve@example.com of search-prod`.
 
-    `short` leaves out the project (for renderers that group lines by project).
+    `short` is the name inside a group of lines: the noun and the key's last part.
     """
     return info(kind).label(key, short=short)

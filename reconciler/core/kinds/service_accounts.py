@@ -98,6 +98,15 @@ def _undeclared_account(
         )  # fmt: skip
 
 
+def _account_detail(change: Change) -> str:
+    """A new account's role, and where its API key goes."""
+    if change.action is not Action.CREATE:
+        return ""
+    after = change.after or {}
+    key = "API key goes to the secret sink" if after.get("api_key") else "no API key"
+    return f"{after.get('role')} — {key}"
+
+
 SERVICE_ACCOUNT = KindInfo(
     kind=Kind.SERVICE_ACCOUNT,
     noun="service account",
@@ -106,4 +115,6 @@ SERVICE_ACCOUNT = KindInfo(
     diff=diff_service_accounts,
     audit_events=("service_account.created", "service_account.updated", "service_account.deleted"),
     audit_id=lambda key, ids: ids.service_accounts.get((key[0], key[1])),
+    detail=_account_detail,
+    live_count=lambda org: sum(len(p.service_accounts or {}) for p in org.projects.values()),
 )

@@ -165,7 +165,20 @@ USER = KindInfo(
     diff=diff_users,
     audit_events=("user.updated", "user.deleted"),
     audit_id=lambda key, ids: ids.users.get(key[0]),
+    live_count=lambda org: len(org.users or {}),
 )
+
+
+def _invite_detail(change: Change) -> str:
+    """`role reader; projects: web (member)` for a new invite."""
+    if change.action is not Action.CREATE:
+        return ""
+    after = change.after or {}
+    projects = after.get("projects", [])
+    listed = ", ".join(f"{p['project']} ({p['role']})" for p in projects) if projects else "none"
+    return f"role {after.get('role')}; projects: {listed}"
+
+
 INVITE = KindInfo(
     kind=Kind.INVITE,
     noun="invite",
@@ -175,4 +188,6 @@ INVITE = KindInfo(
     diffed_by=Kind.USER,
     audit_events=("invite.sent", "invite.accepted", "invite.deleted"),
     audit_id=lambda key, ids: ids.invites.get(key[0]),
+    detail=_invite_detail,
+    live_count=lambda org: len(org.invites or {}),
 )
