@@ -29,6 +29,29 @@ class Kind(StrEnum):
     # Activation of a certificate: key (scope, certificate name), scope "" = organization.
     CERTIFICATE_ACTIVATION = "certificate_activation"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Kind | None:
+        """A kind plugged in at run time (`plug_kind`) is found by its name too."""
+        return _PLUGGED.get(value) if isinstance(value, str) else None
+
+
+_PLUGGED: dict[str, Kind] = {}
+
+
+def plug_kind(name: str) -> Kind:
+    """A kind beyond the ones listed in `Kind`, for a kind plugged in at run time (a test's, a
+    plug-in's): from now on `Kind(name)` finds it, so its changes read back from plan files.
+    Kinds that ship with reconciler are listed in `Kind` instead."""
+    try:
+        return Kind(name)
+    except ValueError:
+        pass
+    member = str.__new__(Kind, name)
+    member._name_ = name.upper()
+    member._value_ = name
+    _PLUGGED[name] = member
+    return member
+
 
 class Action(StrEnum):
     """What a change does. REPLACE is delete-then-create, for what the API cannot update."""
@@ -61,9 +84,9 @@ class FieldChange:
 class Change:
     """One change to one object.
 
-    `key` is the natural key: (project,) for projects, (email,) for users and invites,
-    (project, email) for project users, (project, name) for service accounts,
-    (project, model) for rate limits, (name,) for certificates, (scope, name) for activations.
+    `key` is the natural key, whose parts each kind names (`KindInfo.key`, core/kinds/): say
+    (project, email) for a project member; `core.kinds.registry.project_of` says which
+    project, if any, a key places the object in.
     `before` is the live value (None for a create), `after` the desired one (None for a delete).
     `reason` says why, in a few words, when it is not obvious ("prune.project_users is on").
     """
@@ -75,17 +98,6 @@ class Change:
     after: JSON | None = None
     fields: tuple[FieldChange, ...] = ()
     reason: str = ""
-
-    @property
-    def project(self) -> str | None:
-        """The project this change belongs to, or None for organization-level changes."""
-        if self.kind in (Kind.PROJECT_USER, Kind.SERVICE_ACCOUNT, Kind.RATE_LIMIT):
-            return self.key[0]
-        if self.kind is Kind.PROJECT:
-            return self.key[0]
-        if self.kind is Kind.CERTIFICATE_ACTIVATION and self.key[0]:
-            return self.key[0]
-        return None
 
     @property
     def destructive(self) -> bool:

@@ -1,13 +1,13 @@
 """Dependency order of changes: what must happen before what, and one deterministic order.
 
 Rules (a change follows the changes it depends on):
-- a project's create or rename precedes everything created or updated inside it, and every
-  invite that carries the project;
+- a project's create or rename precedes everything created or updated inside it (of any kind
+  whose key places it in the project), and every invite that carries the project;
 - a certificate's upload or rename precedes its activations;
 - a certificate's deactivations precede its deletion;
 - every other change inside a project precedes that project's archive.
-Within one dependency depth, changes sort by kind, action, then key, so the same inputs always
-give the same order (and byte-identical plan files).
+Within one dependency depth, changes sort by kind (in registry order, core/kinds/registry.py),
+action, then key, so the same inputs always give the same order (and byte-identical plan files).
 """
 
 from __future__ import annotations
@@ -16,34 +16,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from reconciler.core.change import Action, Change, Kind
+from reconciler.core.kinds.registry import kinds, project_of
 
-KIND_ORDER: dict[Kind, int] = {
-    kind: i
-    for i, kind in enumerate(
-        (
-            Kind.PROJECT,
-            Kind.CERTIFICATE,
-            Kind.USER,
-            Kind.INVITE,
-            Kind.PROJECT_USER,
-            Kind.SERVICE_ACCOUNT,
-            Kind.RATE_LIMIT,
-            Kind.CERTIFICATE_ACTIVATION,
-        )
-    )
-}
 ACTION_ORDER: dict[Action, int] = {
     action: i
     for i, action in enumerate(
         (Action.DELETE, Action.REPLACE, Action.UPDATE, Action.CREATE, Action.ARCHIVE)
     )
 }
-_CHILD_KINDS = (
-    Kind.PROJECT_USER,
-    Kind.SERVICE_ACCOUNT,
-    Kind.RATE_LIMIT,
-    Kind.CERTIFICATE_ACTIVATION,
-)
 
 
 def dependencies_of(changes: Sequence[Change]) -> list[frozenset[int]]:
@@ -60,7 +40,7 @@ def dependencies_of(changes: Sequence[Change]) -> list[frozenset[int]]:
             cert_parent[key[0]] = i
         elif kind is Kind.CERTIFICATE_ACTIVATION and action is Action.DELETE:
             deactivations[key[1]].append(i)
-        project = change.project
+        project = project_of(kind, key)
         if project is not None and kind is not Kind.PROJECT:
             in_project[project].append(i)
     result: list[frozenset[int]] = []
@@ -81,8 +61,9 @@ def _parents(
     deps: set[int] = set()
     if change.action is Action.DELETE:
         return deps
-    if change.kind in _CHILD_KINDS and change.key[0] in project_parent:
-        deps.add(project_parent[change.key[0]])
+    project = project_of(change.kind, change.key)
+    if change.kind is not Kind.PROJECT and project in project_parent:
+        deps.add(project_parent[project])
     if change.kind is Kind.CERTIFICATE_ACTIVATION and change.key[1] in cert_parent:
         deps.add(cert_parent[change.key[1]])
     if change.kind is Kind.INVITE and change.after:
@@ -96,6 +77,7 @@ def order(changes: Sequence[Change]) -> tuple[Change, ...]:
     """The changes in dependency order: by depth in the dependency graph, then kind, action, key."""
     deps = dependencies_of(changes)
     depth: list[int | None] = [None] * len(changes)
+    rank = {info.kind: i for i, info in enumerate(kinds())}
 
     def depth_of(i: int) -> int:
         # The graph is shallow (project → child → archive), so recursion stays short.
@@ -111,7 +93,7 @@ def order(changes: Sequence[Change]) -> tuple[Change, ...]:
             range(len(changes)),
             key=lambda i: (
                 depth_of(i),
-                KIND_ORDER[changes[i].kind],
+                rank[changes[i].kind],
                 ACTION_ORDER[changes[i].action],
                 changes[i].key,
             ),

@@ -16,11 +16,12 @@ from typing import Any
 from reconciler.core.change import Action, Change, Finding, Kind, Severity, Unmanaged
 from reconciler.core.diff import diff
 from reconciler.core.digest import live_digest, sha256
+from reconciler.core.kinds.registry import label, noun
 from reconciler.core.model import Desired, Live
 from reconciler.core.order import dependencies_of, order
 from reconciler.errors import ReconcilerError
 
-__all__ = ["FORMAT", "VERSION", "Plan", "label", "live_digest", "make_plan"]
+__all__ = ["FORMAT", "VERSION", "Plan", "label", "live_digest", "make_plan", "noun"]
 
 FORMAT = "reconciler-plan"
 VERSION = 1
@@ -132,39 +133,6 @@ def make_plan(desired: Desired, live: Live, *, config_digest: str) -> Plan:
         config_digest=config_digest,
         live_digest=live_digest(live),
     )
-
-
-_NOUNS: dict[Kind, str] = {
-    Kind.PROJECT: "project",
-    Kind.USER: "user",
-    Kind.INVITE: "invite",
-    Kind.PROJECT_USER: "member",
-    Kind.SERVICE_ACCOUNT: "service account",
-    Kind.RATE_LIMIT: "rate limit",
-    Kind.CERTIFICATE: "certificate",
-    Kind.CERTIFICATE_ACTIVATION: "certificate",
-}
-
-
-def noun(kind: Kind) -> str:
-    """What people call an object of this kind ("service account")."""
-    return _NOUNS[kind]
-
-
-def label(kind: Kind, key: tuple[str, ...], *, short: bool = False) -> str:
-    """A person's name for an object: `member eve@example.com of search-prod`.
-
-    `short` leaves out the project (for renderers that group lines by project).
-    """
-    name = key[-1] if key else "(unknown)"
-    text = f"{_NOUNS[kind]} {name}"
-    if kind is Kind.CERTIFICATE_ACTIVATION:
-        text += " activation"
-        if not key[0]:
-            return text + " (organization)"
-    if len(key) > 1 and key[0] and not short:
-        text += f" of {key[0]}" if kind is not Kind.CERTIFICATE_ACTIVATION else f" in {key[0]}"
-    return text
 
 
 def _finding_key(finding: Finding) -> tuple[int, str, tuple[str, ...], str]:

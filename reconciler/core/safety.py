@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from reconciler.core.change import Action, Change, Kind
+from reconciler.core.kinds.registry import kinds
 from reconciler.core.model import Desired, Live
 from reconciler.core.plan import Plan, label, noun
 from reconciler.errors import UnsafePlanError
@@ -220,15 +221,9 @@ def _max_deletes(changes: Sequence[Change], desired: Desired) -> list[Refusal]:
 
 def _existing(live: Live) -> Counter[Kind]:
     """How many objects of each kind live state holds (the base of a deletion share)."""
-    org = live.org
-    counts: Counter[Kind] = Counter()
-    counts[Kind.USER] = len(org.users or {})
-    counts[Kind.INVITE] = len(org.invites or {})
-    counts[Kind.CERTIFICATE] = len(org.certificates or {})
-    for project in org.projects.values():
-        counts[Kind.PROJECT_USER] += len(project.members or {})
-        counts[Kind.SERVICE_ACCOUNT] += len(project.service_accounts or {})
-    return counts
+    return Counter(
+        {info.kind: info.live_count(live.org) for info in kinds() if info.live_count is not None}
+    )
 
 
 def _max_delete_share(changes: Sequence[Change], desired: Desired, live: Live) -> list[Refusal]:

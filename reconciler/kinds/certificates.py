@@ -22,7 +22,7 @@ whose copy lost deletes it before activating anything.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,16 +32,17 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from reconciler.api.parsing import nested, optional_int, optional_text, text
 from reconciler.api.protocols import JSON, Reader
 from reconciler.config.pem import CertificateParseError, parse_pem
-from reconciler.core.change import Action, Change, Kind
+from reconciler.core.change import Action, Change
+from reconciler.core.kinds.certificates import CERTIFICATE
 from reconciler.core.model import Certificate
 from reconciler.errors import ProtocolError, ReconcilerError
+from reconciler.kinds.spec import KindSpec
 from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield
 from reconciler.write.context import ApplyContext
 from reconciler.write.recovery import delete_at, send_write, unsupported, update_at
 
 PATH = "/organization/certificates"
 UNKNOWN_FINGERPRINT = ""
-MAX_PER_TOGGLE = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +178,7 @@ async def apply_certificate(change: Change, ctx: ApplyContext) -> str | None:
     name = change.key[0]
     if change.action is Action.CREATE:
         return await _upload(ctx, name, change.after or {})
-    path = certificate_path(_cert_id(ctx, name, change))
+    path = certificate_path(cert_id(ctx, name, change))
     if change.action is Action.UPDATE:
         await update_at(ctx.client, path, {"name": name}, what=f"rename certificate {name}")
     elif change.action is Action.DELETE:
@@ -187,7 +188,8 @@ async def apply_certificate(change: Change, ctx: ApplyContext) -> str | None:
     return None
 
 
-def _cert_id(ctx: ApplyContext, name: str, change: Change | None = None) -> str:
+def cert_id(ctx: ApplyContext, name: str, change: Change | None = None) -> str:
+    """The id of a certificate (live, renamed or uploaded in this run) by its declared name."""
     found = ctx.ids.certificates.get(name)
     if found is None and change is not None and change.before:
         found = ctx.ids.certificates.get(str(change.before.get("name")))
@@ -253,32 +255,7 @@ async def _twins(
     return found
 
 
-def activation_group(change: Change) -> tuple[str, ...]:
-    """Activations that may share one request: same direction, same scope."""
-    return (change.kind.value, change.action.value, change.key[0])
-
-
-async def apply_activations(changes: Sequence[Change], ctx: ApplyContext) -> str | None:
-    """Activate (CREATE) or deactivate (DELETE) up to 10 certificates in one scope, atomically."""
-    first = changes[0]
-    if len(changes) > MAX_PER_TOGGLE or any(
-        c.kind is not Kind.CERTIFICATE_ACTIVATION or activation_group(c) != activation_group(first)
-        for c in changes
-    ):
-        raise ReconcilerError("an activation batch must be one scope and direction, at most 10")
-    if first.action not in (Action.CREATE, Action.DELETE):
-        raise unsupported(first)
-    active = first.action is Action.CREATE
-    scope = first.key[0]
-    base = project_certificates_path(ctx.project_id(scope)) if scope else PATH
-    ids = [_cert_id(ctx, c.key[1]) for c in changes]
-    path = f"{base}/{'activate' if active else 'deactivate'}"
-
-    async def settled() -> JSON | None:
-        listed = [parse_listed_certificate(i) for i in await ctx.client.list_all(base)]
-        state = {c.id: c.active for c in listed}
-        return {} if all(state.get(i) is active for i in ids) else None
-
-    body = {"certificate_ids": ids}
-    await send_write(lambda: ctx.client.post(path, json=body), settled=settled, what=path)
-    return f"{len(ids)} in one request"
+SPEC = KindSpec(
+    CERTIFICATE,
+    write=apply_certificate,
+)

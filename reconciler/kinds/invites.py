@@ -17,8 +17,10 @@ from typing import Any
 from reconciler.api.parsing import choice, optional_int, text
 from reconciler.api.protocols import JSON, Reader
 from reconciler.core.change import Action, Change
+from reconciler.core.kinds.users import INVITE
 from reconciler.core.model import Invite, InviteStatus, ProjectRole, normalize_email
 from reconciler.errors import ReconcilerError
+from reconciler.kinds.spec import KindSpec
 from reconciler.kinds.users import ORG_ROLES
 from reconciler.write.context import ApplyContext
 from reconciler.write.recovery import delete_at, send_write, unsupported
@@ -121,3 +123,9 @@ async def _invite(ctx: ApplyContext, email: str, after: JSON) -> str:
     )
     ctx.ids.invites[email] = str(made["id"])
     return f"invite {made['id']}"
+
+
+SPEC = KindSpec(
+    INVITE,
+    write=apply_invite,
+)

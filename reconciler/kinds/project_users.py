@@ -11,9 +11,11 @@ from typing import Any
 from reconciler.api.parsing import choice, optional_text, text
 from reconciler.api.protocols import JSON, Reader
 from reconciler.core.change import Action, Change
+from reconciler.core.kinds.project_users import PROJECT_USER
 from reconciler.core.model import ProjectRole, normalize_email
 from reconciler.errors import ProtocolError, ReconcilerError
 from reconciler.kinds.invites import PROJECT_ROLES
+from reconciler.kinds.spec import KindSpec
 from reconciler.write.context import ApplyContext
 from reconciler.write.recovery import role_or_remove, send_write
 
@@ -88,3 +90,9 @@ async def apply_project_user(change: Change, ctx: ApplyContext) -> str | None:
     path = member_path(project_id, user_id)
     await role_or_remove(change, ctx.client, path, what=f"{email} in {project}")
     return None
+
+
+SPEC = KindSpec(
+    PROJECT_USER,
+    write=apply_project_user,
+)

@@ -13,8 +13,10 @@ from typing import Any
 from reconciler.api.parsing import optional_int, optional_text, text
 from reconciler.api.protocols import JSON, Reader
 from reconciler.core.change import Action, Change
+from reconciler.core.kinds.projects import PROJECT
 from reconciler.core.model import Project
 from reconciler.errors import BadRequestError
+from reconciler.kinds.spec import KindSpec
 from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield, oldest_first
 from reconciler.write.context import ApplyContext
 from reconciler.write.recovery import send_write, unsupported, update_at
@@ -123,3 +125,9 @@ async def _archive(ctx: ApplyContext, path: str, name: str) -> str | None:
             raise
         return "already archived"
     return None
+
+
+SPEC = KindSpec(
+    PROJECT,
+    write=apply_project,
+)

@@ -11,8 +11,10 @@ from typing import Any
 from reconciler.api.parsing import optional_int, text
 from reconciler.api.protocols import JSON, Reader
 from reconciler.core.change import Action, Change
+from reconciler.core.kinds.rate_limits import RATE_LIMIT
 from reconciler.core.model import RATE_LIMIT_FIELDS, RateLimit
 from reconciler.errors import ReconcilerError
+from reconciler.kinds.spec import KindSpec
 from reconciler.write.context import ApplyContext
 from reconciler.write.recovery import send_write, unsupported
 
@@ -72,3 +74,9 @@ async def apply_rate_limit(change: Change, ctx: ApplyContext) -> str | None:
     path = rate_limit_path(project_id, limit_id)
     await send_write(lambda: ctx.client.post(path, json=wanted), settled=settled, what=model)
     return None
+
+
+SPEC = KindSpec(
+    RATE_LIMIT,
+    write=apply_rate_limit,
+)

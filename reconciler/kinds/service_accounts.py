@@ -22,9 +22,11 @@ from typing import Any
 from reconciler.api.parsing import choice, text, unique_key
 from reconciler.api.protocols import JSON, Reader
 from reconciler.core.change import Action, Change
+from reconciler.core.kinds.service_accounts import SERVICE_ACCOUNT
 from reconciler.core.model import ServiceAccount, ServiceAccountRole
 from reconciler.core.pending import pending_name
 from reconciler.errors import ReconcilerError, SecretSinkError
+from reconciler.kinds.spec import KindSpec
 from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield, oldest_first
 from reconciler.write.context import ApplyContext
 from reconciler.write.recovery import delete_at, send_write, unsupported, update_at
@@ -211,3 +213,9 @@ async def _deliver(ctx: ApplyContext, project: str, name: str, made: JSON) -> st
         log.warning("%s/%s: key not delivered; deleting the account", project, name)
         await _delete(ctx, project, str(made["id"]), what=f"{project}/{pending_name(name)}")
         raise
+
+
+SPEC = KindSpec(
+    SERVICE_ACCOUNT,
+    write=apply_service_account,
+)

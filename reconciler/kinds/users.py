@@ -12,8 +12,10 @@ from typing import Any
 from reconciler.api.parsing import choice, optional_text, text
 from reconciler.api.protocols import Reader
 from reconciler.core.change import Change
+from reconciler.core.kinds.users import USER
 from reconciler.core.model import OrgRole, User, normalize_email
 from reconciler.errors import ProtocolError, ReconcilerError
+from reconciler.kinds.spec import KindSpec
 from reconciler.write.context import ApplyContext
 from reconciler.write.recovery import role_or_remove
 
@@ -66,3 +68,9 @@ async def apply_user(change: Change, ctx: ApplyContext) -> str | None:
         raise ReconcilerError(f"organization user {email} has no known id")
     await role_or_remove(change, ctx.client, user_path(user_id), what=email)
     return None
+
+
+SPEC = KindSpec(
+    USER,
+    write=apply_user,
+)

@@ -11,8 +11,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from reconciler.core.change import Action, Change, Kind, Unmanaged
-from reconciler.core.plan import Plan, label, noun
+from reconciler.core.change import Action, Change, Unmanaged
+from reconciler.core.kinds.registry import info, project_of
+from reconciler.core.plan import Plan, label
 
 MARKERS: dict[Action, str] = {
     Action.CREATE: "+",
@@ -30,7 +31,7 @@ def groups(plan: Plan) -> list[tuple[str, list[Change]]]:
     org: list[Change] = []
     projects: dict[str, list[Change]] = {}
     for change in plan.changes:
-        project = change.project
+        project = project_of(change.kind, change.key)
         if project is None:
             org.append(change)
         else:
@@ -52,10 +53,6 @@ def change_lines(change: Change) -> list[str]:
 
 def short_label(change: Change) -> str:
     """The label inside its group (projects are the group titles)."""
-    if change.kind is Kind.PROJECT:
-        return f"project {change.key[0]}"
-    if change.kind is Kind.CERTIFICATE_ACTIVATION:
-        return f"certificate {change.key[1]}"
     return label(change.kind, change.key, short=True)
 
 
@@ -64,10 +61,9 @@ def _details(change: Change) -> list[str]:
     if action is Action.ARCHIVE:
         return ["irreversible; needs --allow-archive"]
     if action is Action.DELETE:
-        what = _activation(change, "deactivate")
-        return [" ".join(x for x in (what, _reason(change)) if x)]
+        return [" ".join(x for x in (_detail(change), _reason(change)) if x)]
     if action is Action.CREATE:
-        return [_created(change)]
+        return [_detail(change)]
     lines = [f"{f.field}: {_value(f.before)} → {_value(f.after)}" for f in change.fields]
     if action is Action.REPLACE and change.reason:
         lines.append(_reason(change))
@@ -78,28 +74,9 @@ def _reason(change: Change) -> str:
     return f"({change.reason})" if change.reason else ""
 
 
-def _created(change: Change) -> str:
-    after = change.after or {}
-    match change.kind:
-        case Kind.INVITE:
-            return f"role {after.get('role')}; projects: {_value(after.get('projects', []))}"
-        case Kind.PROJECT_USER:
-            return str(after.get("role", ""))
-        case Kind.SERVICE_ACCOUNT:
-            key = "API key goes to the secret sink" if after.get("api_key") else "no API key"
-            return f"{after.get('role')} — {key}"
-        case Kind.CERTIFICATE:
-            return f"upload; fingerprint {str(after.get('fingerprint', ''))[:23]}…"
-        case Kind.CERTIFICATE_ACTIVATION:
-            return _activation(change, "activate")
-        case _:
-            return ""
-
-
-def _activation(change: Change, verb: str) -> str:
-    if change.kind is not Kind.CERTIFICATE_ACTIVATION:
-        return ""
-    return verb if change.key[0] else f"{verb} for the organization"
+def _detail(change: Change) -> str:
+    detail = info(change.kind).detail
+    return detail(change) if detail is not None else ""
 
 
 def _value(value: Any) -> str:
@@ -118,8 +95,6 @@ def unmanaged_summary(unmanaged: Sequence[Unmanaged]) -> list[str]:
     counted = Counter((u.kind, u.reason) for u in unmanaged)
     lines = []
     for (kind, reason), n in sorted(counted.items()):
-        name = noun(kind) + ("s" if n != 1 else "")
-        if kind is Kind.CERTIFICATE_ACTIVATION:
-            name = "certificate activations" if n != 1 else "certificate activation"
-        lines.append(f"{n} {name} — {reason}" if reason else f"{n} {name}")
+        counted_kind = info(kind).counted(n)
+        lines.append(f"{counted_kind} — {reason}" if reason else counted_kind)
     return lines

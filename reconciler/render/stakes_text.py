@@ -9,6 +9,7 @@ Long key lists are cut after `KEY_CAP` names ("… and 12 more"): the count is a
 from __future__ import annotations
 
 from reconciler.core.change import Change
+from reconciler.core.kinds.registry import project_of
 from reconciler.core.stakes import KeysLost, LostKey, ProjectStake, Stakes
 from reconciler.core.usage import ProjectUsage
 from reconciler.render.lines import LABEL_WIDTH
@@ -25,7 +26,8 @@ def keys_phrase(change: Change, stakes: Stakes | None, *, code: bool = False) ->
         return None
     text = _count(lost)
     if lost.keys:
-        names = [_key(k, org_level=change.project is None, code=code) for k in lost.keys]
+        org_level = project_of(change.kind, change.key) is None
+        names = [_key(k, org_level=org_level, code=code) for k in lost.keys]
         more = len(names) - KEY_CAP
         text += ": " + ", ".join(names[:KEY_CAP]) + (f", … and {more} more" if more > 0 else "")
     if lost.unknown:

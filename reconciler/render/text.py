@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reconciler.core.change import Action, Finding, Severity
+from reconciler.core.kinds.registry import project_of
 from reconciler.core.plan import Plan, label
 from reconciler.core.safety import Refusal
 from reconciler.core.stakes import Stakes
@@ -46,8 +47,9 @@ def render_text(
     paint = _painter(color)
     out: list[str] = []
     for title, changes in groups(plan):
-        out += ["", "  " + paint("bold", title) + _usage(changes[0].project, stakes)]
-        out += _keys_notes(changes[0].project, stakes)
+        project = project_of(changes[0].kind, changes[0].key)
+        out += ["", "  " + paint("bold", title) + _usage(project, stakes)]
+        out += _keys_notes(project, stakes)
         for change in changes:
             lines = change_lines(change)
             marker = lines[0].split(" ", 1)[0]
@@ -83,7 +85,7 @@ def _other_stakes(plan: Plan, stakes: Stakes | None) -> list[str]:
     missing."""
     if stakes is None:
         return []
-    grouped = {c.project for c in plan.changes}
+    grouped = {project_of(c.kind, c.key) for c in plan.changes}
     rows = [
         f"  project {name:<{LABEL_WIDTH - 4}}{usage_phrase(stake)}"
         + (f"; {stake.keys_note}" if stake.keys_note else "")

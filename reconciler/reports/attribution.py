@@ -31,6 +31,7 @@ from typing import Any
 
 from reconciler.api.protocols import Reader
 from reconciler.core.change import Kind
+from reconciler.core.kinds.registry import info, project_of
 from reconciler.core.model import Live
 from reconciler.errors import ApiError
 from reconciler.read.audit_log import AuditEvent, audit_log_is_empty, read_audit_events
@@ -41,21 +42,6 @@ CHUNK = 50
 DEFAULT_PROJECT_NAME = "Default project"
 
 Ref = tuple[Kind, tuple[str, ...]]
-
-EVENTS: Mapping[Kind, tuple[str, ...]] = {
-    Kind.PROJECT: ("project.created", "project.updated", "project.archived"),
-    Kind.USER: ("user.updated", "user.deleted"),
-    Kind.INVITE: ("invite.sent", "invite.accepted", "invite.deleted"),
-    Kind.PROJECT_USER: ("user.added", "user.updated", "user.deleted"),
-    Kind.SERVICE_ACCOUNT: (
-        "service_account.created",
-        "service_account.updated",
-        "service_account.deleted",
-    ),
-    Kind.RATE_LIMIT: ("rate_limit.updated", "rate_limit.deleted"),
-    Kind.CERTIFICATE: ("certificate.created", "certificate.updated", "certificate.deleted"),
-    Kind.CERTIFICATE_ACTIVATION: ("certificates.activated", "certificates.deactivated"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,37 +107,13 @@ def targets(items: Iterable[Ref], live: Live) -> list[Target]:
 def _target(kind: Kind, key: tuple[str, ...], live: Live) -> Target | None:
     if not key:  # a finding about no one object (e.g. "the admin key's owner is unknown")
         return None
-    ids = live.ids
-    project_id = ids.projects.get(key[0])
-    resource: str | None = None
-    role: str | None = None
-    match kind:
-        case Kind.PROJECT:
-            resource = project_id
-        case Kind.USER:
-            resource, project_id = ids.users.get(key[0]), None
-        case Kind.INVITE:
-            resource, project_id = ids.invites.get(key[0]), None
-        case Kind.PROJECT_USER:
-            resource, role = ids.users.get(key[1]), _member_role(live, key)
-        case Kind.SERVICE_ACCOUNT:
-            resource = ids.service_accounts.get((key[0], key[1]))
-        case Kind.RATE_LIMIT:
-            resource = ids.rate_limits.get((key[0], key[1]))
-        case Kind.CERTIFICATE:
-            resource, project_id = ids.certificates.get(key[0]), None
-        case Kind.CERTIFICATE_ACTIVATION:
-            resource = ids.certificates.get(key[1])
-            project_id = ids.projects.get(key[0]) if key[0] else None
-    if resource is None or (project_id is None and _project_level(kind, key)):
+    resource = info(kind).audit_id(key, live.ids)
+    project = project_of(kind, key)
+    project_id = live.ids.projects.get(project) if project is not None else None
+    if resource is None or (project_id is None and project is not None):
         return None
+    role = _member_role(live, key) if kind is Kind.PROJECT_USER else None
     return Target(kind, key, resource, project_id, role)
-
-
-def _project_level(kind: Kind, key: tuple[str, ...]) -> bool:
-    if kind is Kind.CERTIFICATE_ACTIVATION:
-        return bool(key[0])
-    return kind in (Kind.PROJECT, Kind.PROJECT_USER, Kind.SERVICE_ACCOUNT, Kind.RATE_LIMIT)
 
 
 def _member_role(live: Live, key: tuple[str, ...]) -> str | None:
@@ -181,7 +143,7 @@ def _group_queries(group: Sequence[Target], *, with_projects: bool) -> list[dict
         wanted = [t for t in group if t.resource_id in chunk or t.project_id in chunk]
         query: dict[str, Any] = {
             "resource_ids": chunk,
-            "event_types": sorted({e for t in wanted for e in EVENTS[t.kind]}),
+            "event_types": sorted({e for t in wanted for e in info(t.kind).audit_events}),
         }
         if with_projects:
             query["project_ids"] = sorted({t.project_id for t in wanted if t.project_id})
@@ -217,7 +179,7 @@ def _hits(
 ) -> Iterable[tuple[Target, bool]]:
     org_level = event.project_id is None or event.project_id == org_scope
     for target in found:
-        if event.type not in EVENTS[target.kind]:
+        if event.type not in info(target.kind).audit_events:
             continue
         if target.project_id is None and not org_level:
             continue

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from reconciler.api.protocols import Reader
 from reconciler.core.change import Action, Change, Finding, Kind, Severity, Unmanaged
+from reconciler.core.kinds.registry import info, project_of
 from reconciler.core.model import Live
 from reconciler.core.plan import Plan, label
 from reconciler.reports.attribution import Attribution, AuditResult, attribute
@@ -44,11 +45,7 @@ class DriftItem:
     @property
     def project(self) -> str | None:
         """The project the object belongs to, or None at organization level."""
-        if self.kind is Kind.CERTIFICATE_ACTIVATION:
-            return self.key[0] or None
-        if self.kind in (Kind.PROJECT, Kind.PROJECT_USER, Kind.SERVICE_ACCOUNT, Kind.RATE_LIMIT):
-            return self.key[0]
-        return None
+        return project_of(self.kind, self.key)
 
     @property
     def label(self) -> str:
@@ -136,7 +133,7 @@ def _from_finding(finding: Finding) -> DriftItem:
 
 def _from_unmanaged(unmanaged: Unmanaged) -> DriftItem:
     why = f" ({unmanaged.reason})" if unmanaged.reason else ""
-    counts = unmanaged.kind is not Kind.RATE_LIMIT
+    counts = info(unmanaged.kind).unmanaged_is_drift
     return DriftItem(
         unmanaged.kind,
         unmanaged.key,

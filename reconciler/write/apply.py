@@ -3,8 +3,9 @@
 Independent changes run concurrently (up to `concurrency`; the client paces the requests);
 a change waits until every change it depends on has been applied. When a change fails, the
 changes that depend on it (transitively) are skipped, and independent ones go on. Each change
-is performed by the handler registered for its kind (`reconciler.kinds.writers.HANDLERS`);
-handlers never blindly re-send a write (see `reconciler.write.recovery`).
+is performed by the handler registered for its kind (`reconciler.kinds.registry.HANDLERS`;
+`BATCHED` for kinds written several per request); handlers never blindly re-send a write (see
+`reconciler.write.recovery`).
 
 Cancellation (Ctrl-C) stops starting new changes, lets the requests in flight finish, and
 returns the report of what was done, with `interrupted` set. A handler that raises something
@@ -68,10 +69,10 @@ async def apply_plan(
 ) -> ApplyReport:
     """Perform `plan` against `client`; never raises for a failed change (the report says)."""
     if handlers is None or batched is None:
-        from reconciler.kinds import writers
+        from reconciler.kinds import registry
 
-        handlers = writers.HANDLERS if handlers is None else handlers
-        batched = writers.BATCHED if batched is None else batched
+        handlers = registry.HANDLERS if handlers is None else handlers
+        batched = registry.BATCHED if batched is None else batched
     ctx = ApplyContext.start(client=client, live=live, sink=sink, changes=plan.changes)
     units = make_units(plan, batched)
     runner = _Runner(

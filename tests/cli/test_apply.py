@@ -223,7 +223,7 @@ def test_a_bug_in_a_handler_still_reports_what_was_applied(
     """A handler that raises a non-reconciler exception stops the run: the report of what was
     applied is printed, the rest is not started, then one scrubbed `error:` line and exit 1."""
     from reconciler.core.change import Change, Kind
-    from reconciler.kinds import writers
+    from reconciler.kinds import registry
     from reconciler.write.context import ApplyContext
 
     leaked = "sk-svcacct-TEST-not-a-real-key-in-a-bug"
@@ -231,7 +231,7 @@ def test_a_bug_in_a_handler_still_reports_what_was_applied(
     async def buggy(change: Change, ctx: ApplyContext) -> str | None:
         raise KeyError(leaked)
 
-    monkeypatch.setitem(writers.HANDLERS, Kind.RATE_LIMIT, buggy)
+    monkeypatch.setitem(registry.HANDLERS, Kind.RATE_LIMIT, buggy)
     state, keys = tmp_path / "sb.json", tmp_path / "keys"
     args = ["apply", str(EXAMPLE), "--sandbox", "--sandbox-state", str(state), "--auto-approve",
             "--allow-archive", "--secrets-dir", str(keys), "--concurrency", "1"]  # fmt: skip

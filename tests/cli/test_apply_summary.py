@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from reconciler.cli import main
 from reconciler.core.change import Change, Kind
 from reconciler.errors import ApiError, BadRequestError, ServerError, ThrottledError
-from reconciler.kinds import writers
+from reconciler.kinds import registry
 from reconciler.write.context import ApplyContext
 from tests.support.apply import EXAMPLE
 
@@ -63,7 +63,7 @@ def test_a_failure_a_later_try_can_pass_still_says_rerun(
     async def failing(change: Change, ctx: ApplyContext) -> str | None:
         raise error
 
-    monkeypatch.setitem(writers.HANDLERS, Kind.RATE_LIMIT, failing)
+    monkeypatch.setitem(registry.HANDLERS, Kind.RATE_LIMIT, failing)
     code, out = _apply(EXAMPLE, tmp_path)
     assert code == 1, out
     assert f"HTTP {error.status}: {error.message}" in out

@@ -9,7 +9,7 @@ import pytest
 
 from reconciler.config import load_config
 from reconciler.core.change import Action, Kind, Severity
-from reconciler.core.diff.children import INTERRUPTED
+from reconciler.core.kinds.service_accounts import INTERRUPTED
 from reconciler.core.model import Desired, PruneSettings, Settings
 from reconciler.core.pending import pending_name, pending_of
 from reconciler.write.secrets import DirSink, KeyMetadata, Secret

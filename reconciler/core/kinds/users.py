@@ -12,30 +12,22 @@ drift); a pending invite for someone already a member is stale, and follows prun
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from reconciler.core.change import Action, Change, Kind, Severity, Unmanaged
-from reconciler.core.diff.out import Collector, field_changes
-from reconciler.core.model import Desired, Invite, Live, OrgRole, Project, ProjectRole, User
+from reconciler.core.kinds.base import Collector, DiffContext, KindInfo, ProjectScope, field_changes
+from reconciler.core.model import Desired, Invite, Live, OrgRole, ProjectRole, User
 
 Memberships = Sequence[tuple[str, ProjectRole]]
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectScope:
-    """Declared projects whose children are diffed: matched live ones and ones being created."""
-
-    matched: Mapping[str, Project]
-    created: frozenset[str]
-
-    @property
-    def present(self) -> list[str]:
-        """Declared names of the projects that exist (or will) and are active, sorted."""
-        return sorted(set(self.matched) | self.created)
+def diff_users(ctx: DiffContext) -> None:
+    """Plan users and invites; leave the emails of members the plan removes from the
+    organization in `ctx.leaving` (they leave their projects with it)."""
+    ctx.leaving = _diff(ctx.desired, ctx.live, ctx.scope, ctx.out)
 
 
-def diff_users(desired: Desired, live: Live, scope: ProjectScope, out: Collector) -> frozenset[str]:
+def _diff(desired: Desired, live: Live, scope: ProjectScope, out: Collector) -> frozenset[str]:
     """Plan users and invites; return the emails of members the plan removes from the org."""
     wanted, users = desired.org.users, live.org.users
     if wanted is None or users is None:
@@ -163,3 +155,39 @@ def _undeclared_users(
             reason = "not in the config; prune.users is off"
             out.unmanaged.append(Unmanaged(Kind.USER, (email,), reason))
     return frozenset(leaving)
+
+
+USER = KindInfo(
+    kind=Kind.USER,
+    noun="user",
+    key=("email",),
+    scope="organization",
+    diff=diff_users,
+    audit_events=("user.updated", "user.deleted"),
+    audit_id=lambda key, ids: ids.users.get(key[0]),
+    live_count=lambda org: len(org.users or {}),
+)
+
+
+def _invite_detail(change: Change) -> str:
+    """`role reader; projects: web (member)` for a new invite."""
+    if change.action is not Action.CREATE:
+        return ""
+    after = change.after or {}
+    projects = after.get("projects", [])
+    listed = ", ".join(f"{p['project']} ({p['role']})" for p in projects) if projects else "none"
+    return f"role {after.get('role')}; projects: {listed}"
+
+
+INVITE = KindInfo(
+    kind=Kind.INVITE,
+    noun="invite",
+    key=("email",),
+    scope="organization",
+    diff=None,
+    diffed_by=Kind.USER,
+    audit_events=("invite.sent", "invite.accepted", "invite.deleted"),
+    audit_id=lambda key, ids: ids.invites.get(key[0]),
+    detail=_invite_detail,
+    live_count=lambda org: len(org.invites or {}),
+)

@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reconciler.core.change import Action, Change, Kind, Severity, Unmanaged
-from reconciler.core.diff.out import Collector, field_changes
-from reconciler.core.diff.users import ProjectScope
+from reconciler.core.kinds.base import Collector, DiffContext, KindInfo, ProjectScope, field_changes
 from reconciler.core.model import Desired, Live, Project
 
 # A sentinel project: "declared, but nothing can be planned for it" (an error was recorded).
@@ -31,8 +30,14 @@ class _Matches:
     final_names: Mapping[str, str]
 
 
-def diff_projects(desired: Desired, live: Live, out: Collector) -> ProjectScope:
-    """Create, rename and archive projects; say what cannot be done; list undeclared ones."""
+def diff_projects(ctx: DiffContext) -> None:
+    """Create, rename and archive projects; say what cannot be done; list undeclared ones.
+    Leaves the projects whose children are diffed in `ctx.scope`."""
+    ctx.scope = _diff(ctx.desired, ctx.live, ctx.out)
+
+
+def _diff(desired: Desired, live: Live, out: Collector) -> ProjectScope:
+    """Plan every declared project; return the ones that exist (or will) and are active."""
     matches = _match_all(desired, live, out)
     matched: dict[str, Project] = {}
     created: set[str] = set()
@@ -178,3 +183,14 @@ def _project_state(name: str, want: Project, have: Project | None, out: Collecto
             )
         )  # fmt: skip
     return "exists"
+
+
+PROJECT = KindInfo(
+    kind=Kind.PROJECT,
+    noun="project",
+    key=("project",),
+    scope="project",
+    diff=diff_projects,
+    audit_events=("project.created", "project.updated", "project.archived"),
+    audit_id=lambda key, ids: ids.projects.get(key[0]),
+)

@@ -1,60 +1,41 @@
-"""Desired × Live → the unordered changes, findings and unmanaged objects that make them meet.
+"""Certificates and their activations: matched by fingerprint, not by name.
 
-`diff` walks the canonical model kind by kind: projects (matched by pinned id, then by name),
-organization users and invites, project members, service accounts, rate limits and
-certificates. Fields are compared directly (plain dict comparison is fast enough for tens of
-thousands of memberships, and says exactly which field moved); what the API cannot do becomes a
-`Finding` or a REPLACE, never a silent no-op. Ordering is `plan.py`'s job.
+A declared certificate whose content (fingerprint) is live under another name is renamed, not
+uploaded again; further live copies of it count as undeclared. An undeclared certificate is
+deleted (after being deactivated everywhere) under prune.certificates, else reported. Each
+project's declared certificate list is authoritative for that project's activations.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from reconciler.core.change import Action, Change, Finding, Kind, Unmanaged
-from reconciler.core.diff.children import diff_project_children
-from reconciler.core.diff.out import Collector, field_changes
-from reconciler.core.diff.projects import diff_projects
-from reconciler.core.diff.users import diff_users
+from reconciler.core.change import Action, Change, Kind, Unmanaged
+from reconciler.core.kinds.base import Collector, DiffContext, KindInfo, field_changes
 from reconciler.core.model import Certificate, Desired, Live
 
-log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, slots=True)
-class Diff:
-    """What `diff` found, in no particular order (plan.py orders it)."""
-
-    changes: tuple[Change, ...] = ()
-    findings: tuple[Finding, ...] = ()
-    unmanaged: tuple[Unmanaged, ...] = ()
-
-
-def diff(desired: Desired, live: Live) -> Diff:
-    """Every change, finding and unmanaged object between desired and live state, in scope."""
-    out = Collector()
-    scope = diff_projects(desired, live, out)
-    leaving = diff_users(desired, live, scope, out)
-    renamed_certs = _diff_certificates(desired, live, out)
-    for name in scope.present:
-        want = desired.org.projects[name]
-        have = scope.matched.get(name)
-        diff_project_children(
-            name, want, have, desired=desired, live=live, leaving=leaving,
-            renamed_certs=renamed_certs, out=out,
-        )  # fmt: skip
-    log.debug("diff: %s changes, %s findings", len(out.changes), len(out.findings))
-    return Diff(tuple(out.changes), tuple(out.findings), tuple(out.unmanaged))
-
-
-def _diff_certificates(desired: Desired, live: Live, out: Collector) -> dict[str, str]:
+def diff_certificates(ctx: DiffContext) -> None:
     """Upload, rename, (de)activate and prune organization certificates, matched by fingerprint.
 
-    Returns live name → declared name for the certificates that are renamed, so project
-    activations compare under the declared names.
+    Leaves live name → declared name for the certificates that are renamed in
+    `ctx.renamed_certs`, so project activations compare under the declared names.
     """
+    ctx.renamed_certs = _diff(ctx.desired, ctx.live, ctx.out)
+
+
+def diff_activations(ctx: DiffContext) -> None:
+    """Activate and deactivate certificates in every project in scope that declares its list
+    (organization-level activations are planned with their certificate)."""
+    for name, want, have in ctx.projects():
+        if want.certificates is not None:
+            live_certs = (have.certificates if have else None) or frozenset()
+            current = {ctx.renamed_certs.get(c, c) for c in live_certs}
+            _activations(name, want.certificates, current, ctx.out)
+
+
+def _diff(desired: Desired, live: Live, out: Collector) -> dict[str, str]:
+    """Plan every declared and live certificate; return the renames (live → declared name)."""
     wanted, existing = desired.org.certificates, live.org.certificates
     if wanted is None or existing is None:
         return {}
@@ -131,3 +112,50 @@ def _undeclared_certificate(
             out.change(Change(Kind.CERTIFICATE_ACTIVATION, Action.DELETE, key, reason=reason))
     before = {"name": have.name, "fingerprint": have.fingerprint, "active": have.active}
     out.change(Change(Kind.CERTIFICATE, Action.DELETE, (have.name,), before=before, reason=reason))
+
+
+def _activations(project: str, wanted: frozenset[str], current: set[str], out: Collector) -> None:
+    """Activate and deactivate certificates for one project (its list is authoritative)."""
+    for name in sorted(wanted - current):
+        out.change(Change(Kind.CERTIFICATE_ACTIVATION, Action.CREATE, (project, name)))
+    for name in sorted(current - wanted):
+        out.change(Change(Kind.CERTIFICATE_ACTIVATION, Action.DELETE, (project, name)))
+
+
+def _upload_detail(change: Change) -> str:
+    """An upload, by the start of its fingerprint."""
+    if change.action is not Action.CREATE:
+        return ""
+    return f"upload; fingerprint {str((change.after or {}).get('fingerprint', ''))[:23]}…"
+
+
+def _activation_detail(change: Change) -> str:
+    """`activate`, `deactivate for the organization`."""
+    verb = {Action.CREATE: "activate", Action.DELETE: "deactivate"}.get(change.action, "")
+    return verb if change.key[0] or not verb else f"{verb} for the organization"
+
+
+CERTIFICATE = KindInfo(
+    kind=Kind.CERTIFICATE,
+    noun="certificate",
+    key=("name",),
+    scope="organization",
+    diff=diff_certificates,
+    audit_events=("certificate.created", "certificate.updated", "certificate.deleted"),
+    audit_id=lambda key, ids: ids.certificates.get(key[0]),
+    detail=_upload_detail,
+    live_count=lambda org: len(org.certificates or {}),
+)
+# An activation's key is (scope, certificate name); scope "" is the organization.
+CERTIFICATE_ACTIVATION = KindInfo(
+    kind=Kind.CERTIFICATE_ACTIVATION,
+    noun="certificate",
+    key=("scope", "name"),
+    scope="either",
+    diff=diff_activations,
+    suffix=" activation",
+    within="in",
+    audit_events=("certificates.activated", "certificates.deactivated"),
+    audit_id=lambda key, ids: ids.certificates.get(key[1]),
+    detail=_activation_detail,
+)
