@@ -7,7 +7,8 @@ Rows: each organization user and pending invite with its organization role; each
 membership (and each project a pending invite brings) with its role; each service account
 with its project and role; and a user who holds keys in a project they are no longer a member
 of, with role `none`. Project API keys are counted per row (the organization row of a user
-counts their keys in every project), with the oldest key's age in days and the last use of any.
+counts their keys in every project), with the oldest key's age in days and the last use of any
+(`none` without keys, `never` when no key was ever used).
 `declared_in` is the `file:line` of the config entry that grants the row, `undeclared` when the
 config has none, or `no config`. Rows sort by principal, the organization scope first.
 """
@@ -37,6 +38,7 @@ COLUMNS = (
 ORGANIZATION = "organization"
 NO_CONFIG = "no config"
 UNDECLARED = "undeclared"
+NO_KEYS = "none"  # no keys at all (`never`: keys, none of them ever used)
 K = TypeVar("K", str, tuple[str, str])
 NOT_KNOWN = (
     "multi-factor authentication: the Admin API does not say who has it",
@@ -146,7 +148,7 @@ def _keys_by_holder(
 def _row(grant: Grant, keys: list[ApiKeyInfo], now: int) -> tuple[Cell, ...]:
     created = [k.created_at for k in keys if k.created_at is not None]
     used = [k.last_used_at for k in keys if k.last_used_at is not None]
-    oldest: Cell = "-" if not keys else (now - min(created)) // DAY if created else "unknown"
-    last = "-" if not keys else day(max(used), missing="never") if used else "never"
+    oldest: Cell = NO_KEYS if not keys else (now - min(created)) // DAY if created else "unknown"
+    last = NO_KEYS if not keys else day(max(used), missing="never") if used else "never"
     head = (grant.principal, grant.type, grant.scope, grant.role)
     return (*head, len(keys), oldest, last, grant.declared_in)
