@@ -79,7 +79,7 @@ def access_report(found: Principals, declared: Declarations | None, *, source: S
             ("read_at", instant(source.now)),
             ("organization", source.organization),
             ("config", source.config or "none (every row is `no config`)"),
-            ("rows", str(len(rows))),
+            ("row_count", str(len(rows))),
         ),
         columns=COLUMNS,
         rows=tuple(rows),

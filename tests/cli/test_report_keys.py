@@ -3,6 +3,7 @@ config's policy; exit 2 when a key violates it, 0 when none does, 1 on an error.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from reconciler.cli import main
+from reconciler.sandbox import Sandbox
+from tests.support import sandbox_client
 
 
 def run(tmp_path: Path, *args: str) -> Result:
@@ -76,3 +79,43 @@ def test_no_violation_exits_0_and_an_error_exits_1(tmp_path: Path) -> None:
     broken = run(tmp_path, str(config))
     assert broken.exit_code == 1
     assert "settings.api_keys.max_age_days" in broken.stderr
+
+
+def test_a_service_account_key_appears_only_redacted(tmp_path: Path) -> None:
+    """A key value the API returned once at creation is in no format of the report; its
+    redacted form is, owned by the service account, with remedy `report` (the API deletes it
+    only with its account)."""
+    sandbox = Sandbox.demo()
+
+    async def create() -> dict[str, Any]:
+        async with sandbox_client(sandbox) as client:
+            project = next(
+                p
+                for p in await client.list_all("/organization/projects")
+                if p["name"] == "research"
+            )
+            return await client.post(
+                f"/organization/projects/{project['id']}/service_accounts", json={"name": "ci"}
+            )
+
+    made = asyncio.run(create())
+    value = made["api_key"]["value"]
+    for keys in sandbox.state.api_keys.values():  # made ten days ago, never used since
+        for key in keys.values():
+            if key["id"] == made["api_key"]["id"]:
+                key["created_at"] -= 10 * 86400
+    sandbox.save(tmp_path / "state.json")
+    config = tmp_path / "org.yaml"
+    config.write_text("version: 1\nsettings: {api_keys: {unused_days: 1}}\n")
+    for fmt in ("table", "csv", "json", "markdown"):
+        result = run(tmp_path, str(config), "--format", fmt)
+        assert result.exit_code == 2, result.output
+        assert value not in result.output
+        assert value[-4:] in result.output  # the redacted form ends as the key does
+    rows = {r["name"]: r for r in as_json(run(tmp_path, str(config), "--format", "json"))["rows"]}
+    ci = next(r for r in rows.values() if r["owner"] == "ci")
+    assert (ci["owner_type"], ci["last_used"], ci["remedy"]) == (
+        "service_account",
+        "never",
+        "report",
+    )
