@@ -68,6 +68,9 @@ def access_report(found: Principals, declared: Declarations | None, *, source: S
     notes = [
         "only pending invites are listed (an accepted one is a user; an expired one grants nothing)"
     ]
+    absent = _declared_but_absent(found, declared)
+    if absent:
+        notes.append(f"declared in the config but neither a user nor invited: {', '.join(absent)}")
     if found.archived:
         notes.append(
             f"archived projects not read (their keys no longer work): {', '.join(found.archived)}"
@@ -86,6 +89,14 @@ def access_report(found: Principals, declared: Declarations | None, *, source: S
         not_known=NOT_KNOWN,
         notes=tuple(notes),
     )
+
+
+def _declared_but_absent(found: Principals, declared: Declarations | None) -> list[str]:
+    """Declared users with no access at all (the next apply invites them)."""
+    if declared is None:
+        return []
+    live = {u.email for u in found.users} | {i.email for i in found.invites}
+    return sorted(set(declared.users) - live)
 
 
 def _organization(found: Principals, declared: Declarations | None) -> Iterator[Grant]:

@@ -42,8 +42,12 @@ def line_of(needle: str, *, after: str = "") -> int:
 
 def test_every_principal_appears_once_per_scope_with_its_declaration(tmp_path: Path) -> None:
     """Users and invites at the organization, members, invitees and key holders per project;
-    declared_in is the line of the granting entry in the config, else `undeclared`."""
-    found = rows(run(tmp_path / "s.json", str(EXAMPLE), "--format", "json"))
+    declared_in is the line of the granting entry in the config, else `undeclared`; a declared
+    user with no access at all is named in a note."""
+    result = run(tmp_path / "s.json", str(EXAMPLE), "--format", "json")
+    found = rows(result)
+    notes = json.loads(result.stdout)["notes"]
+    assert "declared in the config but neither a user nor invited: judy@example.com" in notes
     scopes = [(r["principal"], r["scope"]) for r in found]
     assert len(scopes) == len(set(scopes)) == 28
     by = {(r["principal"], r["scope"]): r for r in found}
