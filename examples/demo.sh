@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo, as a story: validate the example organization; plan it against a fresh sandbox (every
 # kind of change); apply it; show that the follow-up plan is empty; change a role out of band, as
-# someone would in the dashboard; and show that `reconciler drift` reports it and who did it.
+# someone would in the dashboard; show that `reconciler drift` reports it and who did it; and end
+# with an access review (`reconciler report access`).
 # Sandbox state, created keys and the apply log live under the gitignored .sandbox/demo/ and are
 # recreated on every run. RECONCILER (the executable) and DEMO_DIR can be overridden (the tests do).
 set -euo pipefail
@@ -50,6 +51,10 @@ if [ "$rc" -ne 2 ]; then
   echo "demo: expected drift to exit 2, got $rc" >&2
   exit 1
 fi
+
+step "8. access review: every principal per scope, and the config line that grants it (CSV: $DEMO/access.csv)"
+$R report access "$CONFIG" "${SANDBOX[@]}" --format csv >"$DEMO/access.csv"
+grep -E '^# (read_at|digest)|^principal,|,undeclared' "$DEMO/access.csv"
 
 step "done"
 echo "The next apply would put bob back to reader. eve, trent and the Default project count as"

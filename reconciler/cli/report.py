@@ -12,7 +12,10 @@ import click
 from reconciler.cli.lazy import LazyGroup
 
 # Each report: the module that defines it and the click command's name there.
-REPORTS: dict[str, tuple[str, str]] = {}
+REPORTS: dict[str, tuple[str, str]] = {
+    "keys": ("reconciler.cli.report_keys", "keys"),
+    "access": ("reconciler.cli.report_access", "access"),
+}
 
 
 class ReportGroup(LazyGroup):

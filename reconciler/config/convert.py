@@ -4,7 +4,8 @@
 emails lower-cased, rate-limit profiles expanded, keys absent from the file left as None.
 `desired_to_config_dict` is the inverse, as plain data in the file's format (what `export`
 dumps as YAML): profiles are not reconstructed, certificates carry their PEM inline, and every
-setting is written out. config → model → dict → model is the identity.
+setting is written out (`api_keys` when it is not the default). config → model → dict → model
+is the identity.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from reconciler.config.certificates import LoadedCertificate
 from reconciler.config.checks import effective_rate_limits
-from reconciler.config.schema import ConfigFile, ProjectConfig, SettingsConfig
+from reconciler.config.schema import ApiKeysConfig, ConfigFile, ProjectConfig, SettingsConfig
 from reconciler.core import model
 
 
@@ -59,6 +60,22 @@ def _settings(settings: SettingsConfig) -> model.Settings:
             max_deletes=safety.max_deletes,
             max_delete_share=safety.max_delete_share,
             protected_users=frozenset(model.normalize_email(e) for e in safety.protected_users),
+        ),
+        api_keys=_key_policy(settings.api_keys),
+    )
+
+
+def _key_policy(keys: ApiKeysConfig) -> model.ApiKeyPolicy:
+    return model.ApiKeyPolicy(
+        max_age_days=keys.max_age_days,
+        unused_days=keys.unused_days,
+        owner_without_access=keys.owner_without_access,
+        enforce=keys.enforce,
+        exempt=tuple(
+            model.KeyExemption(
+                name=e.name, reason=e.reason, until=e.until.isoformat(), project=e.project
+            )
+            for e in keys.exempt
         ),
     )
 
@@ -123,6 +140,27 @@ def _settings_dict(settings: model.Settings) -> dict[str, Any]:
             "max_delete_share": safety.max_delete_share,
             "protected_users": sorted(safety.protected_users),
         },
+        **_key_policy_dict(settings.api_keys),
+    }
+
+
+def _key_policy_dict(policy: model.ApiKeyPolicy) -> dict[str, Any]:
+    """`api_keys` when it is not the default (an export of a live organization never is)."""
+    if policy == model.ApiKeyPolicy():
+        return {}
+    exempt = [
+        {"name": e.name, **({"project": e.project} if e.project else {}), "reason": e.reason,
+         "until": e.until}
+        for e in policy.exempt
+    ]  # fmt: skip
+    fields = {"max_age_days": policy.max_age_days, "unused_days": policy.unused_days}
+    return {
+        "api_keys": {
+            **{name: value for name, value in fields.items() if value is not None},
+            "owner_without_access": policy.owner_without_access,
+            "enforce": policy.enforce,
+            "exempt": exempt,
+        }
     }
 
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,12 @@ from typing import Any
 from reconciler.config.certificates import load_certificates
 from reconciler.config.checks import check_config
 from reconciler.config.convert import desired_to_config_dict, to_desired
+from reconciler.config.provenance import declarations
 from reconciler.config.source import Locations
 from reconciler.config.validation import validate_schema
 from reconciler.config.yamlfile import ParsedYaml, fatal, parse_yaml, read_text
 from reconciler.core import model
+from reconciler.core.declared import Declarations
 from reconciler.errors import ConfigError, Problem
 
 log = logging.getLogger(__name__)
@@ -30,12 +32,14 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class LoadedConfig:
-    """A valid config: the desired model, warnings, a digest of its content, and its path."""
+    """A valid config: the desired model, warnings, a digest of its content, its path, and
+    where each principal is declared (for the reports' `declared_in`)."""
 
     desired: model.Desired
     warnings: tuple[Problem, ...]
     digest: str
     path: Path
+    declared: Declarations = field(default_factory=Declarations)
 
 
 def load_config(path: Path, *, now: datetime | None = None) -> LoadedConfig:
@@ -86,7 +90,13 @@ def _finish(
     desired = to_desired(config, certs.loaded)
     log.debug("loaded %s: %d projects", path, len(desired.org.projects))
     warnings = tuple(_ordered([p for p in problems if p.severity != "error"]))
-    return LoadedConfig(desired=desired, warnings=warnings, digest=digest_of(desired), path=path)
+    return LoadedConfig(
+        desired=desired,
+        warnings=warnings,
+        digest=digest_of(desired),
+        path=path,
+        declared=declarations(config, loc),
+    )
 
 
 def without_extensions(data: dict[Any, Any]) -> dict[Any, Any]:

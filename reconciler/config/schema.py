@@ -11,6 +11,7 @@ in `checks.py`, where every problem can be reported with its line.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -102,11 +103,50 @@ class SafetyConfig(_Strict):
     )
 
 
+def _iso_date(value: Any) -> Any:
+    """`until: 2026-12-31` arrives from YAML as a date; a quoted one as text: both are a day."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
+class KeyExemptionConfig(_Strict):
+    """A project API key the key policy leaves alone, until a day."""
+
+    name: Name = Field(description="The key's name, as the API lists it.")
+    project: Name | None = Field(default=None, description="Only the key of this project.")
+    reason: Name = Field(description="Why it is exempt (shown in the report).")
+    until: Annotated[date, BeforeValidator(_iso_date)] = Field(
+        description="Last day (UTC) of the exemption, YYYY-MM-DD; it lapses after it."
+    )
+
+
+class ApiKeysConfig(_Strict):
+    """Key hygiene for project API keys (`reconciler report keys`)."""
+
+    max_age_days: PositiveInt | None = Field(
+        default=None, description="A key older than this many days violates the policy."
+    )
+    unused_days: PositiveInt | None = Field(
+        default=None,
+        description="A key not used for this many days (never used: since created) violates it.",
+    )
+    owner_without_access: model.OwnerWithoutAccess = Field(
+        default="report", description="A key whose owner left its project: revoke|report."
+    )
+    enforce: bool = Field(default=False, description="Act on violations (off: report them only).")
+    exempt: list[KeyExemptionConfig] = Field(default_factory=list)
+
+
 class SettingsConfig(_Strict):
     """The `settings:` block."""
 
     prune: PruneConfig = Field(default_factory=PruneConfig)
     safety: SafetyConfig = Field(default_factory=SafetyConfig)
+    api_keys: ApiKeysConfig = Field(default_factory=ApiKeysConfig)
 
 
 class UserConfig(_Strict):

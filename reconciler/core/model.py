@@ -144,6 +144,7 @@ class ApiKeyInfo:
     owner_id: str = ""
     active: bool = True
     last_used_at: int | None = None
+    created_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,12 +180,39 @@ class SafetySettings:
     protected_users: frozenset[str] = frozenset()
 
 
+OwnerWithoutAccess = Literal["revoke", "report"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyExemption:
+    """A project API key (by name, in one project or any) the key policy leaves alone, and why,
+    up to and including the day `until` (a `YYYY-MM-DD` date, UTC); after it, it lapses."""
+
+    name: str
+    reason: str
+    until: str
+    project: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyPolicy:
+    """`settings.api_keys`: key hygiene (see core/key_policy.py). A limit that is None is not
+    checked; `enforce` off (the default) means violations are reported, never acted on."""
+
+    max_age_days: int | None = None
+    unused_days: int | None = None
+    owner_without_access: OwnerWithoutAccess = "report"
+    enforce: bool = False
+    exempt: tuple[KeyExemption, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """The `settings:` block of the config."""
 
     prune: PruneSettings = PruneSettings()
     safety: SafetySettings = SafetySettings()
+    api_keys: ApiKeyPolicy = ApiKeyPolicy()
 
 
 @dataclass(frozen=True, slots=True)

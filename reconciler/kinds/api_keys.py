@@ -44,6 +44,7 @@ def parse_api_key(item: dict[str, Any]) -> ApiKeyInfo:
         owner_id=optional_text(details, "id") or "",
         active=access != "inactive",
         last_used_at=optional_int(item, "last_used_at"),
+        created_at=optional_int(item, "created_at"),
     )
 
 
