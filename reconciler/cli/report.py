@@ -12,7 +12,9 @@ import click
 from reconciler.cli.lazy import LazyGroup
 
 # Each report: the module that defines it and the click command's name there.
-REPORTS: dict[str, tuple[str, str]] = {}
+REPORTS: dict[str, tuple[str, str]] = {
+    "usage": ("reconciler.cli.report_usage", "usage"),
+}
 
 
 class ReportGroup(LazyGroup):

@@ -1,0 +1,16 @@
+"""A demo sandbox on a clock that stands still, shared by the module (its numbers never move)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconciler.clock import VirtualClock
+from reconciler.sandbox import Sandbox
+
+NOW = 1_767_225_600 + 13 * 3600  # 2026-01-01T13:00:00Z: today is a partial day
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    """The demo organization, its clock frozen at NOW."""
+    return Sandbox.demo(clock=VirtualClock(epoch=NOW))
