@@ -26,7 +26,8 @@ def render_text(report: UsageReport, *, width: int = 160) -> str:
     console.print(headline(report))
     if report.total_cost is not None:
         console.print(_money_table(report))
-    console.print(_usage_table(report))
+    for table in _usage_tables(report, width=width):
+        console.print(table)
     if report.budgets:
         console.print(_budgets(report))
     if report.spikes:
@@ -52,9 +53,29 @@ def _money_table(report: UsageReport) -> RichTable:
     return table
 
 
-def _usage_table(report: UsageReport) -> RichTable:
-    table = RichTable(title=f"Usage by {by_text(report.usage)}", title_justify="left")
+def _usage_tables(report: UsageReport, *, width: int) -> list[RichTable]:
+    """The usage table, its metric columns split over as many tables as the width needs."""
     metrics = metric_columns(report)
+    keys = sum(max([len(d), *(len(r.key[i]) for r in report.usage.rows)]) + 3
+               for i, d in enumerate(report.usage.by))  # fmt: skip
+    chunks: list[list[tuple[str, str]]] = [[]]
+    used = keys
+    for metric in metrics:
+        need = max(8, len(metric[1])) + 3  # the header on one line, and the padding
+        if chunks[-1] and used + need > width:
+            chunks.append([])
+            used = keys
+        chunks[-1].append(metric)
+        used += need
+    title = f"Usage by {by_text(report.usage)}"
+    return [
+        _usage_table(report, chunk, title + (f" ({n}/{len(chunks)})" if len(chunks) > 1 else ""))
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+
+
+def _usage_table(report: UsageReport, metrics: list[tuple[str, str]], title: str) -> RichTable:
+    table = RichTable(title=title, title_justify="left")
     for dim in report.usage.by:
         table.add_column(dim, no_wrap=True)
     for _, column in metrics:
@@ -73,7 +94,9 @@ def _usage_table(report: UsageReport) -> RichTable:
 def _budgets(report: UsageReport) -> RichTable:
     table = RichTable(title="Budgets (report only)", title_justify="left")
     for column in ("scope", "month", "budget", "spent", "projected", "status"):
-        table.add_column(column, justify="right" if column in ("budget", "spent") else "left")
+        table.add_column(
+            column, justify="right" if column in ("budget", "spent", "projected") else "left"
+        )
     for b in report.budgets:
         table.add_row(b.scope, b.month, money(b.limit), money(b.spent), money(b.projected),
                       b.status)  # fmt: skip

@@ -49,7 +49,7 @@ def cost_rows(
             "ChargeCategory": "Usage",
             "ResourceId": cost.project_id or "",
             "ResourceName": project,
-            "ConsumedQuantity": "" if cost.quantity is None else f"{cost.quantity:g}",
+            "ConsumedQuantity": "" if cost.quantity is None else f"{cost.quantity:.15g}",
             "ConsumedUnit": cost.unit or "",
             "x_RowType": "cost",
             "x_LineItem": cost.line_item or "",
