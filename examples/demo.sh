@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo, as a story: validate the example organization; plan it against a fresh sandbox (every
 # kind of change); apply it; show that the follow-up plan is empty; change a role out of band, as
-# someone would in the dashboard; and show that `reconciler drift` reports it and who did it.
+# someone would in the dashboard; show that `reconciler drift` reports it and who did it; and
+# report the organization's cost and usage.
 # Sandbox state, created keys and the apply log live under the gitignored .sandbox/demo/ and are
 # recreated on every run. RECONCILER (the executable) and DEMO_DIR can be overridden (the tests do).
 set -euo pipefail
@@ -48,6 +49,14 @@ rc=0
 $R drift "$CONFIG" "${SANDBOX[@]}" || rc=$?
 if [ "$rc" -ne 2 ]; then
   echo "demo: expected drift to exit 2, got $rc" >&2
+  exit 1
+fi
+
+step "8. report usage: the last 7 days' cost (as invoiced) and usage, by project (exit 2: a spike)"
+rc=0
+$R report usage "${SANDBOX[@]}" --since 7d || rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
+  echo "demo: expected report usage to exit 0 or 2, got $rc" >&2
   exit 1
 fi
 
