@@ -9,7 +9,7 @@ Every format carries the same total (the API's, for the period), says what is un
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from reconciler.core.period import day_text
@@ -60,7 +60,7 @@ def metric_columns(report: UsageReport) -> list[tuple[str, str]]:
     ]
 
 
-def usage_cell(report: UsageReport, usage: dict[str, int] | Any, metric: str) -> str:
+def usage_cell(report: UsageReport, usage: Mapping[str, int], metric: str) -> str:
     """A usage counter as shown: unknown when its endpoint was not read, blank when the group
     has none (a zero the API returned is shown as 0)."""
     if metric.split(".", maxsplit=1)[0] in report.unknown:

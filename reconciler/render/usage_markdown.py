@@ -119,7 +119,7 @@ def _usage(report: UsageReport) -> list[str]:
     for row in table.rows:
         cells = [
             *map(_cell, row.key),
-            *(usage_cell(report, dict(row.usage), m) for m, _ in metrics),
+            *(usage_cell(report, row.usage, m) for m, _ in metrics),
         ]
         lines.append(f"| {' | '.join(cells)} |")
     return [*lines, "", "</details>", ""]

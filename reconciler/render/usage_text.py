@@ -82,10 +82,10 @@ def _usage_table(report: UsageReport, metrics: list[tuple[str, str]], title: str
         # Wide enough for the header's longest word, so a header wraps but is never cut.
         table.add_column(column, justify="right", min_width=max(map(len, column.split())))
     for row in report.usage.rows:
-        table.add_row(*row.key, *(usage_cell(report, dict(row.usage), m) for m, _ in metrics))
+        table.add_row(*row.key, *(usage_cell(report, row.usage, m) for m, _ in metrics))
     if report.usage.by:
         table.add_section()
-        totals = dict(report.usage_totals)
+        totals = report.usage_totals
         table.add_row("total", *[""] * (len(report.usage.by) - 1),
                       *(usage_cell(report, totals, m) for m, _ in metrics))  # fmt: skip
     return table

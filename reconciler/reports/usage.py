@@ -152,7 +152,7 @@ def build_report(
         spikes=spikes_of(costs_by_project, period, factor=spike_factor),
         costs_error=data.costs_error,
         unknown=dict(data.unknown),
-        notes=(*_split_notes(by), *names.notes),
+        notes=(*_split_notes(by), *_missing_projects(settings, names), *names.notes),
         labels=settings.labels,
         focus=_focus(data, usage, settings),
     )
@@ -259,6 +259,16 @@ def _top_projects(costs: list[CostFact], names: Names) -> tuple[Row, ...]:
 
 def _by_cost(item: tuple[Key, float]) -> tuple[float, Key]:
     return -item[1], item[0]
+
+
+def _missing_projects(settings: ReportSettings, names: Names) -> list[str]:
+    """Budgets and labels the config gives projects the organization does not have."""
+    live = set(names.projects.values())
+    return [
+        f"{name}: no such project in the organization (its budget counts nothing, its labels "
+        "nothing)"
+        for name in sorted({*settings.budgets, *settings.labels} - live)
+    ]
 
 
 def _split_notes(by: Sequence[str]) -> list[str]:

@@ -97,3 +97,19 @@ def test_a_refused_endpoint_is_unknown_not_zero(sandbox: Sandbox) -> None:
     assert not any(r["ConsumedUnit"].startswith("images.") for r in rows)
     rows_of_search = [line for line in text.splitlines() if line.startswith("│ search-prod")]
     assert any("unknown" in [c.strip() for c in line.split("│")] for line in rows_of_search)
+
+
+def test_refused_costs_are_unknown_and_usage_is_still_read(sandbox: Sandbox) -> None:
+    """A 403 on costs: no total (None, not $0), no money rows or budgets, the reason kept; usage
+    is read, and the csv has an `unknown` row for costs and no BilledCost."""
+    report = usage_report_on(
+        sandbox, last_days(7, now=NOW), transport=_Refuse(sandbox, "/organization/costs")
+    )
+    assert report.total_cost is None
+    assert report.costs_error == "HTTP 403: You have insufficient permissions."
+    assert (report.money.rows, report.daily, report.budgets) == ((), (), ())
+    assert report.usage_totals["completions.num_model_requests"] > 0
+    assert "Total cost unknown" in render_usage(report, fmt="text")
+    rows = list(csv.DictReader(io.StringIO(render_usage(report, fmt="csv"))))
+    assert [r["ConsumedUnit"] for r in rows if r["x_RowType"] == "unknown"] == ["costs"]
+    assert not any(r["BilledCost"] for r in rows)

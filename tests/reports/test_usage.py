@@ -105,3 +105,10 @@ def test_an_unknown_dimension_names_the_choices() -> None:
         match="choose among project, model, line_item, api_key, user, cost_center, team",
     ):
         check_by(["teem"], LABELS)
+
+
+def test_a_budget_for_a_missing_project_is_a_note(sandbox: Sandbox) -> None:
+    """A budget or label on a project the organization does not have is said, not silently $0."""
+    settings = ReportSettings(budgets={"serch-prod": 10.0}, labels={"serch-prod": {"team": "x"}})
+    report = usage_report_on(sandbox, PERIOD, settings=settings)
+    assert any(note.startswith("serch-prod: no such project") for note in report.notes)
