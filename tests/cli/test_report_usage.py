@@ -92,3 +92,12 @@ def test_bad_options_are_one_line(tmp_path: Path, args: list[str], message: str)
     assert result.exit_code == 1
     assert result.stderr.startswith(message), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_spike_exits_2_and_is_named(tmp_path: Path) -> None:
+    """At factor 1, some project's day costs more than its trailing median: exit 2, listed."""
+    result = _run(tmp_path, *WINDOW, "--format", "json", "--spike-factor", "1")
+    assert result.exit_code == 2, result.output
+    spikes = json.loads(result.stdout)["spikes"]
+    assert spikes
+    assert all(s["ratio"] > 1 and s["cost"] > s["trailing_median"] for s in spikes)
