@@ -183,6 +183,7 @@ class _Values:
         self._labels = settings.labels
 
     def of(self, dim: str, group: Callable[[str], str | None], fields: Iterable[str]) -> str:
+        """The value of `dim` in a result (`group` reads its fields; `fields`: those it has)."""
         api_field = DIMENSIONS.get(dim, "project_id")
         if api_field not in fields:
             return NOT_APPLICABLE
