@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The demo, as a story: validate the example organization; plan it against a fresh sandbox (every
 # kind of change); apply it; show that the follow-up plan is empty; change a role out of band, as
-# someone would in the dashboard; show that `reconciler drift` reports it and who did it; and end
-# with an access review (`reconciler report access`).
+# someone would in the dashboard; show that `reconciler drift` reports it and who did it; then
+# the governance reports: cost and usage, API-key hygiene, and an access review.
 # Sandbox state, created keys and the apply log live under the gitignored .sandbox/demo/ and are
 # recreated on every run. RECONCILER (the executable) and DEMO_DIR can be overridden (the tests do).
 set -euo pipefail
@@ -52,7 +52,23 @@ if [ "$rc" -ne 2 ]; then
   exit 1
 fi
 
-step "8. access review: every principal per scope, and the config line that grants it (CSV: $DEMO/access.csv)"
+step "8. report usage: the last 7 days' cost (as invoiced) and usage, by project (exit 2: a spike)"
+rc=0
+$R report usage "${SANDBOX[@]}" --since 7d || rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
+  echo "demo: expected report usage to exit 0 or 2, got $rc" >&2
+  exit 1
+fi
+
+step "9. report keys: every project API key, its owner, age and last use, and the policy it breaks"
+rc=0
+$R report keys "$CONFIG" "${SANDBOX[@]}" || rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
+  echo "demo: expected report keys to exit 0 or 2, got $rc" >&2
+  exit 1
+fi
+
+step "10. access review: every principal per scope, and the config line that grants it (CSV: $DEMO/access.csv)"
 $R report access "$CONFIG" "${SANDBOX[@]}" --format csv >"$DEMO/access.csv"
 grep -E '^# (read_at|digest)|^principal,|,undeclared' "$DEMO/access.csv"
 

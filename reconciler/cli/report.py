@@ -13,8 +13,9 @@ from reconciler.cli.lazy import LazyGroup
 
 # Each report: the module that defines it and the click command's name there.
 REPORTS: dict[str, tuple[str, str]] = {
-    "keys": ("reconciler.cli.report_keys", "keys"),
     "access": ("reconciler.cli.report_access", "access"),
+    "keys": ("reconciler.cli.report_keys", "keys"),
+    "usage": ("reconciler.cli.report_usage", "usage"),
 }
 
 

@@ -36,7 +36,16 @@ def to_desired(config: ConfigFile, certificates: dict[str, LoadedCertificate]) -
         }
     projects = {p.name: _project(p, config) for p in config.projects}
     org = model.Organization(users=users, invites=None, certificates=certs, projects=projects)
-    return model.Desired(org=org, settings=_settings(config.settings))
+    return model.Desired(org=org, settings=_settings(config.settings), reports=_reports(config))
+
+
+def _reports(config: ConfigFile) -> model.ReportSettings:
+    """Labels and budgets, which only reports read."""
+    return model.ReportSettings(
+        labels={p.name: dict(p.labels) for p in config.projects if p.labels},
+        budgets={p.name: p.budget.usd_per_month for p in config.projects if p.budget},
+        org_budget=config.budget.usd_per_month if config.budget else None,
+    )
 
 
 def _certificate(name: str, active: bool, loaded: LoadedCertificate) -> model.Certificate:
@@ -120,7 +129,23 @@ def desired_to_config_dict(desired: model.Desired) -> dict[str, Any]:
         data["users"] = [{"email": u.email, "role": u.role} for _, u in sorted(org.users.items())]
     if org.certificates is not None:
         data["certificates"] = [_certificate_dict(c) for _, c in sorted(org.certificates.items())]
-    data["projects"] = [_project_dict(p) for _, p in sorted(org.projects.items())]
+    data["projects"] = [
+        _project_dict(p) | _report_dict(desired.reports, p.name)
+        for _, p in sorted(org.projects.items())
+    ]
+    if desired.reports.org_budget is not None:
+        data["budget"] = {"usd_per_month": desired.reports.org_budget}
+    return data
+
+
+def _report_dict(reports: model.ReportSettings, project: str) -> dict[str, Any]:
+    """A project's labels and budget, written only when set (so digests of files without them
+    stay as they were)."""
+    data: dict[str, Any] = {}
+    if reports.labels.get(project):
+        data["labels"] = dict(sorted(reports.labels[project].items()))
+    if project in reports.budgets:
+        data["budget"] = {"usd_per_month": reports.budgets[project]}
     return data
 
 

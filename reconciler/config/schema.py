@@ -197,6 +197,19 @@ class ServiceAccountConfig(_Strict):
         return data
 
 
+# A label key names a report column (`--by team`): a word, not one of the built-in dimensions.
+LabelKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+LabelValue = Annotated[str, Field(max_length=200)]
+
+
+class BudgetConfig(_Strict):
+    """A monthly budget, report-only: `report usage` says over / at risk, nothing is enforced."""
+
+    usd_per_month: Annotated[float, Field(ge=0, allow_inf_nan=False)] = Field(
+        description="US dollars per calendar month (UTC)."
+    )
+
+
 class ProjectConfig(_Strict):
     """A project. Leaving a collection out leaves it alone; an empty one means "none"."""
 
@@ -220,6 +233,10 @@ class ProjectConfig(_Strict):
     certificates: list[Name] | None = Field(
         default=None, description="Certificates active for this project."
     )
+    labels: dict[LabelKey, LabelValue] = Field(
+        default_factory=dict, description="key: value, for reports (`report usage --by team`)."
+    )
+    budget: BudgetConfig | None = Field(default=None, description="Report-only monthly budget.")
 
 
 class ConfigFile(_Strict):
@@ -244,6 +261,9 @@ class ConfigFile(_Strict):
         default_factory=dict, description="Named sets of per-model limits projects can share."
     )
     projects: list[ProjectConfig] = Field(default_factory=list)
+    budget: BudgetConfig | None = Field(
+        default=None, description="Report-only monthly budget of the whole organization."
+    )
 
 
 def json_schema() -> dict[str, Any]:

@@ -216,11 +216,22 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportSettings:
+    """What only reports read: project labels and monthly budgets in US dollars (by project
+    name; `org_budget` for the whole organization). Never part of a plan."""
+
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    budgets: Mapping[str, float] = field(default_factory=dict)
+    org_budget: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Desired:
     """What the config file declares, after validation."""
 
     org: Organization
     settings: Settings = Settings()
+    reports: ReportSettings = field(default_factory=ReportSettings)
 
 
 @dataclass(frozen=True, slots=True)

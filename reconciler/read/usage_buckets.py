@@ -89,14 +89,24 @@ def _wanted(
 
 async def _results(client: Reader, path: str, query: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """Every result of every bucket of a style-C (time bucket) list, following `next_page`."""
-    results: list[Mapping[str, Any]] = []
+    return [result for _, result in await bucket_results(client, path, query)]
+
+
+async def bucket_results(
+    client: Reader, path: str, query: Mapping[str, Any]
+) -> list[tuple[int, Mapping[str, Any]]]:
+    """(bucket start, result) of every result of a style-C list, following `next_page`."""
+    results: list[tuple[int, Mapping[str, Any]]] = []
     page: str | None = None
     while True:
         params = dict(query) if page is None else {**query, "page": page}
         body = await client.get(path, params=params)
         for bucket in body.get("data") or []:
-            found = bucket.get("results") if isinstance(bucket, dict) else None
-            results.extend(r for r in found or [] if isinstance(r, dict))
+            if not isinstance(bucket, dict):
+                continue
+            start = bucket.get("start_time")
+            start = start if isinstance(start, int) else 0
+            results.extend((start, r) for r in bucket.get("results") or [] if isinstance(r, dict))
         page = body.get("next_page") if body.get("has_more") else None
         if page is None:
             return results

@@ -26,9 +26,13 @@ from cryptography.x509.oid import NameOID
 from reconciler.api import AdminClient, Pacing
 from reconciler.clock import Clock
 from reconciler.config import load_config
-from reconciler.core.model import Desired, Live
+from reconciler.core.model import Desired, Live, ReportSettings
+from reconciler.core.period import Period
 from reconciler.core.plan import Plan, make_plan
 from reconciler.read.live import fetch_live
+from reconciler.read.usage_report import read_usage_data
+from reconciler.reports.budgets import history_start
+from reconciler.reports.usage import UsageReport, build_report, plan_reads
 from reconciler.sandbox import Sandbox
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -68,6 +72,34 @@ async def live_on(sandbox: Sandbox, desired: Desired) -> Live:
 async def plan_on(sandbox: Sandbox, desired: Desired) -> Plan:
     """A fresh plan of `desired` against the sandbox."""
     return make_plan(desired, await live_on(sandbox, desired), config_digest="")
+
+
+def usage_report_on(
+    sandbox: Sandbox,
+    period: Period,
+    *,
+    by: tuple[str, ...] = ("project",),
+    settings: ReportSettings | None = None,
+    spike_factor: float = 5.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> UsageReport:
+    """The usage report of `period` read from the sandbox in process, as the CLI reads it."""
+
+    async def read() -> UsageReport:
+        reads = plan_reads(by)
+        async with sandbox_client(sandbox, transport=transport) as client:
+            data = await read_usage_data(
+                client,
+                period=period,
+                cost_fields=reads.cost_fields,
+                usage_fields=reads.usage_fields,
+                history_start=history_start(period),
+            )
+        return build_report(
+            data, by=by, settings=settings or ReportSettings(), spike_factor=spike_factor
+        )
+
+    return asyncio.run(read())
 
 
 def plan_file(state: Path, config: Path) -> Plan:
