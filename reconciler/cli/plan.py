@@ -45,7 +45,7 @@ from reconciler.render import FORMATS, Format, render
 )  # fmt: skip
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @click.option(
-    "--base", type=click.Path(path_type=Path, dir_okay=False),
+    "--base", type=click.Path(path_type=Path),
     help="The base branch's config: plan only what differs, apart from drift already present.",
 )  # fmt: skip
 @sandbox_options

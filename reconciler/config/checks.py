@@ -119,6 +119,8 @@ def _unique(items: Iterable[tuple[Path, str]], loc: Locations, what: str) -> Ite
         if value in first:
             mark = loc.find(first[value])
             where = f" (first on line {mark[0]})" if mark else ""
+            if loc.file_of(first[value]) != loc.file_of(path):
+                where = f" (first at {loc.where(first[value])})"
             yield loc.problem(path, f"duplicate {what} {value!r}{where}")
         else:
             first[value] = path
