@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from reconciler.config.certificates import load_certificates
 from reconciler.config.checks import check_config
 from reconciler.config.convert import desired_to_config_dict, to_desired
 from reconciler.config.fragments import Fragment, find_fragments, is_directory_config, join
+from reconciler.config.provenance import provenance_of
 from reconciler.config.source import Locations
 from reconciler.config.validation import validate_schema
 from reconciler.config.yamlfile import ParsedYaml, fatal, parse_yaml, read_text
@@ -43,7 +44,7 @@ def load_config(path: Path, *, now: datetime | None = None) -> LoadedConfig:
     """Load and check the config file (or directory of fragments, see fragments.py) at `path`;
     raise ConfigError listing every problem."""
     if is_directory_config(path):
-        return _finish(_join_directory(path), base_dir=path, path=path, now=now)
+        return _finish(_join_directory(path), base_dir=path, path=path, now=now, root=path)
     source = str(path)
     parsed = parse_yaml(read_text(path, source=source), source=source)
     return _finish(parsed, base_dir=path.parent, path=path, now=now)
@@ -88,8 +89,14 @@ def digest_of(desired: model.Desired) -> str:
 
 
 def _finish(
-    parsed: ParsedYaml, *, base_dir: Path, path: Path, now: datetime | None
+    parsed: ParsedYaml,
+    *,
+    base_dir: Path,
+    path: Path,
+    now: datetime | None,
+    root: Path | None = None,
 ) -> LoadedConfig:
+    """The checks and conversion; `root`: the CONFIG directory, whose provenance is kept."""
     loc = parsed.locations
     _check_top_level(parsed)
     config, schema_problems = validate_schema(without_extensions(parsed.data), loc)
@@ -103,6 +110,8 @@ def _finish(
     if errors:
         raise ConfigError(_ordered(errors))
     desired = to_desired(config, certs.loaded)
+    if root is not None:
+        desired = replace(desired, provenance=provenance_of(config, loc, root=root))
     log.debug("loaded %s: %d projects", path, len(desired.org.projects))
     warnings = tuple(_ordered([p for p in problems if p.severity != "error"]))
     return LoadedConfig(desired=desired, warnings=warnings, digest=digest_of(desired), path=path)

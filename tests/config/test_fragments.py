@@ -156,3 +156,13 @@ def test_certificate_file_relative_to_its_fragment(lab: ConfigLab) -> None:
     loaded = load_config(lab.root / "org", now=NOW)
     assert loaded.desired.org.certificates is not None
     assert "c" in loaded.desired.org.certificates
+
+
+def test_provenance_of_a_directory_only() -> None:
+    """A directory's model knows where each object is declared; a single file's has none."""
+    provenance = load_config(EXAMPLES / "org.d", now=NOW).desired.provenance
+    assert provenance is not None
+    assert str(provenance.organization) == "organization.yaml:5"
+    assert str(provenance.places["projects", "research"]) == "teams/data.yaml:10"
+    assert str(provenance.places["users", "kim@example.com"]) == "organization.yaml:28"
+    assert load_config(EXAMPLES / "org.yaml", now=NOW).desired.provenance is None
