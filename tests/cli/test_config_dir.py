@@ -90,3 +90,23 @@ def test_validate_a_directory(org: Path) -> None:
     code, out = result.exit_code, result.stdout
     assert code == 0
     assert out.endswith(": 12 users, 6 projects, 1 certificate\n")
+
+
+def test_plan_out_then_apply_plan_of_a_directory_converges(org: Path) -> None:
+    """`plan DIR --out` saves every fragment's content; `apply --plan` applies it without the
+    directory, and `apply DIR` then `plan DIR` are empty."""
+    state, saved, keys = org.parent / "state.json", org.parent / "plan.json", org.parent / "k"
+    config = str(org.parent / "org.d")
+    code, _, err = _run("plan", config, "--out", str(saved), "--allow-archive", state=state)
+    assert code == 0, err
+    carried = json.loads(saved.read_text())["config"]
+    assert len(carried["projects"]) == 6
+    assert len(carried["users"]) == 12
+    flags = ("--auto-approve", "--allow-archive", "--secrets-dir", str(keys))
+    code, out, err = _run("apply", "--plan", str(saved), *flags, state=state)
+    assert code == 0, err
+    code, out, err = _run("apply", config, "--base", config, *flags, state=state)
+    assert code == 0, err
+    assert "No changes" in out
+    code, out, err = _run("plan", config, "--detailed-exitcode", state=state)
+    assert code == 0, out + err
