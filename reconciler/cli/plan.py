@@ -28,6 +28,7 @@ from reconciler.cli.common import (
     write_plan_file,
 )
 from reconciler.cli.errors import handle_errors
+from reconciler.cli.review import review_section
 from reconciler.config import desired_to_config_dict
 from reconciler.core.safety import refusal_message
 from reconciler.errors import ExitCode
@@ -48,6 +49,11 @@ from reconciler.render import FORMATS, Format, render
     "--base", type=click.Path(path_type=Path),
     help="The base branch's config: plan only what differs, apart from drift already present.",
 )  # fmt: skip
+@click.option(
+    "--codeowners", type=click.Path(path_type=Path, dir_okay=False),
+    help="With a config directory, markdown names the owners each file's changes need "
+    "(default: .github/CODEOWNERS or CODEOWNERS when present).",
+)  # fmt: skip
 @sandbox_options
 @safety_options
 @handle_errors
@@ -58,6 +64,7 @@ def plan(
     fmt: Format,
     detailed_exitcode: bool,
     base: Path | None,
+    codeowners: Path | None,
     sandbox: bool,
     sandbox_state: Path,
     **flags: Any,
@@ -82,6 +89,8 @@ def plan(
         planned, text = plan_against_base(
             config, base, sandbox_state=state, overrides=overrides, fmt=fmt, color=color
         )
+    if fmt == "markdown":
+        text += review_section(planned.plan, config=config, codeowners=codeowners)
     click.echo(text, nl=False)
     if out is not None and not planned.refusals and not planned.plan.has_errors:
         config_dict = desired_to_config_dict(planned.loaded.desired)

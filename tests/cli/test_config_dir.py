@@ -110,3 +110,47 @@ def test_plan_out_then_apply_plan_of_a_directory_converges(org: Path) -> None:
     assert "No changes" in out
     code, out, err = _run("plan", config, "--detailed-exitcode", state=state)
     assert code == 0, out + err
+
+
+def _repository(org: Path) -> Path:
+    """A repository holding examples/org.d as `org/` and a .github/CODEOWNERS file."""
+    repo = org.parent / "repo"
+    (repo / ".github").mkdir(parents=True)
+    (org.parent / "org.d").rename(repo / "org")
+    (org.parent / "certs").rename(repo / "certs")
+    (repo / ".github" / "CODEOWNERS").write_text(
+        "*                      @acme/platform\n"
+        "/org/teams/            @acme/team-leads\n"
+        "/org/teams/search.yaml @acme/search\n"
+    )
+    return repo
+
+
+def test_markdown_names_the_owners_of_each_file(org: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a repository with .github/CODEOWNERS, the markdown plan of a directory ends with the
+    owners each file's changes need (last match wins); before it, it is the file's plan."""
+    state = org.parent / "state.json"
+    single = _run("plan", str(org), "--allow-archive", "--format", "markdown", state=state)
+    repo = _repository(org)
+    monkeypatch.chdir(repo)
+    code, out, _ = _run("plan", "org", "--allow-archive", "--format", "markdown", state=state)
+    assert code == 0
+    body, section = out.split("\n## Review by owner\n")
+    assert body == single[1]
+    assert "| `organization.yaml` | 5 | @acme/platform |" in section
+    assert "| `teams/search.yaml` | 9 | @acme/search |" in section
+    assert "| `teams/support.yaml` | 5 | @acme/team-leads |" in section
+
+
+def test_codeowners_option_and_a_missing_file(org: Path) -> None:
+    """--codeowners names the file to use; one that does not exist is a one-line error."""
+    state, repo = org.parent / "state.json", _repository(org)
+    rules = repo / ".github" / "CODEOWNERS"
+    args = ("plan", str(repo / "org"), "--allow-archive", "--format", "markdown")
+    code, out, _ = _run(*args, "--codeowners", str(rules), state=state)
+    assert code == 0
+    assert "| `teams/data.yaml` | " not in out  # no change comes from it
+    assert "@acme/search" in out
+    code, out, err = _run(*args, "--codeowners", str(repo / "nope"), state=state)
+    assert code == 1
+    assert err.strip().splitlines()[-1].endswith("nope: cannot read: No such file or directory")
