@@ -90,7 +90,7 @@ def plan(
             config, base, sandbox_state=state, overrides=overrides, fmt=fmt, color=color
         )
     if fmt == "markdown":
-        text += review_section(planned.plan, config=config, codeowners=codeowners)
+        text += review_section(planned.plan, config=config, codeowners=codeowners, used=len(text))
     click.echo(text, nl=False)
     if out is not None and not planned.refusals and not planned.plan.has_errors:
         config_dict = desired_to_config_dict(planned.loaded.desired)

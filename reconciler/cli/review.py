@@ -11,11 +11,13 @@ from pathlib import Path
 
 from reconciler.config.codeowners import CodeOwners, default_codeowners, read_codeowners
 from reconciler.core.plan import Plan
+from reconciler.render.markdown import BUDGET
 from reconciler.render.owners import owners_section
 
 
-def review_section(plan: Plan, *, config: Path, codeowners: Path | None) -> str:
-    """The "Review by owner" section to append to the markdown plan ('' when there is none)."""
+def review_section(plan: Plan, *, config: Path, codeowners: Path | None, used: int = 0) -> str:
+    """The "Review by owner" section to append to the markdown plan ('' when there is none),
+    within what is left of a comment's budget after `used` characters."""
     if plan.provenance is None:
         return ""
     path = codeowners if codeowners is not None else default_codeowners(Path.cwd())
@@ -23,7 +25,8 @@ def review_section(plan: Plan, *, config: Path, codeowners: Path | None) -> str:
         return ""
     rules = read_codeowners(path)
     files = plan.provenance.files()
-    return owners_section(plan, {file: _owners(rules, config / file) for file in files})
+    owners = {file: _owners(rules, config / file) for file in files}
+    return owners_section(plan, owners, room=max(BUDGET - used, 0))
 
 
 def _owners(rules: CodeOwners, fragment: Path) -> tuple[str, ...]:

@@ -59,7 +59,7 @@ def _join_directory(root: Path) -> ParsedYaml:
     for path in paths:
         source = str(path)
         try:
-            parsed = parse_yaml(read_text(path, source=source), source=source)
+            parsed = parse_yaml(read_text(path, source=source), source=source, allow_empty=True)
             _check_top_level(parsed)
         except ConfigError as exc:
             problems += exc.problems

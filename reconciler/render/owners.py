@@ -31,15 +31,31 @@ def by_file(plan: Plan) -> dict[str, list[Change]]:
     return dict(sorted(grouped.items()))
 
 
-def owners_section(plan: Plan, owners: Mapping[str, tuple[str, ...]]) -> str:
+def owners_section(
+    plan: Plan, owners: Mapping[str, tuple[str, ...]], *, room: int | None = None
+) -> str:
     """`## Review by owner`: a table of files, change counts and owners, then each file's
-    changes ('' when the plan has no changes or no provenance)."""
+    changes ('' when the plan has no changes or no provenance). Past `room` characters (what
+    is left of a GitHub comment) the changes are left out, then the table is cut, saying so."""
     grouped = by_file(plan)
     if not grouped:
         return ""
     lines = ["", "## Review by owner", "", "| File | Changes | Review by |", "|---|---:|---|"]
     for file, changes in grouped.items():
         lines.append(f"| `{file}` | {len(changes)} | {_owners(owners.get(file, ()))} |")
+    table = "\n".join(lines) + "\n"
+    text = table + _details(grouped, owners)
+    if room is None or len(text) <= room:
+        return text
+    note = "\n_The changes of each file are left out to fit a GitHub comment._\n"
+    if len(table) + len(note) <= room:
+        return table + note
+    cut = "\n_… cut to fit a GitHub comment; run `reconciler plan` for the rest._\n"
+    return table[: max(room - len(cut), 0)].rsplit("\n", 1)[0] + "\n" + cut
+
+
+def _details(grouped: Mapping[str, list[Change]], owners: Mapping[str, tuple[str, ...]]) -> str:
+    lines: list[str] = []
     for file, changes in grouped.items():
         body = [_bullet(c) for c in changes[:_CAP]]
         more = [f"- … and {len(changes) - _CAP} more"] if len(changes) > _CAP else []

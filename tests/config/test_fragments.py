@@ -166,3 +166,10 @@ def test_provenance_of_a_directory_only() -> None:
     assert str(provenance.places["projects", "research"]) == "teams/data.yaml:10"
     assert str(provenance.places["users", "kim@example.com"]) == "organization.yaml:28"
     assert load_config(EXAMPLES / "org.yaml", now=NOW).desired.provenance is None
+
+
+def test_a_fragment_with_only_comments_declares_nothing(lab: ConfigLab) -> None:
+    """An empty fragment (a team's placeholder, only comments) is no error, unlike an empty file."""
+    lab.write("version: 1\n", name="org/org.yaml")
+    lab.write("# projects of the new team go here\n", name="org/teams/new.yaml")
+    assert load_config(lab.root / "org", now=NOW).desired.org.projects == {}

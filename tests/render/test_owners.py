@@ -42,3 +42,17 @@ def test_no_section_without_provenance_or_changes() -> None:
     """A single file's plan, or an empty plan, gets no section."""
     assert owners_section(Plan(changes=CHANGES), {}) == ""
     assert owners_section(Plan(provenance=PROVENANCE), {}) == ""
+
+
+def test_section_fits_what_is_left_of_the_comment() -> None:
+    """Short of room, the per-file changes go first, then table rows, each cut said so."""
+    plan = Plan(changes=CHANGES, provenance=PROVENANCE)
+    full = owners_section(plan, {})
+    assert "<details>" in full
+    shorter = owners_section(plan, {}, room=len(full) - 1)
+    assert "<details>" not in shorter
+    assert "| `teams/search.yaml` | 2 |" in shorter
+    assert shorter.endswith("left out to fit a GitHub comment._\n")
+    tiny = owners_section(plan, {}, room=120)
+    assert len(tiny) <= 120
+    assert "cut to fit a GitHub comment" in tiny
