@@ -9,7 +9,7 @@ rendering reads back as a plan.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from reconciler.core.change import Kind
@@ -29,7 +29,7 @@ def render_json(
     """Pretty, key-sorted JSON (deterministic: the same plan gives the same bytes)."""
     document = plan.to_json()
     if plan.provenance is not None:
-        _add_sources(document, plan.provenance)
+        add_sources([*document["changes"], *document["findings"]], plan.provenance)
     document["refusals"] = [
         {
             "rule": r.rule,
@@ -44,9 +44,9 @@ def render_json(
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _add_sources(document: dict[str, Any], provenance: Provenance) -> None:
-    """`source: "teams/search.yaml:12"` on every change and finding (config directories only,
-    so a single file's rendering is unchanged)."""
-    for entry in (*document["changes"], *document["findings"]):
+def add_sources(entries: Iterable[dict[str, Any]], provenance: Provenance) -> None:
+    """`source: "teams/search.yaml:12"` on each change or finding document (config directories
+    only, so a single file's rendering is unchanged)."""
+    for entry in entries:
         kind, key = Kind(entry["kind"]), tuple(entry["key"])
         entry["source"] = str(provenance.place_of(kind, key))

@@ -61,9 +61,9 @@ def _dumped(document: object) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def test_plan_base_with_directories(org: Path) -> None:
-    """A pull request that edits one team's file plans as the same edit to the single file."""
-    state = org.parent / "state.json"
+def _pull_request(org: Path) -> tuple[Path, Path, Path]:
+    """Head versions of the example, as a directory and a file, with one member re-roled in
+    the search team's file; and the base directory."""
     base_dir = org.parent / "org.d"
     head_dir = org.parent / "head.d"
     head_dir.mkdir()
@@ -76,6 +76,13 @@ def test_plan_base_with_directories(org: Path) -> None:
     search.write_text(search.read_text().replace(*edit))
     head_file = org.parent / "head.yaml"
     head_file.write_text(org.read_text().replace(*edit))
+    return head_dir, head_file, base_dir
+
+
+def test_plan_base_with_directories(org: Path) -> None:
+    """A pull request that edits one team's file plans as the same edit to the single file."""
+    state = org.parent / "state.json"
+    head_dir, head_file, base_dir = _pull_request(org)
     args = ("--allow-archive", "--format", "markdown")
     single = _run("plan", str(head_file), "--base", str(org), *args, state=state)
     split = _run("plan", str(head_dir), "--base", str(base_dir), *args, state=state)
@@ -154,3 +161,23 @@ def test_codeowners_option_and_a_missing_file(org: Path) -> None:
     code, out, err = _run(*args, "--codeowners", str(repo / "nope"), state=state)
     assert code == 1
     assert err.strip().splitlines()[-1].endswith("nope: cannot read: No such file or directory")
+
+
+def test_plan_base_json_names_sources(org: Path) -> None:
+    """`plan --base --format json` of directories gives each change its source; without them
+    it is the single files' document."""
+    state = org.parent / "state.json"
+    head_dir, head_file, base_dir = _pull_request(org)
+    args = ("--allow-archive", "--format", "json")
+    single = _run("plan", str(head_file), "--base", str(org), *args, state=state)
+    split = _run("plan", str(head_dir), "--base", str(base_dir), *args, state=state)
+    document = json.loads(split[1])
+    introduced = document["pull_request"]
+    assert [(c["key"], c["source"]) for c in introduced] == [
+        (["search-staging", "carol@example.com"], "teams/search.yaml:14")
+    ]
+    for part in (document["plan"]["changes"], document["plan"]["findings"], introduced,
+                 document["drift"], document["adopted"]):  # fmt: skip
+        for entry in part:
+            del entry["source"]
+    assert document == json.loads(single[1])
