@@ -20,7 +20,7 @@ from reconciler.config.certificates import load_certificates
 from reconciler.config.checks import check_config
 from reconciler.config.convert import desired_to_config_dict, to_desired
 from reconciler.config.fragments import Fragment, find_fragments, is_directory_config, join
-from reconciler.config.provenance import provenance_of
+from reconciler.config.places import provenance_of
 from reconciler.config.source import Locations
 from reconciler.config.validation import validate_schema
 from reconciler.config.yamlfile import ParsedYaml, fatal, parse_yaml, read_text
