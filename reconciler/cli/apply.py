@@ -40,7 +40,7 @@ from reconciler.write.secrets import SecretSink, make_sink
 @click.option("--plan", "plan_file", type=click.Path(path_type=Path), help="Apply a saved plan.")
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option(
-    "--base", type=click.Path(path_type=Path, dir_okay=False),
+    "--base", type=click.Path(path_type=Path),
     help="The config before the merge: apply only what differs from it, as `plan --base` shows.",
 )  # fmt: skip
 @click.option("--secrets-dir", type=click.Path(path_type=Path), help="Write API keys here.")

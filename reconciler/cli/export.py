@@ -1,4 +1,5 @@
-"""`reconciler export [--output FILE]`: the live organization as a config file.
+"""`reconciler export [--output FILE | --split DIR]`: the live organization as a config file
+(or a config directory, see export_split.py).
 
 Without --output the file goes to stdout. With it, the file is written atomically (keeping the
 mode of a file it replaces) and an existing file is only replaced with --force; a symlink is
@@ -31,17 +32,28 @@ log = logging.getLogger(__name__)
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the config here (default: stdout).",
 )
-@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+@click.option(
+    "--split", type=click.Path(file_okay=False, path_type=Path),
+    help="Write a config directory instead: organization.yaml and one file per project.",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Overwrite --output (or --split's files) if it exists.")
 @sandbox_options
 @handle_errors
-def export(output: Path | None, force: bool, sandbox: bool, sandbox_state: Path) -> None:
+def export(
+    output: Path | None, split: Path | None, force: bool, sandbox: bool, sandbox_state: Path
+) -> None:
     """Write the live organization as a config file that plans with no changes."""
     from reconciler.reports.export import read_everything
     from reconciler.reports.export_yaml import render_config
 
+    if output is not None and split is not None:
+        raise click.UsageError("give --output FILE or --split DIR, not both")
     protect = {"the sandbox state": sandbox_state if sandbox else None}
     if output is not None:
         _check_output(output, force=force, protect=protect)
+    if split is not None:
+        _export_split(split, force=force, state=sandbox_state if sandbox else None)
+        return
     exported = in_session(
         lambda client, progress: read_everything(client, progress=progress),
         sandbox_state=sandbox_state if sandbox else None,
@@ -54,6 +66,22 @@ def export(output: Path | None, force: bool, sandbox: bool, sandbox_state: Path)
     log.info("exported the organization to %s", output)
     count = len(exported.desired.org.projects)
     click.echo(f"exported {count} projects to {output}", err=True)
+
+
+def _export_split(root: Path, *, force: bool, state: Path | None) -> None:
+    """Write the live organization as a config directory (see cli/export_split.py)."""
+    from reconciler.cli.export_split import check_split, write_split
+    from reconciler.reports.export import read_everything
+    from reconciler.reports.export_yaml import render_split
+
+    check_split(root, force=force)
+    exported = in_session(
+        lambda client, progress: read_everything(client, progress=progress), sandbox_state=state
+    )
+    files = render_split(exported, now=time.time())
+    write_split(root, files, force=force)
+    count = len(exported.desired.org.projects)
+    click.echo(f"exported {count} projects to {root}/ ({len(files)} files)", err=True)
 
 
 def _check_output(output: Path, *, force: bool, protect: dict[str, Path | None]) -> Output:

@@ -27,6 +27,7 @@ from reconciler.cli.common import (
 )
 from reconciler.cli.errors import handle_errors
 from reconciler.cli.pipeline import Pipeline, load_source, run_pipeline
+from reconciler.cli.review import review_section
 from reconciler.config import desired_to_config_dict
 from reconciler.core.safety import refusal_message
 from reconciler.errors import ExitCode
@@ -44,8 +45,13 @@ from reconciler.render import FORMATS, Format, render
 )  # fmt: skip
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @click.option(
-    "--base", type=click.Path(path_type=Path, dir_okay=False),
+    "--base", type=click.Path(path_type=Path),
     help="The base branch's config: plan only what differs, apart from drift already present.",
+)  # fmt: skip
+@click.option(
+    "--codeowners", type=click.Path(path_type=Path, dir_okay=False),
+    help="With a config directory, markdown names the owners each file's changes need "
+    "(default: .github/CODEOWNERS or CODEOWNERS when present).",
 )  # fmt: skip
 @sandbox_options
 @safety_options
@@ -57,6 +63,7 @@ def plan(
     fmt: Format,
     detailed_exitcode: bool,
     base: Path | None,
+    codeowners: Path | None,
     sandbox: bool,
     sandbox_state: Path,
     **flags: Any,
@@ -79,6 +86,8 @@ def plan(
         from reconciler.cli.plan_base import render_against_base
 
         text = render_against_base(run, fmt=fmt, color=color)
+    if fmt == "markdown":
+        text += review_section(run.plan, config=config, codeowners=codeowners, used=len(text))
     click.echo(text, nl=False)
     if out is not None and not run.refusals and not run.plan.has_errors:
         config_dict = desired_to_config_dict(run.loaded.desired)

@@ -1,6 +1,7 @@
 """The configuration file: YAML with file:line:col provenance, its schema, checks and model.
 
     load_config(path, *, now=None) -> LoadedConfig      read, validate, cross-check, convert
+                                                        (a file, or a directory of fragments)
     config_from_dict(data, *, base_dir, source, now)    the same checks on parsed data
     desired_to_config_dict(desired) -> dict             the model back in the file's format
     json_schema() -> dict                               the JSON Schema, for editors and CI

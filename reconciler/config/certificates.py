@@ -81,7 +81,8 @@ def _read_pem(
     if cert.pem is not None:
         return cert.pem
     assert cert.file is not None
-    target = base_dir / cert.file
+    fragment = loc.file_of(path)  # in a config directory, relative to the fragment's file
+    target = (base_dir if fragment == loc.source else FsPath(fragment).parent) / cert.file
     try:
         return target.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -49,8 +49,10 @@ def check_config(config: ConfigFile, loc: Locations) -> list[Problem]:
     ]
     problems += _profiles(config, loc)
     problems += _padded_names(config, loc)
+    # Once, not per project: 5,000 projects × 2,000 users would be 10 million normalizations.
+    users = None if config.users is None else {model.normalize_email(u.email) for u in config.users}
     for index, project in enumerate(config.projects):
-        problems.extend(_project(config, index, project, loc))
+        problems.extend(_project(config, index, project, loc, users))
     return problems
 
 
@@ -126,13 +128,15 @@ def _unique(items: Iterable[tuple[Path, str]], loc: Locations, what: str) -> Ite
         if value in first:
             mark = loc.find(first[value])
             where = f" (first on line {mark[0]})" if mark else ""
+            if loc.file_of(first[value]) != loc.file_of(path):
+                where = f" (first at {loc.where(first[value])})"
             yield loc.problem(path, f"duplicate {what} {value!r}{where}")
         else:
             first[value] = path
 
 
 def _project(
-    config: ConfigFile, index: int, project: ProjectConfig, loc: Locations
+    config: ConfigFile, index: int, project: ProjectConfig, loc: Locations, users: set[str] | None
 ) -> Iterator[Problem]:
     base: Path = ("projects", index)
     if project.archived:
@@ -140,7 +144,7 @@ def _project(
             if getattr(project, name) is not None:
                 yield loc.problem((*base, name), "an archived project has none; remove this key")
         return
-    yield from _members(config, base, project, loc)
+    yield from _members(base, project, loc, users)
     accounts = project.service_accounts or []
     names = (((*base, "service_accounts", i, "name"), a.name) for i, a in enumerate(accounts))
     yield from _unique(names, loc, "service account name")
@@ -149,10 +153,10 @@ def _project(
 
 
 def _members(
-    config: ConfigFile, base: Path, project: ProjectConfig, loc: Locations
+    base: Path, project: ProjectConfig, loc: Locations, users: set[str] | None
 ) -> Iterator[Problem]:
+    """Each member an email address, declared in `users` (None: users are not managed), once."""
     members = project.members or {}
-    users = None if config.users is None else {model.normalize_email(u.email) for u in config.users}
     for email in members:
         path = (*base, "members", email)
         if not valid_email(email):

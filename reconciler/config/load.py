@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,8 @@ from typing import Any
 from reconciler.config.certificates import load_certificates
 from reconciler.config.checks import check_config
 from reconciler.config.convert import desired_to_config_dict, to_desired
+from reconciler.config.fragments import Fragment, find_fragments, is_directory_config, join
+from reconciler.config.places import provenance_of
 from reconciler.config.provenance import declarations
 from reconciler.config.source import Locations
 from reconciler.config.validation import validate_schema
@@ -43,10 +45,37 @@ class LoadedConfig:
 
 
 def load_config(path: Path, *, now: datetime | None = None) -> LoadedConfig:
-    """Load and check the config file at `path`; raise ConfigError listing every problem."""
+    """Load and check the config file (or directory of fragments, see fragments.py) at `path`;
+    raise ConfigError listing every problem."""
+    if is_directory_config(path):
+        return _finish(_join_directory(path), base_dir=path, path=path, now=now, root=path)
     source = str(path)
     parsed = parse_yaml(read_text(path, source=source), source=source)
     return _finish(parsed, base_dir=path.parent, path=path, now=now)
+
+
+def _join_directory(root: Path) -> ParsedYaml:
+    """Every fragment under `root`, parsed and joined; unreadable ones all reported at once."""
+    fragments, problems = [], []
+    paths = find_fragments(root)
+    if not paths:
+        raise fatal(str(root), "the directory holds no *.yaml or *.yml file")
+    for path in paths:
+        source = str(path)
+        try:
+            parsed = parse_yaml(read_text(path, source=source), source=source, allow_empty=True)
+            _check_top_level(parsed)
+        except ConfigError as exc:
+            problems += exc.problems
+            continue
+        problems += parsed.problems
+        fragments.append(Fragment(without_extensions(parsed.data), parsed.locations))
+    if problems and len(fragments) < len(paths):
+        raise ConfigError(problems)
+    joined = join(fragments, source=str(root))
+    joined.problems[:0] = problems
+    log.debug("joined %d fragments under %s", len(fragments), root)
+    return joined
 
 
 def config_from_dict(
@@ -64,19 +93,16 @@ def digest_of(desired: model.Desired) -> str:
 
 
 def _finish(
-    parsed: ParsedYaml, *, base_dir: Path, path: Path, now: datetime | None
+    parsed: ParsedYaml,
+    *,
+    base_dir: Path,
+    path: Path,
+    now: datetime | None,
+    root: Path | None = None,
 ) -> LoadedConfig:
+    """The checks and conversion; `root`: the CONFIG directory, whose provenance is kept."""
     loc = parsed.locations
-    if not isinstance(parsed.data, dict):
-        kind = "a list" if isinstance(parsed.data, list) else f"a single value ({parsed.data!r})"
-        mark = loc.find(())
-        line, column = mark if mark else (None, None)
-        raise fatal(
-            loc.source,
-            f"the top level must be a mapping (with `version: 1`), not {kind}",
-            line,
-            column,
-        )
+    _check_top_level(parsed)
     config, schema_problems = validate_schema(without_extensions(parsed.data), loc)
     problems = [*parsed.problems, *schema_problems]
     if config is None:
@@ -88,6 +114,8 @@ def _finish(
     if errors:
         raise ConfigError(_ordered(errors))
     desired = to_desired(config, certs.loaded)
+    if root is not None:
+        desired = replace(desired, provenance=provenance_of(config, loc, root=root))
     log.debug("loaded %s: %d projects", path, len(desired.org.projects))
     warnings = tuple(_ordered([p for p in problems if p.severity != "error"]))
     return LoadedConfig(
@@ -97,6 +125,17 @@ def _finish(
         path=path,
         declared=declarations(config, loc),
     )
+
+
+def _check_top_level(parsed: ParsedYaml) -> None:
+    """A document whose top level is not a mapping is a ConfigError."""
+    if isinstance(parsed.data, dict):
+        return
+    kind = "a list" if isinstance(parsed.data, list) else f"a single value ({parsed.data!r})"
+    mark = parsed.locations.find(())
+    line, column = mark if mark else (None, None)
+    message = f"the top level must be a mapping (with `version: 1`), not {kind}"
+    raise fatal(parsed.locations.source, message, line, column)
 
 
 def without_extensions(data: dict[Any, Any]) -> dict[Any, Any]:
@@ -112,4 +151,4 @@ def _aware(now: datetime | None) -> datetime:
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))

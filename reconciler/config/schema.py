@@ -269,6 +269,9 @@ class ConfigFile(_Strict):
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the configuration file, for editors and CI."""
     schema = ConfigFile.model_json_schema(mode="validation", schema_generator=_KeyPatterns)
+    # Every top-level key optional, so each fragment of a config directory validates in an
+    # editor; the loader still requires `version` of the whole.
+    schema.pop("required", None)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 

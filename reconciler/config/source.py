@@ -52,6 +52,10 @@ class Locations:
     # For a path whose value came through a merge key (`<<: *std`), the mark is the `<<` and
     # this is the line where the value itself is written.
     merged_from: dict[Path, int] = field(default_factory=dict)
+    # For a config directory: the fragment file of each mark (`source` is then the directory).
+    files: dict[Path, str] = field(default_factory=dict)
+    # ... and the index an item has in its own fragment, by (section, index) in the whole.
+    local_index: dict[tuple[PathItem, PathItem], int] = field(default_factory=dict)
 
     def add(self, path: Path, line: int, column: int, *, merged_from: int | None = None) -> None:
         """Remember the first place a path was seen (an alias re-visits the anchor's place)."""
@@ -64,6 +68,22 @@ class Locations:
     def find(self, path: Sequence[PathItem]) -> tuple[int, int] | None:
         """The mark of `path`, or of its longest located prefix (a missing key: its parent)."""
         return self.marks.get(self._located(path))
+
+    def file_of(self, path: Sequence[PathItem]) -> str:
+        """The file that declares `path` (its fragment's, in a config directory)."""
+        return self.files.get(self._located(path), self.source)
+
+    def where(self, path: Sequence[PathItem]) -> str:
+        """`FILE:LINE:COL` of `path` (just `FILE` when it has no mark)."""
+        mark = self.find(path)
+        return self.file_of(path) + ("" if mark is None else f":{mark[0]}:{mark[1]}")
+
+    def _local(self, path: Sequence[PathItem]) -> Sequence[PathItem]:
+        """`path` as its fragment's file numbers it (the same path for a single file)."""
+        if len(path) < 2 or not self.local_index:
+            return path
+        index = self.local_index.get((path[0], path[1]))
+        return path if index is None else (path[0], index, *path[2:])
 
     def _located(self, path: Sequence[PathItem]) -> Path:
         """`path`, or its longest prefix that has a mark (the root if none has)."""
@@ -82,10 +102,10 @@ class Locations:
         if route in self.merged_from:
             message += f" (merged from line {self.merged_from[route]})"
         return Problem(
-            file=self.source,
+            file=self.files.get(route, self.source),
             line=line,
             column=column,
-            path=format_path(path),
+            path=format_path(self._local(path)),
             message=message,
             severity=severity,
         )

@@ -66,8 +66,9 @@ def read_text(path: FsPath, *, source: str) -> str:
         raise fatal(source, f"not valid UTF-8 (byte 0x{byte})", line, column) from None
 
 
-def parse_yaml(text: str, *, source: str) -> ParsedYaml:
-    """Parse one YAML document; syntax errors and an empty document are a ConfigError."""
+def parse_yaml(text: str, *, source: str, allow_empty: bool = False) -> ParsedYaml:
+    """Parse one YAML document; syntax errors and an empty document are a ConfigError (with
+    `allow_empty`, an empty document is an empty mapping: a fragment with only comments)."""
     try:
         loader = _LOADER(text)
     except yaml.reader.ReaderError as exc:
@@ -75,6 +76,8 @@ def parse_yaml(text: str, *, source: str) -> ParsedYaml:
     try:
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+            if allow_empty:
+                return ParsedYaml(data={}, locations=Locations(source))
             raise fatal(source, "the file is empty (expected a mapping with `version: 1`)")
         builder = _Builder(loader, Locations(source))
         builder.locations.add((), node.start_mark.line + 1, node.start_mark.column + 1)

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from reconciler.core.provenance import Provenance
+
 OrgRole = Literal["owner", "reader"]
 ProjectRole = Literal["owner", "member"]
 ServiceAccountRole = Literal["owner", "member", "none"]
@@ -232,6 +234,8 @@ class Desired:
     org: Organization
     settings: Settings = Settings()
     reports: ReportSettings = field(default_factory=ReportSettings)
+    # Where a config directory declares each object (None for a single file); not content.
+    provenance: Provenance | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

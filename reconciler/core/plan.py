@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.core.change import Action, Change, Finding, Kind, Severity, Unmanaged
@@ -19,6 +19,7 @@ from reconciler.core.digest import live_digest, sha256
 from reconciler.core.kinds.registry import label, noun
 from reconciler.core.model import Desired, Live
 from reconciler.core.order import dependencies_of, order
+from reconciler.core.provenance import Provenance
 from reconciler.errors import ReconcilerError
 
 __all__ = ["FORMAT", "VERSION", "Plan", "label", "live_digest", "make_plan", "noun"]
@@ -39,6 +40,9 @@ class Plan:
     # The canonical config the plan was computed from (desired_to_config_dict, PEMs inline),
     # so `apply --plan` can re-plan and detect a stale plan without the original file.
     config: Mapping[str, Any] | None = None
+    # Where each change's declaration is, for a config directory (json and markdown show it);
+    # not part of the canonical document, so a saved plan and its checksum do not depend on it.
+    provenance: Provenance | None = field(default=None, compare=False)
 
     def dependencies(self) -> Mapping[int, frozenset[int]]:
         """For each change (by index in `changes`), the indices of the changes it must follow."""
@@ -132,6 +136,7 @@ def make_plan(desired: Desired, live: Live, *, config_digest: str) -> Plan:
         unmanaged=tuple(sorted(found.unmanaged, key=lambda u: (u.kind.value, u.key))),
         config_digest=config_digest,
         live_digest=live_digest(live),
+        provenance=desired.provenance,
     )
 
 

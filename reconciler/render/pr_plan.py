@@ -20,6 +20,7 @@ from reconciler.core.pr_scope import NotRead, PrSplit
 from reconciler.core.safety import Refusal
 from reconciler.core.stakes import Stakes
 from reconciler.render import Format, render
+from reconciler.render.json import add_sources
 from reconciler.render.lines import change_lines
 from reconciler.render.markdown import MARKER
 from reconciler.render.not_read import not_read_markdown, not_read_text
@@ -85,11 +86,18 @@ def _text(pr: PrPlan, body: str) -> str:
 
 
 def _json(pr: PrPlan) -> dict[str, object]:
-    return {
-        "plan": pr.plan.to_json(),
+    plan = pr.plan.to_json()
+    parts = {
         "pull_request": [c.to_json() for c in pr.split.introduced],
         "drift": [c.to_json() for c in pr.split.drift],
         "adopted": [c.to_json() for c in pr.split.adopted],
+    }
+    if pr.plan.provenance is not None:  # a config directory: each change names its file:line
+        listed = (plan["changes"], plan["findings"], *parts.values())
+        add_sources([entry for entries in listed for entry in entries], pr.plan.provenance)
+    return {
+        "plan": plan,
+        **parts,
         "refusals": [str(r) for r in pr.refusals],
         "not_read": {
             "projects": list(pr.not_read.projects),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from reconciler.api.protocols import Reader
@@ -24,6 +24,7 @@ from reconciler.core.change import Action, Change, Finding, Kind, Severity, Unma
 from reconciler.core.kinds.registry import info, project_of
 from reconciler.core.model import Live
 from reconciler.core.plan import Plan, label
+from reconciler.core.provenance import Provenance
 from reconciler.reports.attribution import Attribution, AuditResult, attribute
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ class DriftItem:
     detail: str
     counts: bool = True
     attribution: Attribution | None = None
+    # `teams/search.yaml:12`: the declaration it comes from (config directories only).
+    declared_in: str | None = None
 
     @property
     def project(self) -> str | None:
@@ -61,7 +64,7 @@ class DriftItem:
             "detail": self.detail,
             "counts": self.counts,
             "changed_by": self.attribution.to_json() if self.attribution else None,
-        }
+        } | ({"declared_in": self.declared_in} if self.declared_in is not None else {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,8 @@ def _from_unmanaged(unmanaged: Unmanaged) -> DriftItem:
 def build_report(plan: Plan, audit: AuditResult, *, config: str) -> DriftReport:
     """The drift report: each counted item with its attribution, benign ones last."""
     items = [_attributed(item, audit) for item in drift_items(plan)]
+    if plan.provenance is not None:
+        items = [_declared(item, plan.provenance) for item in items]
     items.sort(key=lambda i: (not i.counts, i.project or "", i.kind.value, i.key))
     return DriftReport(
         config=config,
@@ -160,6 +165,13 @@ def _attributed(item: DriftItem, audit: AuditResult) -> DriftItem:
     if found is None:
         return item
     return DriftItem(item.kind, item.key, item.status, item.detail, item.counts, found)
+
+
+def _declared(item: DriftItem, provenance: Provenance) -> DriftItem:
+    """The item with the place of its declaration (an unmanaged object has none)."""
+    if item.status == "unmanaged":
+        return item
+    return replace(item, declared_in=str(provenance.place_of(item.kind, item.key)))
 
 
 def to_attribute(items: Sequence[DriftItem]) -> list[tuple[Kind, tuple[str, ...]]]:

@@ -9,7 +9,8 @@ PyYAML cannot write comments, so lines are assembled here; every scalar goes thr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +50,40 @@ def render_config(exported: Exported, *, now: float) -> str:
         *_projects(data["projects"], exported),
     ]
     return "\n".join(lines) + "\n"
+
+
+def render_split(exported: Exported, *, now: float) -> dict[str, str]:
+    """The config as a directory (relative file name → text): `organization.yaml` with the
+    version, settings, users and certificates, and `projects/NAME.yaml` for each project; it
+    loads to the same model as `render_config`'s single file."""
+    whole = render_config(exported, now=now)
+    head, _, _ = whole.partition("\nprojects:")
+    files = {"organization.yaml": head.rstrip("\n") + "\n"}
+    names = split_names(p["name"] for p in desired_to_config_dict(exported.desired)["projects"])
+    for project in desired_to_config_dict(exported.desired)["projects"]:
+        lines = ["# yaml-language-server: $schema=../reconciler.schema.json", "projects:"]
+        files[f"projects/{names[project['name']]}.yaml"] = (
+            "\n".join([*lines, *_project(project)]) + "\n"
+        )
+    return files
+
+
+def split_names(names: Iterable[str]) -> dict[str, str]:
+    """A file name (without `.yaml`) per project name: letters, digits, `.`, `_` and `-`, never
+    hidden or `x-` (the loader skips those), unique even on a case-insensitive file system."""
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    for name in names:
+        stem = re.sub(r"[^\w.-]+", "-", name).strip("-.") or "project"
+        if stem.casefold().startswith("x-"):
+            stem = f"project-{stem}"
+        unique, n = stem, 1
+        while unique.casefold() in taken:
+            n += 1
+            unique = f"{stem}-{n}"
+        taken.add(unique.casefold())
+        out[name] = unique
+    return out
 
 
 def _settings(settings: dict[str, Any]) -> Iterator[str]:

@@ -212,10 +212,10 @@ def test_missing_config(command: list[str], tmp_path: Path) -> None:
 
 
 def test_config_is_a_directory(tmp_path: Path) -> None:
-    """A directory given as CONFIG says so."""
+    """A directory given as CONFIG is read as fragments; one without any says so."""
     code, _, err = _run("validate", str(tmp_path))
     assert code == 1
-    assert err.splitlines()[0] == f"{tmp_path}: is a directory, not a config file"
+    assert err.splitlines()[0] == f"{tmp_path}: the directory holds no *.yaml or *.yml file"
     assert _error(err) == f"error: 1 problem found in {tmp_path}"
 
 

@@ -99,3 +99,20 @@ def test_schema_and_loader_agree_on_the_version(version: object, tmp_path: Path)
     validator = jsonschema.Draft202012Validator(json_schema())
     accepted = type(version) is int and version == 1
     assert validator.is_valid(document) == _loads(document, tmp_path) == accepted
+
+
+def test_each_fragment_validates_with_its_modeline() -> None:
+    """Every file of examples/org.d passes the schema on its own (no key is required there) and
+    its modeline points at the committed schema."""
+    validator = jsonschema.Draft202012Validator(json_schema())
+    fragments = sorted((ROOT / "examples" / "org.d").rglob("*.yaml"))
+    assert len(fragments) >= 2
+    for path in fragments:
+        text = path.read_text(encoding="utf-8")
+        assert not list(validator.iter_errors(yaml.safe_load(text))), path
+        modeline = "# yaml-language-server: $schema="
+        first = text.splitlines()[0]
+        assert first.startswith(modeline)
+        assert (
+            path.parent / first.removeprefix(modeline)
+        ).resolve() == ROOT / "reconciler.schema.json"

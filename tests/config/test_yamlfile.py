@@ -28,8 +28,10 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_directory(tmp_path: Path) -> None:
-    """A directory is named as such, not a traceback."""
-    assert _only_problem(tmp_path) == f"{tmp_path}: is a directory, not a config file"
+    """A directory is a config directory (see test_fragments.py): one without fragments is
+    named as such, not a traceback."""
+    expected = f"{tmp_path}: the directory holds no *.yaml or *.yml file"
+    assert _only_problem(tmp_path) == expected
 
 
 @pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n", "---\n"])

@@ -84,6 +84,17 @@ def test_admin_key_comes_only_from_the_repository_secret(name: str) -> None:
     assert "sk-" not in text
 
 
+@pytest.mark.parametrize(
+    ("name", "event"), [("org-plan.yml", "pull_request"), ("org-apply.yml", "push")]
+)
+def test_paths_cover_a_config_directory(name: str, event: str) -> None:
+    """The plan and apply workflows run for a change to the file or to any file of a config
+    directory, and the base config they check out may be either."""
+    paths = _load(name)[True][event]["paths"]  # YAML 1.1 reads the key `on` as true
+    assert {"org.yaml", "org/**", "certs/**"} <= set(paths)
+    assert '[ -e "$RUNNER_TEMP/base/$CONFIG" ]' in _run_text(name)
+
+
 def test_plan_reruns_when_a_label_is_added_or_removed() -> None:
     """org-plan.yml runs on label changes as well as on the usual pull-request events."""
     types = _load("org-plan.yml")[True]["pull_request"]["types"]

@@ -123,20 +123,23 @@ def _cli(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), env={"OPENAI_ADMIN_KEY": None})
 
 
-def roundtrip(tmp: Path, seed: dict[str, Any]) -> None:
-    """Export the seeded organization, then check validate, plan and drift of the file."""
-    state, config = tmp / "state.json", tmp / "org.yaml"
+def roundtrip(tmp: Path, seed: dict[str, Any], *, split: bool = False) -> None:
+    """Export the seeded organization (as a file, or with `split` a directory), then check
+    validate, plan and drift of it."""
+    state, config = tmp / "state.json", tmp / ("org" if split else "org.yaml")
     Sandbox.from_seed(seed).save(state)
     sandbox = ["--sandbox", "--sandbox-state", str(state)]
-    exported = _cli("export", "--output", str(config), "--force", *sandbox)
+    exported = _cli("export", "--split" if split else "--output", str(config), "--force", *sandbox)
     assert exported.exit_code == 0, exported.output
+    shown = "".join(p.read_text() for p in sorted(config.rglob("*.yaml"))) if split else ""
+    shown = shown or config.read_text()
     validated = _cli("validate", str(config))
-    assert validated.exit_code == 0, validated.output + config.read_text()
+    assert validated.exit_code == 0, validated.output + shown
     planned = _cli("plan", str(config), "--detailed-exitcode", *sandbox)
-    assert planned.exit_code == 0, planned.output + config.read_text()
+    assert planned.exit_code == 0, planned.output + shown
     drift = _cli("drift", str(config), "--format", "json", *sandbox)
     counted = [item for item in json.loads(drift.stdout)["items"] if item["counts"]]
-    assert (drift.exit_code, counted) == (0, []), config.read_text()
+    assert (drift.exit_code, counted) == (0, []), shown
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -144,6 +147,16 @@ def roundtrip(tmp: Path, seed: dict[str, Any]) -> None:
 def test_any_organization_round_trips(tmp_path_factory: Any, seed: dict[str, Any]) -> None:
     """Whatever the organization, its export validates, plans empty and reads in sync."""
     roundtrip(tmp_path_factory.mktemp("roundtrip"), seed)
+
+
+@settings(
+    max_examples=max(EXAMPLES // 3, 5), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(seed=seeds())
+def test_any_organization_round_trips_split(tmp_path_factory: Any, seed: dict[str, Any]) -> None:
+    """Exported as a directory (`export --split`), any organization also validates, plans
+    empty and reads in sync."""
+    roundtrip(tmp_path_factory.mktemp("roundtrip"), seed, split=True)
 
 
 def _org(**extra: Any) -> dict[str, Any]:
