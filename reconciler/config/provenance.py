@@ -29,6 +29,8 @@ def declarations(config: ConfigFile, loc: Locations) -> Declarations:
 
 
 def _at(loc: Locations, path: Path) -> str:
-    """`file:line` of the entry at `path` (the file alone when it has no marks)."""
+    """`file:line` of the entry at `path` (the file alone when it has no marks); in a config
+    directory, the fragment that declares it."""
     mark = loc.find(path)
-    return f"{loc.source}:{mark[0]}" if mark else loc.source
+    file = loc.file_of(path)
+    return f"{file}:{mark[0]}" if mark else file

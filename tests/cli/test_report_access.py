@@ -137,3 +137,20 @@ def test_csv_cells_that_look_like_formulas_are_inert(tmp_path: Path) -> None:
     assert ("'=hyperlink(1)@example.com", "organization") in cells
     assert ("'+cmd|' /C calc'!A0", "project:@SUM(A1)") in cells
     assert not any(v.startswith(("=", "+", "-", "@")) for r in table for v in r.values())
+
+
+def test_a_config_directory_names_the_fragment_that_grants_each_row(tmp_path: Path) -> None:
+    """With a config directory, declared_in is the team file and its line, not the directory;
+    the rows are those of the same config as one file."""
+    directory = ROOT / "examples" / "org.d"
+    from_dir = rows(run(tmp_path / "d.json", str(directory), "--format", "json"))
+    from_file = rows(run(tmp_path / "f.json", str(EXAMPLE), "--format", "json"))
+    assert [(r["principal"], r["scope"]) for r in from_dir] == [
+        (r["principal"], r["scope"]) for r in from_file
+    ]
+    by = {(r["principal"], r["scope"]): r for r in from_dir}
+    team = directory / "teams" / "data.yaml"
+    lines = team.read_text().splitlines()
+    heidi = next(i for i, line in enumerate(lines) if "heidi@example.com" in line) + 1
+    assert by[("heidi@example.com", "project:data-platform")]["declared_in"] == f"{team}:{heidi}"
+    assert all(not r["declared_in"].startswith(f"{directory}:") for r in from_dir)
