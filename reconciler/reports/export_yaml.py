@@ -42,6 +42,7 @@ def render_config(exported: Exported, *, now: float) -> str:
         "version: 1",
         "",
         *_settings(data["settings"]),
+        *([f"budget: {flow(data['budget'])}"] if "budget" in data else []),
         "",
         *_users(data.get("users", []), exported),
         "",
@@ -52,20 +53,33 @@ def render_config(exported: Exported, *, now: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_split(exported: Exported, *, now: float) -> dict[str, str]:
+def render_split(exported: Exported, *, now: float, by: str | None = None) -> dict[str, str]:
     """The config as a directory (relative file name → text): `organization.yaml` with the
-    version, settings, users and certificates, and `projects/NAME.yaml` for each project; it
-    loads to the same model as `render_config`'s single file."""
+    version, settings, users and certificates, and `projects/NAME.yaml` for each project — or,
+    with `by` (a label key), `BY/VALUE.yaml` holding every project whose label `by` is VALUE
+    (the others still one file each); it loads to the same model as `render_config`'s file."""
     whole = render_config(exported, now=now)
     head, _, _ = whole.partition("\nprojects:")
     files = {"organization.yaml": head.rstrip("\n") + "\n"}
-    names = split_names(p["name"] for p in desired_to_config_dict(exported.desired)["projects"])
-    for project in desired_to_config_dict(exported.desired)["projects"]:
-        lines = ["# yaml-language-server: $schema=../reconciler.schema.json", "projects:"]
-        files[f"projects/{names[project['name']]}.yaml"] = (
-            "\n".join([*lines, *_project(project)]) + "\n"
+    projects = desired_to_config_dict(exported.desired)["projects"]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for project in projects:
+        value = (project.get("labels") or {}).get(by) if by else None
+        groups.setdefault(f"{by}\0{value}" if value is not None else project["name"], []).append(
+            project
         )
+    names = split_names(_group_name(key) for key in groups)
+    directory = {key: split_names([by])[by] if by and "\0" in key else "projects" for key in groups}
+    for key, members in groups.items():
+        lines = ["# yaml-language-server: $schema=../reconciler.schema.json", "projects:"]
+        body = [line for project in members for line in _project(project)]
+        files[f"{directory[key]}/{names[_group_name(key)]}.yaml"] = "\n".join(lines + body) + "\n"
     return files
+
+
+def _group_name(key: str) -> str:
+    """The file stem a group is named for: the label value, or the project's name."""
+    return key.split("\0", 1)[1] if "\0" in key else key
 
 
 def split_names(names: Iterable[str]) -> dict[str, str]:
@@ -147,3 +161,7 @@ def _project(project: dict[str, Any]) -> Iterator[str]:
     yield "    rate_limits:" + ("" if limits else " {}")
     yield from (f"      {scalar(model)}: {flow(values)}" for model, values in limits.items())
     yield f"    certificates: {scalar(project.get('certificates') or [])}"
+    if project.get("labels"):
+        yield f"    labels: {flow(project['labels'])}"
+    if project.get("budget"):
+        yield f"    budget: {flow(project['budget'])}"
