@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types unit bench clean
+.PHONY: demo test lint types unit thorough bench clean
 
 # __init__.py holds the version, which the installed metadata repeats: reinstall when it changes.
 $(STAMP): pyproject.toml reconciler/__init__.py
@@ -26,6 +26,10 @@ types: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -n auto
+
+# The property tests with thousands of examples each (by hand; minutes, not CI's seconds).
+thorough: $(STAMP)
+	HYPOTHESIS_PROFILE=thorough ROUNDTRIP_EXAMPLES=500 $(BIN)/pytest -n auto tests/core/test_property.py tests/write/test_convergence_property.py tests/reports/test_export_roundtrip.py tests/config/test_roundtrip.py tests/sandbox/test_fuzz.py tests/cli/test_validate.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from reconciler.cli import main
 from reconciler.config import json_schema
+from tests.support.examples import examples
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "org.yaml"
@@ -120,7 +121,9 @@ def _assert_clean(path: Path) -> None:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(document=documents, with_version=st.booleans())
 def test_random_yaml_never_crashes(tmp_path: Path, document: Any, with_version: bool) -> None:
@@ -133,7 +136,9 @@ def test_random_yaml_never_crashes(tmp_path: Path, document: Any, with_version: 
 
 
 @settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(raw=st.binary(max_size=200))
 def test_random_bytes_never_crash(tmp_path: Path, raw: bytes) -> None:
@@ -144,7 +149,9 @@ def test_random_bytes_never_crash(tmp_path: Path, raw: bytes) -> None:
 
 
 @settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(text=st.text(alphabet="version:1\n -[]{}&*<>!|'\"#,?@`%abc", max_size=80))
 def test_random_yaml_syntax_never_crashes(tmp_path: Path, text: str) -> None:

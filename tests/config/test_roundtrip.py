@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from reconciler.config import config_from_dict, desired_to_config_dict, load_config
 from reconciler.core import model
+from tests.support.examples import examples
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "org.yaml"
@@ -94,7 +95,7 @@ def test_digest_ignores_formatting(tmp_path: Path) -> None:
     assert len(digests[0]) == 64
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(configs())
 def test_random_valid_configs_round_trip(data: dict[str, Any]) -> None:
     """Any valid config survives config → model → dict → model unchanged."""

@@ -32,6 +32,7 @@ from reconciler.core.model import (
     User,
 )
 from reconciler.core.plan import Plan, make_plan
+from tests.support.examples import examples
 
 EMAILS = [f"{n}@example.com" for n in "abcde"]
 PROJECTS = ["p1", "p2", "p3"]
@@ -232,7 +233,7 @@ def _desired(draw: st.DrawFn) -> Desired:
     return Desired(org, Settings(prune=prune))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(desired=_desired(), live=_live())
 def test_applying_the_plan_reaches_desired_and_replanning_is_empty(
     desired: Desired, live: Live

@@ -25,8 +25,9 @@ from reconciler.core.model import Project
 from reconciler.reports.export import probe
 from reconciler.sandbox import Sandbox
 from tests.support import make_pem
+from tests.support.examples import examples
 
-EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", str(examples(25))))
 PEMS = [make_pem(f"roundtrip-{n}", days=365 + n) for n in range(3)]
 MODELS = {
     "gpt-4o": {"max_requests_per_1_minute": 10000, "max_tokens_per_1_minute": 2000000},

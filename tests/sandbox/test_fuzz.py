@@ -24,6 +24,7 @@ from reconciler.sandbox import Sandbox
 from reconciler.sandbox.app import ROUTES
 from reconciler.sandbox.state import State
 from reconciler.sandbox.wire import Request, Response
+from tests.support.examples import examples
 
 EPOCH = 1_767_225_600.0
 _DEMO = Sandbox.demo(clock=ScaledClock(speed=1000.0, epoch=EPOCH))
@@ -172,7 +173,7 @@ def _sweep(sandbox: Sandbox) -> None:
         _check_shape(outcome.response)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batch=st.lists(requests(), min_size=1, max_size=8))
 def test_random_requests_never_break_the_sandbox(
     batch: list[Request], tmp_path_factory: Any

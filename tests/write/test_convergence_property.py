@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.convergence import ADMIN, ORG_LIMITS, PEMS, run_property
+from tests.support.examples import examples
 
 EMAILS = [f"{n}@example.com" for n in ("ann", "ben", "cat", "dov", "eli")]
 PROJECTS = ["alpha", "beta", "gamma", "delta"]
@@ -160,7 +161,7 @@ def _account(name: str, role: str, api_key: bool) -> dict[str, Any]:
     return {"name": name, "role": role, "api_key": api_key}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_one_apply_converges_for_any_config(data: st.DataObject) -> None:
     """One apply of any reasonable config to any live organization fails nothing, leaves an
