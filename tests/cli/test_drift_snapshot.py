@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +22,25 @@ def _cli(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), env={"OPENAI_ADMIN_KEY": ""})
 
 
-@pytest.fixture
-def applied(tmp_path: Path) -> tuple[Path, Path]:
-    """The demo with examples/org.yaml applied; (config, sandbox state)."""
-    config, state = copy_examples(tmp_path), tmp_path / "state.json"
-    keys = str(tmp_path / "keys")
+@pytest.fixture(scope="module")
+def applied_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The demo with examples/org.yaml applied, once for the module; (config, state)."""
+    root = tmp_path_factory.mktemp("applied")
+    config, state = copy_examples(root), root / "state.json"
+    keys = str(root / "keys")
     result = _cli("apply", str(config), "--sandbox", "--sandbox-state", str(state),
                   "--auto-approve", "--allow-archive", "--secrets-dir", keys)  # fmt: skip
     assert result.exit_code == 0, result.output
     return config, state
+
+
+@pytest.fixture
+def applied(applied_once: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A private copy of the applied demo's state; (config, state)."""
+    config, state = applied_once
+    copy = tmp_path / "state.json"
+    shutil.copyfile(state, copy)
+    return config, copy
 
 
 def _drift(config: Path, state: Path, *extra: str) -> tuple[int, dict[str, Any]]:

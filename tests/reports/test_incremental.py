@@ -220,3 +220,17 @@ def test_incremental_equals_full_over_generated_changes(seed: int) -> None:
             == make_plan(org.desired, full, config_digest="").to_json()
         )
         snapshot = result.snapshot
+
+
+def test_the_request_budget_on_500_projects() -> None:
+    """500 projects: a full read makes ≥ 1,500 requests; unchanged, an incremental run makes
+    one (verify 0) or one project's reads more (verify 1); one change, the log plus one project."""
+    org = Org(projects=500)
+    first, full = org.run(None)
+    assert full >= 1500
+    _, quiet = org.run(first.snapshot, verify=0)
+    _, verified = org.run(first.snapshot, verify=1, seed=3)
+    org.box.act_as(ADMIN).set_rate_limit("p250", "gpt-4o", max_requests_per_1_minute=7)
+    changed, one = org.run(first.snapshot, verify=0)
+    assert (quiet, verified, one) == (1, 1 + 3, 1 + 3)
+    assert changed.live == org.full()
