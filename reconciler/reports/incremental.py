@@ -101,7 +101,9 @@ async def live_from_snapshot(
 
 def _stale(snapshot: Snapshot, desired: Desired, *, options: Options, now: int) -> str | None:
     """Why the snapshot cannot be brought up to date from the log, or None."""
-    if options.full_every <= 0 or now - snapshot.full_read_at >= options.full_every:
+    if options.full_every <= 0:
+        return "a full read was asked for (--full-every 0)"
+    if now - snapshot.full_read_at >= options.full_every:
         return f"the last full read is older than {_ago(options.full_every)}"
     if snapshot.scope_digest != scope_digest(desired):
         return "the config's scope changed since the snapshot"
