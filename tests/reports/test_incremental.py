@@ -182,6 +182,19 @@ def test_audit_logging_off_forces_a_full_read(org: Org) -> None:
     assert again.full_reason.endswith("logging looks off")
 
 
+def test_an_unreadable_audit_log_forces_a_full_read(org: Org) -> None:
+    """When the audit log cannot be read (the API fails), the run reads in full, and the new
+    snapshot has no position, so the next run reads in full too."""
+    snapshot = org.first()
+    org.box.faults.server_error = 1.0
+    org.box.faults.paths = frozenset({"/organization/audit_logs"})
+    result, _ = org.run(snapshot, verify=0)
+    assert result.full_reason.startswith("the audit log could not be read")
+    assert result.snapshot.position_id is None
+    org.box.faults.server_error = 0.0
+    assert result.live == org.full()
+
+
 def test_a_newly_declared_project_forces_a_full_read(org: Org) -> None:
     """A config that declares more than the snapshot read (a new project) reads in full."""
     snapshot = org.first()

@@ -178,7 +178,33 @@ def user_removed(box: Sandbox, rng: random.Random) -> str:
     return f"removal of {email}"
 
 
+def invite_deleted(box: Sandbox, rng: random.Random) -> str:
+    """A pending invite revoked (one is made first when there is none)."""
+    pending = sorted(i["id"] for i in box.state.invites.values() if i["status"] == "pending")
+    if not pending:
+        return invite(box, rng)
+    box.act_as(ADMIN).request("DELETE", f"/organization/invites/{rng.choice(pending)}")
+    return "invite revoked"
+
+
+def project_archived(box: Sandbox, rng: random.Random) -> str:
+    """A project archived (a full read)."""
+    name, pid = _project(box, rng)
+    box.act_as(ADMIN).request("POST", f"/organization/projects/{pid}/archive")
+    return f"archive of {name}"
+
+
+def project_created(box: Sandbox, rng: random.Random) -> str:
+    """A project created (a full read)."""
+    name = f"new{rng.randint(0, 9999)}"
+    box.act_as(ADMIN).request("POST", "/organization/projects", {"name": name})
+    return f"creation of {name}"
+
+
 CHANGES: tuple[Change, ...] = (
+    invite_deleted,
+    project_archived,
+    project_created,
     org_role,
     project_role,
     removal,
