@@ -4,11 +4,13 @@ declares it as it is, a clock the test moves by hand, and out-of-band changes of
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from typing import Any
 
 from reconciler.core.model import (
+    Certificate,
     Desired,
     Organization,
     Project,
@@ -16,7 +18,9 @@ from reconciler.core.model import (
     ServiceAccount,
     User,
 )
+from reconciler.kinds.certificates import fingerprint_pem
 from reconciler.sandbox import Sandbox
+from tests.support import make_pem
 
 ADMIN = "admin@example.com"
 MODEL = "gpt-4o"
@@ -45,12 +49,26 @@ class StepClock:
         self.now += seconds
 
 
-def org_seed(projects: int, *, users: int = 6, seed: int = 0) -> dict[str, Any]:
+@functools.cache
+def _pems() -> tuple[str, str]:
+    return make_pem("inc-a", days=300), make_pem("inc-b", days=300)
+
+
+def org_seed(
+    projects: int, *, users: int = 6, seed: int = 0, certificates: bool = False
+) -> dict[str, Any]:
     """A sandbox seed: `users` readers, and per project two or three members, one service
-    account and a rate limit; with one audit event, as a real log would have."""
+    account and a rate limit (and with `certificates`, two organization certificates, each
+    project activating some); with one audit event, as a real log would have."""
     rng = random.Random(seed)
     emails = [f"user{n}@example.com" for n in range(users)]
+    names = [f"p{p:03d}" for p in range(projects)]
+    certs = [
+        {"name": f"cert{i}", "pem": pem, "active": i == 0, "projects": rng.sample(names, 2)}
+        for i, pem in enumerate(_pems())
+    ]
     return {
+        "certificates": certs if certificates else [],
         "organization": f"org-inc-{projects}",
         "admin_key": {"owner": ADMIN},
         "org_rate_limits": {MODEL: {"max_requests_per_1_minute": 1000}},
@@ -71,6 +89,11 @@ def org_seed(projects: int, *, users: int = 6, seed: int = 0) -> dict[str, Any]:
 
 def declared(seed: dict[str, Any]) -> Desired:
     """The config that declares `seed`'s organization exactly as it is."""
+    certs = seed["certificates"]
+    active = {
+        name: frozenset(c["name"] for c in certs if name in c["projects"])
+        for name in (p["name"] for p in seed["projects"])
+    }
     users = {u["email"]: User(u["email"], u["role"]) for u in seed["users"]}
     projects = {
         p["name"]: Project(
@@ -81,10 +104,16 @@ def declared(seed: dict[str, Any]) -> Desired:
                 m: RateLimit(m, max_requests_per_1_minute=v["max_requests_per_1_minute"])
                 for m, v in p["rate_limits"].items()
             },
+            certificates=active[p["name"]] if certs else None,
         )
         for p in seed["projects"]
     }
-    return Desired(org=Organization(users=users, projects=projects))
+    declared_certs = {
+        c["name"]: Certificate(c["name"], fingerprint_pem(c["pem"]), c["active"], pem=c["pem"])
+        for c in certs
+    }
+    org = Organization(users=users, projects=projects, certificates=declared_certs or None)
+    return Desired(org=org)
 
 
 Change = Callable[[Sandbox, random.Random], str]
@@ -201,7 +230,23 @@ def project_created(box: Sandbox, rng: random.Random) -> str:
     return f"creation of {name}"
 
 
+def certificate_toggled(box: Sandbox, rng: random.Random) -> str:
+    """A certificate activated or deactivated, in the organization or in one project."""
+    certs = sorted(box.state.certificates)
+    if not certs:
+        return invite(box, rng)
+    verb = rng.choice(["activate", "deactivate"])
+    body = {"certificate_ids": [rng.choice(certs)]}
+    if rng.random() < 0.5:
+        box.act_as(ADMIN).request("POST", f"/organization/certificates/{verb}", body)
+        return f"{verb} at organization level"
+    name, pid = _project(box, rng)
+    box.act_as(ADMIN).request("POST", f"/organization/projects/{pid}/certificates/{verb}", body)
+    return f"{verb} in {name}"
+
+
 CHANGES: tuple[Change, ...] = (
+    certificate_toggled,
     invite_deleted,
     project_archived,
     project_created,
