@@ -29,7 +29,8 @@ class AuditEvent:
     """One audit-log entry: what happened to which ids, where, when, and by whom.
 
     `resource_ids` are the ids the event is about; `subject_id` the id its details name
-    (a project's, for a member's role change) and `requested_role` the role it asked for.
+    (a project's, for a member's role change) and `requested_role` the role it asked for;
+    `id` is the entry's own id (incremental drift deduplicates by it).
     """
 
     type: str
@@ -40,6 +41,7 @@ class AuditEvent:
     requested_role: str | None
     actor: str
     via: str
+    id: str = ""
 
 
 def parse_audit_event(entry: Mapping[str, Any]) -> AuditEvent:
@@ -60,6 +62,7 @@ def parse_audit_event(entry: Mapping[str, Any]) -> AuditEvent:
         requested_role=optional_text(nested(details, "changes_requested"), "role"),
         actor=actor,
         via=via,
+        id=str(entry.get("id") or ""),
     )
 
 

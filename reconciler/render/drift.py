@@ -72,6 +72,8 @@ def headline(report: DriftReport) -> str:
 def render_text(report: DriftReport) -> str:
     """Plain text for a terminal or a CI log."""
     lines = [headline(report)]
+    if report.freshness:
+        lines.append(f"freshness: {report.freshness}")
     if report.audit_note:
         lines.append(f"audit log: {report.audit_note}")
     for item in report.items:
@@ -89,6 +91,8 @@ def render_text(report: DriftReport) -> str:
 def render_markdown(report: DriftReport) -> str:
     """The body of the drift issue: marker, verdict, then a table of what differs."""
     lines = [MARKER, f"## {headline(report)}", ""]
+    if report.freshness:
+        lines += [f"> **Freshness:** {report.freshness}", ""]
     if report.audit_note:
         lines += [f"> **Audit log:** {report.audit_note}", ""]
     counted = [i for i in report.items if i.counts]

@@ -75,6 +75,7 @@ class DriftReport:
     items: tuple[DriftItem, ...] = ()
     audit_available: bool = True
     audit_note: str = ""
+    freshness: str = ""  # with --snapshot: how fresh the live state is (incremental drift)
 
     @property
     def drifted(self) -> bool:
@@ -89,6 +90,7 @@ class DriftReport:
             "config": self.config,
             "drifted": self.drifted,
             "audit": {"available": self.audit_available, "note": self.audit_note},
+            "freshness": self.freshness or None,
             "items": [item.to_json() for item in self.items],
         }
 

@@ -76,6 +76,20 @@ def test_drift_runs_on_schedule_and_manages_one_issue() -> None:
     assert "scripts/drift_issue.py --exit-code" in _run_text("org-drift.yml")
 
 
+def test_drift_runs_hourly_from_a_cached_snapshot() -> None:
+    """org-drift.yml runs every hour, restoring the last run's snapshot (a key per run, restored
+    by prefix) into the directory `drift --snapshot` reads and rewrites."""
+    workflow = _load("org-drift.yml")
+    assert workflow[True]["schedule"] == [{"cron": "17 * * * *"}]
+    steps = workflow["jobs"]["drift"]["steps"]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["key"].startswith("org-drift-snapshot-${{ github.run_id }}")
+    assert cache["with"]["restore-keys"] == "org-drift-snapshot-"
+    run = _run_text("org-drift.yml")
+    assert f"--snapshot {cache['with']['path']}/snapshot.json" in run
+    assert "--full-every 24h" in run
+
+
 @pytest.mark.parametrize("name", NAMES[1:])
 def test_admin_key_comes_only_from_the_repository_secret(name: str) -> None:
     """The org workflows read the admin key from secrets.OPENAI_ADMIN_KEY and nowhere else."""
