@@ -15,6 +15,7 @@ from typing import Any
 from reconciler.config.certificates import LoadedCertificate
 from reconciler.config.checks import effective_rate_limits
 from reconciler.config.schema import ApiKeysConfig, ConfigFile, ProjectConfig, SettingsConfig
+from reconciler.config.spend import SpendLimitSetting
 from reconciler.core import model
 
 
@@ -35,8 +36,28 @@ def to_desired(config: ConfigFile, certificates: dict[str, LoadedCertificate]) -
             for c in config.certificates
         }
     projects = {p.name: _project(p, config) for p in config.projects}
-    org = model.Organization(users=users, invites=None, certificates=certs, projects=projects)
+    spend = _spend_limit(config.organization.spend_limit if config.organization else None)
+    org = model.Organization(
+        users=users, invites=None, certificates=certs, projects=projects, spend_limit=spend
+    )
     return model.Desired(org=org, settings=_settings(config.settings))
+
+
+def _spend_limit(setting: SpendLimitSetting | None) -> model.SpendLimit | None:
+    """Dollars → cents; `none` is a limit of None (remove it); absent is not managed."""
+    if setting is None:
+        return None
+    if setting == "none":
+        return model.SpendLimit(None)
+    return model.SpendLimit(round(setting.usd_per_month * 100))
+
+
+def _spend_limit_dict(limit: model.SpendLimit) -> Any:
+    """A limit as the file writes it: `none`, or dollars (whole dollars as an integer)."""
+    if limit.cents is None:
+        return "none"
+    dollars = limit.cents // 100 if limit.cents % 100 == 0 else limit.cents / 100
+    return {"usd_per_month": dollars}
 
 
 def _certificate(name: str, active: bool, loaded: LoadedCertificate) -> model.Certificate:
@@ -105,6 +126,7 @@ def _project(project: ProjectConfig, config: ConfigFile) -> model.Project:
         service_accounts=accounts,
         rate_limits=rate_limits,
         certificates=certs,
+        spend_limit=_spend_limit(project.spend_limit),
     )
 
 
@@ -116,6 +138,8 @@ def desired_to_config_dict(desired: model.Desired) -> dict[str, Any]:
     """
     org = desired.org
     data: dict[str, Any] = {"version": 1, "settings": _settings_dict(desired.settings)}
+    if org.spend_limit is not None:
+        data["organization"] = {"spend_limit": _spend_limit_dict(org.spend_limit)}
     if org.users is not None:
         data["users"] = [{"email": u.email, "role": u.role} for _, u in sorted(org.users.items())]
     if org.certificates is not None:
@@ -191,4 +215,6 @@ def _project_dict(project: model.Project) -> dict[str, Any]:
         }
     if project.certificates is not None:
         data["certificates"] = sorted(project.certificates)
+    if project.spend_limit is not None:
+        data["spend_limit"] = _spend_limit_dict(project.spend_limit)
     return data

@@ -27,6 +27,7 @@ from reconciler.config.names import (
     check_not_reserved,
     check_version,
 )
+from reconciler.config.spend import OrganizationConfig, SpendLimitSetting
 from reconciler.core import model
 
 SCHEMA_ID = "https://github.com/openai-org-reconciler/reconciler.schema.json"
@@ -220,6 +221,9 @@ class ProjectConfig(_Strict):
     certificates: list[Name] | None = Field(
         default=None, description="Certificates active for this project."
     )
+    spend_limit: SpendLimitSetting | None = Field(
+        default=None, description="{usd_per_month: N}, or none to remove the limit."
+    )
 
 
 class ConfigFile(_Strict):
@@ -236,6 +240,7 @@ class ConfigFile(_Strict):
 
     version: Annotated[Literal[1], BeforeValidator(check_version)]
     settings: SettingsConfig = Field(default_factory=SettingsConfig)
+    organization: OrganizationConfig | None = None
     users: list[UserConfig] | None = Field(
         default=None, description="Leave out to manage no users."
     )

@@ -28,6 +28,8 @@ class Kind(StrEnum):
     CERTIFICATE = "certificate"
     # Activation of a certificate: key (scope, certificate name), scope "" = organization.
     CERTIFICATE_ACTIVATION = "certificate_activation"
+    # A hard monthly spend limit: key (scope, "limit"), scope "" = organization.
+    SPEND_LIMIT = "spend_limit"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-from reconciler.core.model import Desired, Live, Organization, Project
+from reconciler.core.model import Desired, Live, Organization, Project, SpendLimit
 
 JSON = dict[str, Any]
 
@@ -60,7 +60,14 @@ def org_json(org: Organization) -> JSON:
         if org.certificates is None
         else {n: [c.fingerprint, c.active, c.expires_at] for n, c in org.certificates.items()},
         "projects": {n: _project_json(p) for n, p in org.projects.items()},
+        **_spend_json(org.spend_limit),
     }
+
+
+def _spend_json(limit: SpendLimit | None) -> JSON:
+    """A managed (desired) or read (live) spend limit; nothing when neither, so digests of
+    files and organizations without one are what they were before spend limits."""
+    return {} if limit is None else {"spend_limit": limit.cents}
 
 
 def _project_json(project: Project) -> JSON:
@@ -75,6 +82,7 @@ def _project_json(project: Project) -> JSON:
         if project.rate_limits is None
         else {m: r.limits() for m, r in project.rate_limits.items()},
         "certificates": None if project.certificates is None else sorted(project.certificates),
+        **_spend_json(project.spend_limit),
     }
 
 

@@ -108,6 +108,14 @@ class Certificate:
 
 
 @dataclass(frozen=True, slots=True)
+class SpendLimit:
+    """A hard monthly spend limit in US cents; `cents` None is no limit (desired: `none`, the
+    limit is removed; live: the scope has none)."""
+
+    cents: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     """A project. Collections that are None are out of scope (not declared / not read).
 
@@ -122,6 +130,7 @@ class Project:
     service_accounts: Mapping[str, ServiceAccount] | None = None
     rate_limits: Mapping[str, RateLimit] | None = None
     certificates: frozenset[str] | None = None
+    spend_limit: SpendLimit | None = None
 
 
 ApiKeyOwnerKind = Literal["user", "service_account"]
@@ -157,6 +166,7 @@ class Organization:
     invites: Mapping[str, Invite] | None = None
     certificates: Mapping[str, Certificate] | None = None
     projects: Mapping[str, Project] = field(default_factory=dict)
+    spend_limit: SpendLimit | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,10 +255,13 @@ class Live:
 
     `admin_key_owner` is the email of the user who owns the admin key in use, when it could be
     identified (safety never lets a plan remove or demote that user); `default_project` is the
-    name of the organization's default project when known.
+    name of the organization's default project when known. `spend_to_date` is the month's spend
+    so far in US cents by scope ("" the organization, else a project name), read only when a
+    plan lowers a spend limit (None: not read).
     """
 
     org: Organization
     ids: IdIndex = IdIndex()
     admin_key_owner: str | None = None
     default_project: str | None = None
+    spend_to_date: Mapping[str, int] | None = None

@@ -18,6 +18,7 @@ from reconciler.kinds import (
     projects,
     rate_limits,
     service_accounts,
+    spend_limits,
     users,
 )
 from reconciler.kinds.spec import KindSpec
@@ -32,6 +33,7 @@ _SPECS: list[KindSpec] = [
     service_accounts.SPEC,
     rate_limits.SPEC,
     certificate_activations.SPEC,
+    spend_limits.SPEC,
 ]
 
 HANDLERS: dict[Kind, Handler] = {}

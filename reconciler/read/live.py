@@ -7,8 +7,9 @@ GETs except certificate contents, see kinds/certificates.py):
 - users and invites when the file declares users or any project declares members (members must
   be organization members), plus the admin keys (one request) to tell who owns the key in use;
 - organization certificates when any certificate is declared (organization or project);
+- the organization's spend limit when the file manages it;
 - for each declared project that exists live and is not archived: members, service accounts,
-  rate limits and certificates, each only where that project declares it;
+  rate limits, certificates and spend limit, each only where that project declares it;
 - when prune.certificates may delete a certificate, the certificates of every other active
   project too (the API refuses to delete a certificate still active in any project).
 
@@ -33,9 +34,10 @@ from reconciler.core.model import (
     Live,
     Organization,
     Project,
+    SpendLimit,
     User,
 )
-from reconciler.kinds import certificates, invites, projects, users
+from reconciler.kinds import certificates, invites, projects, spend_limits, users
 from reconciler.read import admin_keys
 from reconciler.read.progress import FetchProgress, Tracker
 from reconciler.read.projects import ProjectDetails, ProjectReads, key_projects, match_project
@@ -75,6 +77,7 @@ class _OrgReads:
     invites: dict[str, tuple[Invite, str]] | None
     certificates: dict[str, tuple[Certificate, str]] | None
     key_owner_id: str | None
+    spend_limit: SpendLimit | None = None
 
 
 async def fetch_live(
@@ -160,7 +163,7 @@ async def _read_org(
 ) -> _OrgReads:
     """Users, invites, admin keys and certificates, concurrently, as far as they are in scope."""
     async with read_group() as group:
-        user_task = invite_task = key_task = cert_task = None
+        user_task = invite_task = key_task = cert_task = spend_task = None
         if scope.users:
             user_task = group.create_task(tracker.run("users", users.read_users(client)))
             invite_task = group.create_task(
@@ -172,6 +175,9 @@ async def _read_org(
         if scope.certificates:
             wanted = list((desired.org.certificates or {}).values())
             cert_task = group.create_task(_read_certificates(client, tracker, wanted))
+        if desired.org.spend_limit is not None:
+            spend_read = spend_limits.read_spend_limit(client, None)
+            spend_task = group.create_task(tracker.run("spend limit", spend_read))
     return _OrgReads(
         users=user_task.result() if user_task else None,
         invites=invite_task.result() if invite_task else None,
@@ -179,6 +185,7 @@ async def _read_org(
         key_owner_id=admin_keys.owner_of_key_in_use(client, key_task.result())
         if key_task
         else None,
+        spend_limit=spend_task.result() if spend_task else None,
     )
 
 
@@ -231,6 +238,7 @@ def _assemble(keyed: Mapping[str, Project], details: ProjectDetails, org: _OrgRe
         if org.certificates is None
         else {name: cert for name, (cert, _) in org.certificates.items()},
         projects=all_projects,
+        spend_limit=org.spend_limit,
     )
     ids = IdIndex(
         projects={key: p.id for key, p in keyed.items() if p.id is not None},

@@ -20,7 +20,13 @@ from reconciler.api import AdminClient
 from reconciler.api.parsing import unique_key
 from reconciler.core.model import Desired, Project
 from reconciler.errors import DuplicateProjectError
-from reconciler.kinds import certificates, project_users, rate_limits, service_accounts
+from reconciler.kinds import (
+    certificates,
+    project_users,
+    rate_limits,
+    service_accounts,
+    spend_limits,
+)
 from reconciler.read.progress import Tracker
 
 
@@ -87,6 +93,7 @@ class ProjectReads:
                 declared.certificates,
                 certificates.read_project_certificates(client, pid),
             ),
+            "spend_limit": (declared.spend_limit, spend_limits.read_spend_limit(client, pid)),
         }
         tasks: dict[str, asyncio.Task[Any]] = {}
         for name, (wanted, read) in reads.items():
@@ -127,4 +134,6 @@ def _with_details(
         active = [c for c in done["certificates"] if c.active]
         names = frozenset(certificate_keys.get(c.id, c.name) for c in active)
         project = replace(project, certificates=names)
+    if "spend_limit" in done:
+        project = replace(project, spend_limit=done["spend_limit"])
     return project

@@ -42,6 +42,7 @@ def render_config(exported: Exported, *, now: float) -> str:
         "",
         *_settings(data["settings"]),
         "",
+        *_organization(data.get("organization")),
         *_users(data.get("users", []), exported),
         "",
         *_certificates(data.get("certificates", []), exported),
@@ -63,6 +64,14 @@ def _settings(settings: dict[str, Any]) -> Iterator[str]:
     protected = safety["protected_users"]
     hint = "  # e.g. the owner of the admin key CI uses" if not protected else ""
     yield f"    protected_users: {scalar(protected)}{hint}"
+
+
+def _organization(organization: dict[str, Any] | None) -> Iterator[str]:
+    """The organization's settings, when it has any (a spend limit)."""
+    if organization:
+        yield "organization:"
+        yield f"  spend_limit: {flow(organization['spend_limit'])}"
+        yield ""
 
 
 def _users(users: list[dict[str, Any]], exported: Exported) -> Iterator[str]:
@@ -112,3 +121,5 @@ def _project(project: dict[str, Any]) -> Iterator[str]:
     yield "    rate_limits:" + ("" if limits else " {}")
     yield from (f"      {scalar(model)}: {flow(values)}" for model, values in limits.items())
     yield f"    certificates: {scalar(project.get('certificates') or [])}"
+    if "spend_limit" in project:
+        yield f"    spend_limit: {flow(project['spend_limit'])}"

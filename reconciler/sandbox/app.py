@@ -26,6 +26,7 @@ from reconciler.sandbox.routes import (
     projects,
     rate_limits,
     service_accounts,
+    spend_limits,
     usage,
     users,
 )
@@ -46,6 +47,7 @@ ALL_ROUTES: list[RouteSpec] = [
     *certificates.ROUTES,
     *audit_logs.ROUTES,
     *usage.ROUTES,
+    *spend_limits.ROUTES,
 ]
 
 

@@ -77,6 +77,10 @@ def _build(seed: Mapping[str, Any], *, now: int) -> State:
         _add_certificate(state, spec, now=now)
     for spec in seed.get("audit_logs") or []:
         _add_audit(state, spec, now=now)
+    for scope, cents in (seed.get("spend_limits") or {}).items():
+        state.spend_limits["" if scope == "organization" else _project_id(state, scope)] = int(
+            cents
+        )
     for spec in seed.get("api_keys") or []:
         pid = _project_id(state, spec["project"])
         created = state.projects[pid]["created_at"]

@@ -1,0 +1,58 @@
+"""The file format of money settings: spend limits, in US dollars (cents allowed).
+
+Amounts are numbers (strict: `"500"` is not an amount), above zero, in whole cents; they are
+kept in cents in the model, as the API counts them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
+
+
+class _Strict(BaseModel):
+    """Base: strict types, unknown keys are errors, values are frozen once validated."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _whole_cents(value: float) -> float:
+    """Dollars with at most two decimals (the API counts cents)."""
+    if abs(value * 100 - round(value * 100)) > 1e-6:
+        raise ValueError(f"{value} is not a whole number of cents")
+    return value
+
+
+Dollars = Annotated[
+    float,
+    Field(gt=0, allow_inf_nan=False, description="US dollars (cents allowed: 1999.50)."),
+    AfterValidator(_whole_cents),
+]
+
+
+class SpendLimitConfig(_Strict):
+    """A hard monthly spend limit: above it, the scope's API requests are refused."""
+
+    usd_per_month: Dollars
+
+
+def _branch(value: Any) -> str:
+    """Which form a spend limit is written in: the word `none`, or an amount."""
+    return "[none]" if isinstance(value, str) else "[amount]"
+
+
+# `spend_limit: none` removes a limit; leaving the key out leaves any limit alone. Tagged, so a
+# bad amount is one problem, not one per form (validation.py drops the tags from locations).
+SpendLimitSetting = Annotated[
+    Annotated[SpendLimitConfig, Tag("[amount]")] | Annotated[Literal["none"], Tag("[none]")],
+    Discriminator(_branch),
+]
+
+
+class OrganizationConfig(_Strict):
+    """Organization-wide settings; a key left out is not managed."""
+
+    spend_limit: SpendLimitSetting | None = Field(
+        default=None, description="{usd_per_month: N}, or none to remove the limit."
+    )
