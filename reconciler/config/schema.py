@@ -27,7 +27,7 @@ from reconciler.config.names import (
     check_not_reserved,
     check_version,
 )
-from reconciler.config.spend import OrganizationConfig, SpendLimitSetting
+from reconciler.config.spend import OrganizationConfig, SpendAlerts, SpendLimitSetting
 from reconciler.core import model
 
 SCHEMA_ID = "https://github.com/openai-org-reconciler/reconciler.schema.json"
@@ -223,6 +223,9 @@ class ProjectConfig(_Strict):
     )
     spend_limit: SpendLimitSetting | None = Field(
         default=None, description="{usd_per_month: N}, or none to remove the limit."
+    )
+    spend_alerts: SpendAlerts | None = Field(
+        default=None, description="Alerts by threshold; [] removes them all."
     )
 
 

@@ -10,6 +10,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from reconciler.config.names import EMAIL_PATTERN, check_email
+
+Email = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": EMAIL_PATTERN, "minLength": 3}),
+    AfterValidator(check_email),
+]
+
 
 class _Strict(BaseModel):
     """Base: strict types, unknown keys are errors, values are frozen once validated."""
@@ -50,9 +58,35 @@ SpendLimitSetting = Annotated[
 ]
 
 
+class SpendAlertConfig(_Strict):
+    """An email when the scope's spend this month reaches `usd_per_month`."""
+
+    usd_per_month: Dollars
+    notify: list[Email] = Field(min_length=1, description="Who gets the email.")
+    subject_prefix: str | None = Field(default=None, description="Starts the email's subject.")
+
+
+def _one_per_threshold(alerts: list[SpendAlertConfig]) -> list[SpendAlertConfig]:
+    """An alert is known by its threshold: two at one amount could not be told apart."""
+    seen: set[int] = set()
+    for alert in alerts:
+        cents = round(alert.usd_per_month * 100)
+        if cents in seen:
+            raise ValueError(f"two alerts at {alert.usd_per_month} dollars; one per threshold")
+        seen.add(cents)
+    return alerts
+
+
+# A declared list is authoritative (`[]` removes every alert); left out, alerts are not managed.
+SpendAlerts = Annotated[list[SpendAlertConfig], AfterValidator(_one_per_threshold)]
+
+
 class OrganizationConfig(_Strict):
     """Organization-wide settings; a key left out is not managed."""
 
     spend_limit: SpendLimitSetting | None = Field(
         default=None, description="{usd_per_month: N}, or none to remove the limit."
+    )
+    spend_alerts: SpendAlerts | None = Field(
+        default=None, description="Alerts by threshold; [] removes them all."
     )

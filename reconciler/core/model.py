@@ -116,6 +116,16 @@ class SpendLimit:
 
 
 @dataclass(frozen=True, slots=True)
+class SpendAlert:
+    """An email alert when a scope's monthly spend reaches `cents` (one per threshold per
+    scope): its recipients (lower-cased, sorted) and the emails' optional subject prefix."""
+
+    cents: int
+    recipients: tuple[str, ...]
+    subject_prefix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     """A project. Collections that are None are out of scope (not declared / not read).
 
@@ -131,6 +141,7 @@ class Project:
     rate_limits: Mapping[str, RateLimit] | None = None
     certificates: frozenset[str] | None = None
     spend_limit: SpendLimit | None = None
+    spend_alerts: Mapping[int, SpendAlert] | None = None
 
 
 ApiKeyOwnerKind = Literal["user", "service_account"]
@@ -167,6 +178,7 @@ class Organization:
     certificates: Mapping[str, Certificate] | None = None
     projects: Mapping[str, Project] = field(default_factory=dict)
     spend_limit: SpendLimit | None = None
+    spend_alerts: Mapping[int, SpendAlert] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +250,7 @@ class IdIndex:
     """Server ids behind natural keys in live state (only apply and drift attribution need them).
 
     Keys: project name; user email; invite email; (project, service-account name);
-    (project, model) for rate limits; certificate name.
+    (project, model) for rate limits; certificate name; (scope, cents) for spend alerts.
     """
 
     projects: Mapping[str, str] = field(default_factory=dict)
@@ -247,6 +259,7 @@ class IdIndex:
     service_accounts: Mapping[tuple[str, str], str] = field(default_factory=dict)
     rate_limits: Mapping[tuple[str, str], str] = field(default_factory=dict)
     certificates: Mapping[str, str] = field(default_factory=dict)
+    spend_alerts: Mapping[tuple[str, int], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from reconciler.kinds import (
     projects,
     rate_limits,
     service_accounts,
+    spend_alerts,
     spend_limits,
     users,
 )
@@ -34,6 +35,7 @@ _SPECS: list[KindSpec] = [
     rate_limits.SPEC,
     certificate_activations.SPEC,
     spend_limits.SPEC,
+    spend_alerts.SPEC,
 ]
 
 HANDLERS: dict[Kind, Handler] = {}

@@ -70,10 +70,14 @@ def probe(listed: Iterable[Project]) -> Desired:
             rate_limits={},
             certificates=frozenset(),
             spend_limit=SpendLimit(None),
+            spend_alerts={},
         )
         for name, p in by_name.items()
     }
-    org = Organization(users={}, certificates={}, projects=everything, spend_limit=SpendLimit(None))
+    org = Organization(
+        users={}, certificates={}, projects=everything, spend_limit=SpendLimit(None),
+        spend_alerts={},
+    )  # fmt: skip
     return Desired(org=org)
 
 
@@ -118,8 +122,9 @@ def exported_desired(live: Live, *, pems: Mapping[str, str] | None = None) -> Ex
     projects = _with_invitees(projects, org)
     org_limit = _spend_limit(org.spend_limit)
     organization = Organization(
-        users=users, certificates=certs, projects=projects, spend_limit=org_limit
-    )
+        users=users, certificates=certs, projects=projects, spend_limit=org_limit,
+        spend_alerts=org.spend_alerts or None,
+    )  # fmt: skip
     desired = Desired(org=organization)
     return Exported(
         desired=desired,
@@ -169,6 +174,7 @@ def _project(project: Project, defaults: Mapping[str, RateLimit], live: Live) ->
         id=project.id or live.ids.projects.get(project.name),
         rate_limits=limits,
         spend_limit=_spend_limit(project.spend_limit),
+        spend_alerts=project.spend_alerts or None,  # none: left out, as a limit
     )
 
 

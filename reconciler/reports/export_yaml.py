@@ -67,10 +67,14 @@ def _settings(settings: dict[str, Any]) -> Iterator[str]:
 
 
 def _organization(organization: dict[str, Any] | None) -> Iterator[str]:
-    """The organization's settings, when it has any (a spend limit)."""
+    """The organization's settings, when it has any (a spend limit, spend alerts)."""
     if organization:
         yield "organization:"
-        yield f"  spend_limit: {flow(organization['spend_limit'])}"
+        if "spend_limit" in organization:
+            yield f"  spend_limit: {flow(organization['spend_limit'])}"
+        if "spend_alerts" in organization:
+            yield "  spend_alerts:"
+            yield from (f"    - {flow(alert)}" for alert in organization["spend_alerts"])
         yield ""
 
 
@@ -123,3 +127,6 @@ def _project(project: dict[str, Any]) -> Iterator[str]:
     yield f"    certificates: {scalar(project.get('certificates') or [])}"
     if "spend_limit" in project:
         yield f"    spend_limit: {flow(project['spend_limit'])}"
+    if "spend_alerts" in project:
+        yield "    spend_alerts:"
+        yield from (f"      - {flow(alert)}" for alert in project["spend_alerts"])

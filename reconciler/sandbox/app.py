@@ -26,6 +26,7 @@ from reconciler.sandbox.routes import (
     projects,
     rate_limits,
     service_accounts,
+    spend_alerts,
     spend_limits,
     usage,
     users,
@@ -48,6 +49,7 @@ ALL_ROUTES: list[RouteSpec] = [
     *audit_logs.ROUTES,
     *usage.ROUTES,
     *spend_limits.ROUTES,
+    *spend_alerts.ROUTES,
 ]
 
 

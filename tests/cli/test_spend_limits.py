@@ -112,3 +112,54 @@ def test_validate_locates_bad_dollars(tmp_path: Path, value: str, message: str) 
     assert "organization.spend_limit" in first
     assert message in first
     assert "Traceback" not in result.stderr
+
+
+ALERTS = """\
+version: 1
+organization:
+  spend_alerts:
+    - {usd_per_month: 30000, notify: [Finance@example.com, cfo@example.com], subject_prefix: "[$]"}
+projects:
+  - name: search-prod
+    spend_alerts: [{usd_per_month: 1500, notify: [search-oncall@example.com]}]
+"""
+
+
+def test_alerts_plan_apply_drift_and_export(tmp_path: Path) -> None:
+    """Recipients changed is an update; after apply the plan is empty; a recipient changed out
+    of band is drift; the export plans empty."""
+    org = _config(tmp_path, ALERTS)
+    planned = _run(tmp_path, "plan", str(org))
+    assert "notify: finance@example.com → cfo@example.com, finance@example.com" in planned.stdout
+    assert _run(tmp_path, "apply", str(org), "--auto-approve").exit_code == 0
+    assert _run(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
+    state = json.loads((tmp_path / "state.json").read_text())
+    for alert in state["spend_alerts"][""].values():
+        alert["notification_channel"]["recipients"] = ["mallory@example.com"]
+    (tmp_path / "state.json").write_text(json.dumps(state))
+    drift = _run(tmp_path, "drift", str(org))
+    assert drift.exit_code == 2
+    assert "spend alert at $30,000 (organization): notify: mallory@example.com live" in drift.stdout
+    exported = tmp_path / "exported.yaml"
+    assert _run(tmp_path, "export", "-o", str(exported)).exit_code == 0
+    assert "notify: [mallory@example.com]" in exported.read_text()
+    assert _run(tmp_path, "plan", str(exported), "--detailed-exitcode").exit_code == 0
+
+
+def test_validate_locates_bad_alerts(tmp_path: Path) -> None:
+    """A non-numeric threshold and two alerts at one threshold are located errors."""
+    text = (
+        "version: 1\norganization:\n  spend_alerts:\n"
+        "    - {usd_per_month: ten, notify: [a@example.com]}\n"
+        "projects:\n  - name: p\n    spend_alerts:\n"
+        "      - {usd_per_month: 5, notify: [a@example.com]}\n"
+        "      - {usd_per_month: 5.00, notify: [b@example.com]}\n"
+    )
+    org = _config(tmp_path, text)
+    result = CliRunner().invoke(main, ["validate", str(org)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"{org}:4:")
+    assert "organization.spend_alerts[0].usd_per_month: Input should be a valid number" in lines[0]
+    assert "projects[0].spend_alerts" in lines[1]
+    assert "one per threshold" in lines[1]

@@ -142,6 +142,15 @@ def _spend_scenario(c: httpx.Client, sandbox: Sandbox) -> None:
         c.get(path)
         c.delete(path)
     c.get("/organization/projects/proj_missing/spend_limit")
+    channel = {"type": "email", "recipients": ["finance@example.com"], "subject_prefix": "[$]"}
+    alert = {**body, "threshold_amount": 100_000, "notification_channel": channel}
+    for path in ("/organization/spend_alerts", f"/organization/projects/{prod}/spend_alerts"):
+        made = c.post(path, json=alert).json()
+        c.get(path, params={"limit": 20, "order": "asc"})
+        c.get(f"{path}/{made['id']}")
+        c.post(f"{path}/{made['id']}", json={**alert, "threshold_amount": 200_000})
+        c.delete(f"{path}/{made['id']}")
+        c.get(f"{path}/{made['id']}")
 
 
 def _certificate_scenario(c: httpx.Client) -> None:
