@@ -31,6 +31,7 @@ LABEL_FLAGS: dict[str, str] = {
     "reconciler:allow-fewer-owners": "--allow-fewer-owners",
     "reconciler:allow-key-owner-change": "--allow-key-owner-change",
     "reconciler:allow-protected-removal": "--allow-protected-removal",
+    "reconciler:allow-spend-stop": "--allow-spend-stop",
 }
 
 

@@ -40,6 +40,8 @@ SAFETY_FLAGS: tuple[tuple[str, str, str], ...] = (
     ("--allow-key-owner-change", "allow_key_owner_change",
      "Allow removing or demoting the admin key's owner."),
     ("--allow-protected-removal", "allow_protected_removal", "Allow removing protected_users."),
+    ("--allow-spend-stop", "allow_spend_stop",
+     "Allow a spend limit below this month's spend (stops traffic)."),
 )  # fmt: skip
 
 

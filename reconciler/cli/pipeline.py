@@ -20,7 +20,8 @@ The stages:
 - plan: the plan of the source against it; for a saved plan, the saved one if the live state
   still gives the same changes (else StalePlanError); with a base file, the base's plan too.
 - safety: the gates (core/safety.py) the plan fails, as refusals; callers decide (plan shows
-  them, apply refuses).
+  them, apply refuses). A plan that lowers a spend limit first reads this month's spend
+  (read/spend_to_date.py), which the spend-stop gate weighs.
 - stakes (if asked): what the plan puts at stake: API keys that stop working, 30 days' usage.
 """
 
@@ -50,6 +51,7 @@ from reconciler.errors import ConfigError, ReconcilerError, StalePlanError
 from reconciler.read.at_stake import read_stakes
 from reconciler.read.live import FetchProgress, fetch_live
 from reconciler.read.scoped import fetch_scoped
+from reconciler.read.spend_to_date import month_to_date
 
 T = TypeVar("T")
 
@@ -202,6 +204,8 @@ async def pipeline(
     if source.base is not None and source.scope is not None:
         base_desired = base_scope(source.base.desired, source.loaded.desired, source.scope)
         base_plan = make_plan(base_desired, live, config_digest=source.base.digest)
+    spent = await month_to_date(client, plan, live, now=client.clock.time() if now is None else now)
+    live = replace(live, spend_to_date=spent)
     refusals = tuple(check(plan, desired=source.desired, live=live, overrides=overrides))
     stakes = None
     if with_stakes:

@@ -140,7 +140,7 @@ def _project(
 ) -> Iterator[Problem]:
     base: Path = ("projects", index)
     if project.archived:
-        for name in (*_PROJECT_COLLECTIONS, "rate_limit_profile"):
+        for name in (*_PROJECT_COLLECTIONS, "rate_limit_profile", "spend_limit", "spend_alerts"):
             if getattr(project, name) is not None:
                 yield loc.problem((*base, name), "an archived project has none; remove this key")
         return

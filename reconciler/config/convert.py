@@ -10,11 +10,13 @@ is the identity.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from reconciler.config.certificates import LoadedCertificate
 from reconciler.config.checks import effective_rate_limits
 from reconciler.config.schema import ApiKeysConfig, ConfigFile, ProjectConfig, SettingsConfig
+from reconciler.config.spend import SpendAlertConfig, SpendLimitSetting
 from reconciler.core import model
 
 
@@ -35,7 +37,12 @@ def to_desired(config: ConfigFile, certificates: dict[str, LoadedCertificate]) -
             for c in config.certificates
         }
     projects = {p.name: _project(p, config) for p in config.projects}
-    org = model.Organization(users=users, invites=None, certificates=certs, projects=projects)
+    settings = config.organization
+    org = model.Organization(
+        users=users, invites=None, certificates=certs, projects=projects,
+        spend_limit=_spend_limit(settings.spend_limit if settings else None),
+        spend_alerts=_spend_alerts(settings.spend_alerts if settings else None),
+    )  # fmt: skip
     return model.Desired(org=org, settings=_settings(config.settings), reports=_reports(config))
 
 
@@ -46,6 +53,49 @@ def _reports(config: ConfigFile) -> model.ReportSettings:
         budgets={p.name: p.budget.usd_per_month for p in config.projects if p.budget},
         org_budget=config.budget.usd_per_month if config.budget else None,
     )
+
+
+def _spend_limit(setting: SpendLimitSetting | None) -> model.SpendLimit | None:
+    """Dollars → cents; `none` is a limit of None (remove it); absent is not managed."""
+    if setting is None:
+        return None
+    if setting == "none":
+        return model.SpendLimit(None)
+    return model.SpendLimit(round(setting.usd_per_month * 100))
+
+
+def _spend_alerts(
+    alerts: list[SpendAlertConfig] | None,
+) -> dict[int, model.SpendAlert] | None:
+    """Alerts by threshold in cents, recipients lower-cased and sorted."""
+    if alerts is None:
+        return None
+    out = {}
+    for alert in alerts:
+        cents = round(alert.usd_per_month * 100)
+        emails = tuple(sorted({model.normalize_email(e) for e in alert.notify}))
+        out[cents] = model.SpendAlert(cents, emails, alert.subject_prefix)
+    return out
+
+
+def _dollars(cents: int) -> int | float:
+    return cents // 100 if cents % 100 == 0 else cents / 100
+
+
+def _spend_alerts_dict(alerts: Mapping[int, model.SpendAlert]) -> list[dict[str, Any]]:
+    return [
+        {"usd_per_month": _dollars(cents), "notify": list(a.recipients)}
+        | ({"subject_prefix": a.subject_prefix} if a.subject_prefix is not None else {})
+        for cents, a in sorted(alerts.items())
+    ]
+
+
+def _spend_limit_dict(limit: model.SpendLimit) -> Any:
+    """A limit as the file writes it: `none`, or dollars (whole dollars as an integer)."""
+    if limit.cents is None:
+        return "none"
+    dollars = limit.cents // 100 if limit.cents % 100 == 0 else limit.cents / 100
+    return {"usd_per_month": dollars}
 
 
 def _certificate(name: str, active: bool, loaded: LoadedCertificate) -> model.Certificate:
@@ -114,6 +164,8 @@ def _project(project: ProjectConfig, config: ConfigFile) -> model.Project:
         service_accounts=accounts,
         rate_limits=rate_limits,
         certificates=certs,
+        spend_limit=_spend_limit(project.spend_limit),
+        spend_alerts=_spend_alerts(project.spend_alerts),
     )
 
 
@@ -125,6 +177,13 @@ def desired_to_config_dict(desired: model.Desired) -> dict[str, Any]:
     """
     org = desired.org
     data: dict[str, Any] = {"version": 1, "settings": _settings_dict(desired.settings)}
+    organization: dict[str, Any] = {}
+    if org.spend_limit is not None:
+        organization["spend_limit"] = _spend_limit_dict(org.spend_limit)
+    if org.spend_alerts is not None:
+        organization["spend_alerts"] = _spend_alerts_dict(org.spend_alerts)
+    if organization:
+        data["organization"] = organization
     if org.users is not None:
         data["users"] = [{"email": u.email, "role": u.role} for _, u in sorted(org.users.items())]
     if org.certificates is not None:
@@ -216,4 +275,8 @@ def _project_dict(project: model.Project) -> dict[str, Any]:
         }
     if project.certificates is not None:
         data["certificates"] = sorted(project.certificates)
+    if project.spend_limit is not None:
+        data["spend_limit"] = _spend_limit_dict(project.spend_limit)
+    if project.spend_alerts is not None:
+        data["spend_alerts"] = _spend_alerts_dict(project.spend_alerts)
     return data

@@ -27,6 +27,8 @@ from reconciler.config.names import (
     check_not_reserved,
     check_version,
 )
+from reconciler.config.report_settings import BudgetConfig, LabelKey, LabelValue
+from reconciler.config.spend import OrganizationConfig, SpendAlerts, SpendLimitSetting
 from reconciler.core import model
 
 SCHEMA_ID = "https://github.com/openai-org-reconciler/reconciler.schema.json"
@@ -197,19 +199,6 @@ class ServiceAccountConfig(_Strict):
         return data
 
 
-# A label key names a report column (`--by team`): a word, not one of the built-in dimensions.
-LabelKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-LabelValue = Annotated[str, Field(max_length=200)]
-
-
-class BudgetConfig(_Strict):
-    """A monthly budget, report-only: `report usage` says over / at risk, nothing is enforced."""
-
-    usd_per_month: Annotated[float, Field(ge=0, allow_inf_nan=False)] = Field(
-        description="US dollars per calendar month (UTC)."
-    )
-
-
 class ProjectConfig(_Strict):
     """A project. Leaving a collection out leaves it alone; an empty one means "none"."""
 
@@ -237,6 +226,12 @@ class ProjectConfig(_Strict):
         default_factory=dict, description="key: value, for reports (`report usage --by team`)."
     )
     budget: BudgetConfig | None = Field(default=None, description="Report-only monthly budget.")
+    spend_limit: SpendLimitSetting | None = Field(
+        default=None, description="{usd_per_month: N}, or none to remove the limit."
+    )
+    spend_alerts: SpendAlerts | None = Field(
+        default=None, description="Alerts by threshold; [] removes them all."
+    )
 
 
 class ConfigFile(_Strict):
@@ -253,6 +248,7 @@ class ConfigFile(_Strict):
 
     version: Annotated[Literal[1], BeforeValidator(check_version)]
     settings: SettingsConfig = Field(default_factory=SettingsConfig)
+    organization: OrganizationConfig | None = None
     users: list[UserConfig] | None = Field(
         default=None, description="Leave out to manage no users."
     )

@@ -68,8 +68,12 @@ def problems_from(error: ValidationError, locations: Locations) -> list[Problem]
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
+# Location items that name no key: pydantic's dict-key marker, and union tags (config/spend.py).
+_MARKERS = frozenset({"[key]", "[amount]", "[none]"})
+
+
 def _problem(detail: ErrorDetails, locations: Locations) -> Problem:
-    path = [item for item in detail["loc"] if item != "[key]"]
+    path = [item for item in detail["loc"] if item not in _MARKERS]
     kind = detail["type"]
     if kind == "extra_forbidden":
         return locations.problem(path, _unknown_key(path))

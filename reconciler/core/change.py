@@ -28,6 +28,10 @@ class Kind(StrEnum):
     CERTIFICATE = "certificate"
     # Activation of a certificate: key (scope, certificate name), scope "" = organization.
     CERTIFICATE_ACTIVATION = "certificate_activation"
+    # A hard monthly spend limit: key (scope, "limit"), scope "" = organization.
+    SPEND_LIMIT = "spend_limit"
+    # A spend alert: key (scope, threshold in dollars as the plan shows it, `$1,500`).
+    SPEND_ALERT = "spend_alert"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

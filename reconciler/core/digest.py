@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from reconciler.core.model import Desired, Live, Organization, Project
+from reconciler.core.model import (
+    Desired,
+    Live,
+    Organization,
+    Project,
+    SpendAlert,
+    SpendLimit,
+)
 
 JSON = dict[str, Any]
 
@@ -60,6 +68,25 @@ def org_json(org: Organization) -> JSON:
         if org.certificates is None
         else {n: [c.fingerprint, c.active, c.expires_at] for n, c in org.certificates.items()},
         "projects": {n: _project_json(p) for n, p in org.projects.items()},
+        **_spend_json(org.spend_limit),
+        **_alerts_json(org.spend_alerts),
+    }
+
+
+def _spend_json(limit: SpendLimit | None) -> JSON:
+    """A managed (desired) or read (live) spend limit; nothing when neither, so digests of
+    files and organizations without one are what they were before spend limits."""
+    return {} if limit is None else {"spend_limit": limit.cents}
+
+
+def _alerts_json(alerts: Mapping[int, SpendAlert] | None) -> JSON:
+    """Managed or read spend alerts by threshold; nothing when neither (as _spend_json)."""
+    if alerts is None:
+        return {}
+    return {
+        "spend_alerts": {
+            str(c): [list(a.recipients), a.subject_prefix] for c, a in sorted(alerts.items())
+        }
     }
 
 
@@ -75,6 +102,8 @@ def _project_json(project: Project) -> JSON:
         if project.rate_limits is None
         else {m: r.limits() for m, r in project.rate_limits.items()},
         "certificates": None if project.certificates is None else sorted(project.certificates),
+        **_spend_json(project.spend_limit),
+        **_alerts_json(project.spend_alerts),
     }
 
 

@@ -110,6 +110,24 @@ class Certificate:
 
 
 @dataclass(frozen=True, slots=True)
+class SpendLimit:
+    """A hard monthly spend limit in US cents; `cents` None is no limit (desired: `none`, the
+    limit is removed; live: the scope has none)."""
+
+    cents: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SpendAlert:
+    """An email alert when a scope's monthly spend reaches `cents` (one per threshold per
+    scope): its recipients (lower-cased, sorted) and the emails' optional subject prefix."""
+
+    cents: int
+    recipients: tuple[str, ...]
+    subject_prefix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     """A project. Collections that are None are out of scope (not declared / not read).
 
@@ -124,6 +142,8 @@ class Project:
     service_accounts: Mapping[str, ServiceAccount] | None = None
     rate_limits: Mapping[str, RateLimit] | None = None
     certificates: frozenset[str] | None = None
+    spend_limit: SpendLimit | None = None
+    spend_alerts: Mapping[int, SpendAlert] | None = None
 
 
 ApiKeyOwnerKind = Literal["user", "service_account"]
@@ -159,6 +179,8 @@ class Organization:
     invites: Mapping[str, Invite] | None = None
     certificates: Mapping[str, Certificate] | None = None
     projects: Mapping[str, Project] = field(default_factory=dict)
+    spend_limit: SpendLimit | None = None
+    spend_alerts: Mapping[int, SpendAlert] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +265,7 @@ class IdIndex:
     """Server ids behind natural keys in live state (only apply and drift attribution need them).
 
     Keys: project name; user email; invite email; (project, service-account name);
-    (project, model) for rate limits; certificate name.
+    (project, model) for rate limits; certificate name; (scope, cents) for spend alerts.
     """
 
     projects: Mapping[str, str] = field(default_factory=dict)
@@ -252,6 +274,7 @@ class IdIndex:
     service_accounts: Mapping[tuple[str, str], str] = field(default_factory=dict)
     rate_limits: Mapping[tuple[str, str], str] = field(default_factory=dict)
     certificates: Mapping[str, str] = field(default_factory=dict)
+    spend_alerts: Mapping[tuple[str, int], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,10 +283,13 @@ class Live:
 
     `admin_key_owner` is the email of the user who owns the admin key in use, when it could be
     identified (safety never lets a plan remove or demote that user); `default_project` is the
-    name of the organization's default project when known.
+    name of the organization's default project when known. `spend_to_date` is the month's spend
+    so far in US cents by scope ("" the organization, else a project name), read only when a
+    plan lowers a spend limit (None: not read).
     """
 
     org: Organization
     ids: IdIndex = IdIndex()
     admin_key_owner: str | None = None
     default_project: str | None = None
+    spend_to_date: Mapping[str, int] | None = None

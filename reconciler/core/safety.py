@@ -15,6 +15,9 @@ Each gate has a rule name, names the objects it refuses, and has exactly one ove
     max_delete_share   deleting more than max_delete_share of a kind's     --force
                        existing objects (kinds with at least 10 objects)
     archive            archiving a project (irreversible)                  --allow-archive
+    spend_stop         a spend limit set below its scope's spend this      --allow-spend-stop
+                       month (or with that spend unknown): it stops the
+                       scope's API traffic at once
 
 The gates read values only (the plan, desired settings and live state) and return refusals.
 """
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 
 from reconciler.core.change import Action, Change, Kind
 from reconciler.core.kinds.registry import kinds
+from reconciler.core.kinds.spend_limits import spend_stops, usd
 from reconciler.core.model import Desired, Live
 from reconciler.core.plan import Plan, label, noun
 from reconciler.errors import UnsafePlanError
@@ -46,6 +50,7 @@ class Overrides:
     allow_fewer_owners: bool = False
     allow_key_owner_change: bool = False
     allow_protected_removal: bool = False
+    allow_spend_stop: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,8 @@ def check(plan: Plan, *, desired: Desired, live: Live, overrides: Overrides) -> 
         refusals.extend(_max_delete_share(plan.changes, desired, live))
     if not overrides.allow_archive:
         refusals.extend(_archive(plan.changes))
+    if not overrides.allow_spend_stop:
+        refusals.extend(_spend_stop(plan.changes, live))
     return refusals
 
 
@@ -252,3 +259,17 @@ def _archive(changes: Sequence[Change]) -> list[Refusal]:
         return []
     message = f"archiving is irreversible; the plan archives project(s): {_names(names)}"
     return [Refusal("archive", tuple(f"project {n}" for n in names), "--allow-archive", message)]
+
+
+def _spend_stop(changes: Sequence[Change], live: Live) -> list[Refusal]:
+    stops = spend_stops(changes, live.spend_to_date)
+    if not stops:
+        return []
+    names = tuple(label(Kind.SPEND_LIMIT, key) for key, _, _ in stops)
+    said = [
+        f"{name} {usd(new)} with month-to-date spend "
+        + ("unknown (costs could not be read)" if spent is None else usd(spent))
+        for name, (_, new, spent) in zip(names, stops, strict=True)
+    ]
+    message = f"a spend limit below this month's spend stops its traffic at once: {_names(said)}"
+    return [Refusal("spend_stop", names, "--allow-spend-stop", message)]

@@ -18,6 +18,8 @@ from reconciler.kinds import (
     projects,
     rate_limits,
     service_accounts,
+    spend_alerts,
+    spend_limits,
     users,
 )
 from reconciler.kinds.spec import KindSpec
@@ -32,6 +34,8 @@ _SPECS: list[KindSpec] = [
     service_accounts.SPEC,
     rate_limits.SPEC,
     certificate_activations.SPEC,
+    spend_limits.SPEC,
+    spend_alerts.SPEC,
 ]
 
 HANDLERS: dict[Kind, Handler] = {}

@@ -7,8 +7,9 @@ GETs except certificate contents, see kinds/certificates.py):
 - users and invites when the file declares users or any project declares members (members must
   be organization members), plus the admin keys (one request) to tell who owns the key in use;
 - organization certificates when any certificate is declared (organization or project);
+- the organization's spend limit and spend alerts, each when the file manages it;
 - for each declared project that exists live and is not archived: members, service accounts,
-  rate limits and certificates, each only where that project declares it;
+  rate limits, certificates, spend limit and alerts, each only where that project declares it;
 - when prune.certificates may delete a certificate, the certificates of every other active
   project too (the API refuses to delete a certificate still active in any project).
 
@@ -33,9 +34,11 @@ from reconciler.core.model import (
     Live,
     Organization,
     Project,
+    SpendAlert,
+    SpendLimit,
     User,
 )
-from reconciler.kinds import certificates, invites, projects, users
+from reconciler.kinds import certificates, invites, projects, spend_alerts, spend_limits, users
 from reconciler.read import admin_keys
 from reconciler.read.progress import FetchProgress, Tracker
 from reconciler.read.projects import ProjectDetails, ProjectReads, key_projects, match_project
@@ -75,6 +78,8 @@ class _OrgReads:
     invites: dict[str, tuple[Invite, str]] | None
     certificates: dict[str, tuple[Certificate, str]] | None
     key_owner_id: str | None
+    spend_limit: SpendLimit | None = None
+    spend_alerts: dict[int, tuple[SpendAlert, str]] | None = None
 
 
 async def fetch_live(
@@ -160,7 +165,7 @@ async def _read_org(
 ) -> _OrgReads:
     """Users, invites, admin keys and certificates, concurrently, as far as they are in scope."""
     async with read_group() as group:
-        user_task = invite_task = key_task = cert_task = None
+        user_task = invite_task = key_task = cert_task = spend_task = alert_task = None
         if scope.users:
             user_task = group.create_task(tracker.run("users", users.read_users(client)))
             invite_task = group.create_task(
@@ -172,6 +177,12 @@ async def _read_org(
         if scope.certificates:
             wanted = list((desired.org.certificates or {}).values())
             cert_task = group.create_task(_read_certificates(client, tracker, wanted))
+        if desired.org.spend_limit is not None:
+            spend_read = spend_limits.read_spend_limit(client, None)
+            spend_task = group.create_task(tracker.run("spend limit", spend_read))
+        if desired.org.spend_alerts is not None:
+            alert_read = spend_alerts.read_spend_alerts(client, None)
+            alert_task = group.create_task(tracker.run("spend alerts", alert_read))
     return _OrgReads(
         users=user_task.result() if user_task else None,
         invites=invite_task.result() if invite_task else None,
@@ -179,6 +190,8 @@ async def _read_org(
         key_owner_id=admin_keys.owner_of_key_in_use(client, key_task.result())
         if key_task
         else None,
+        spend_limit=spend_task.result() if spend_task else None,
+        spend_alerts=alert_task.result() if alert_task else None,
     )
 
 
@@ -231,6 +244,10 @@ def _assemble(keyed: Mapping[str, Project], details: ProjectDetails, org: _OrgRe
         if org.certificates is None
         else {name: cert for name, (cert, _) in org.certificates.items()},
         projects=all_projects,
+        spend_limit=org.spend_limit,
+        spend_alerts=None
+        if org.spend_alerts is None
+        else {c: a for c, (a, _) in org.spend_alerts.items()},
     )
     ids = IdIndex(
         projects={key: p.id for key, p in keyed.items() if p.id is not None},
@@ -239,5 +256,9 @@ def _assemble(keyed: Mapping[str, Project], details: ProjectDetails, org: _OrgRe
         service_accounts=details.service_account_ids,
         rate_limits=details.rate_limit_ids,
         certificates={name: ident for name, (_, ident) in (org.certificates or {}).items()},
+        spend_alerts={
+            **{("", c): i for c, (_, i) in (org.spend_alerts or {}).items()},
+            **details.spend_alert_ids,
+        },
     )
     return Live(org=organization, ids=ids, admin_key_owner=owner, default_project=None)

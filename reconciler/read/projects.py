@@ -20,7 +20,14 @@ from reconciler.api import AdminClient
 from reconciler.api.parsing import unique_key
 from reconciler.core.model import Desired, Project
 from reconciler.errors import DuplicateProjectError
-from reconciler.kinds import certificates, project_users, rate_limits, service_accounts
+from reconciler.kinds import (
+    certificates,
+    project_users,
+    rate_limits,
+    service_accounts,
+    spend_alerts,
+    spend_limits,
+)
 from reconciler.read.progress import Tracker
 
 
@@ -62,6 +69,7 @@ class ProjectDetails:
     projects: dict[str, Project] = field(default_factory=dict)
     service_account_ids: dict[tuple[str, str], str] = field(default_factory=dict)
     rate_limit_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    spend_alert_ids: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 class ProjectReads:
@@ -87,6 +95,8 @@ class ProjectReads:
                 declared.certificates,
                 certificates.read_project_certificates(client, pid),
             ),
+            "spend_limit": (declared.spend_limit, spend_limits.read_spend_limit(client, pid)),
+            "spend_alerts": (declared.spend_alerts, spend_alerts.read_spend_alerts(client, pid)),
         }
         tasks: dict[str, asyncio.Task[Any]] = {}
         for name, (wanted, read) in reads.items():
@@ -127,4 +137,10 @@ def _with_details(
         active = [c for c in done["certificates"] if c.active]
         names = frozenset(certificate_keys.get(c.id, c.name) for c in active)
         project = replace(project, certificates=names)
+    if "spend_limit" in done:
+        project = replace(project, spend_limit=done["spend_limit"])
+    if "spend_alerts" in done:
+        alerts = done["spend_alerts"]
+        project = replace(project, spend_alerts={c: a for c, (a, _) in alerts.items()})
+        details.spend_alert_ids.update({(key, c): i for c, (_, i) in alerts.items()})
     return project

@@ -31,6 +31,7 @@ from reconciler.core.model import (
     Organization,
     Project,
     RateLimit,
+    SpendLimit,
     User,
 )
 from reconciler.errors import ExportError
@@ -68,10 +69,16 @@ def probe(listed: Iterable[Project]) -> Desired:
             service_accounts={},
             rate_limits={},
             certificates=frozenset(),
+            spend_limit=SpendLimit(None),
+            spend_alerts={},
         )
         for name, p in by_name.items()
     }
-    return Desired(org=Organization(users={}, certificates={}, projects=everything))
+    org = Organization(
+        users={}, certificates={}, projects=everything, spend_limit=SpendLimit(None),
+        spend_alerts={},
+    )  # fmt: skip
+    return Desired(org=org)
 
 
 async def read_everything(
@@ -113,13 +120,23 @@ def exported_desired(live: Live, *, pems: Mapping[str, str] | None = None) -> Ex
         if n == p.name or not p.archived
     }
     projects = _with_invitees(projects, org)
-    desired = Desired(org=Organization(users=users, certificates=certs, projects=projects))
+    org_limit = _spend_limit(org.spend_limit)
+    organization = Organization(
+        users=users, certificates=certs, projects=projects, spend_limit=org_limit,
+        spend_alerts=org.spend_alerts or None,
+    )  # fmt: skip
+    desired = Desired(org=organization)
     return Exported(
         desired=desired,
         invited=frozenset(invited),
         default_limits=len(defaults),
         missing_pem=frozenset(n for n in certs if n not in pems),
     )
+
+
+def _spend_limit(limit: SpendLimit | None) -> SpendLimit | None:
+    """A live spend limit is exported; no limit is left out (not managed), not `none`."""
+    return limit if limit is not None and limit.cents is not None else None
 
 
 def _refuse_duplicates(org: Organization) -> None:
@@ -153,7 +170,11 @@ def _project(project: Project, defaults: Mapping[str, RateLimit], live: Live) ->
         if defaults.get(model) != limit
     }
     return replace(
-        project, id=project.id or live.ids.projects.get(project.name), rate_limits=limits
+        project,
+        id=project.id or live.ids.projects.get(project.name),
+        rate_limits=limits,
+        spend_limit=_spend_limit(project.spend_limit),
+        spend_alerts=project.spend_alerts or None,  # none: left out, as a limit
     )
 
 

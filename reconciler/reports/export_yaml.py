@@ -44,6 +44,7 @@ def render_config(exported: Exported, *, now: float) -> str:
         *_settings(data["settings"]),
         *([f"budget: {flow(data['budget'])}"] if "budget" in data else []),
         "",
+        *_organization(data.get("organization")),
         *_users(data.get("users", []), exported),
         "",
         *_certificates(data.get("certificates", []), exported),
@@ -114,6 +115,18 @@ def _settings(settings: dict[str, Any]) -> Iterator[str]:
     yield f"    protected_users: {scalar(protected)}{hint}"
 
 
+def _organization(organization: dict[str, Any] | None) -> Iterator[str]:
+    """The organization's settings, when it has any (a spend limit, spend alerts)."""
+    if organization:
+        yield "organization:"
+        if "spend_limit" in organization:
+            yield f"  spend_limit: {flow(organization['spend_limit'])}"
+        if "spend_alerts" in organization:
+            yield "  spend_alerts:"
+            yield from (f"    - {flow(alert)}" for alert in organization["spend_alerts"])
+        yield ""
+
+
 def _users(users: list[dict[str, Any]], exported: Exported) -> Iterator[str]:
     yield "users:" + ("" if users else " []")
     for user in users:
@@ -165,3 +178,8 @@ def _project(project: dict[str, Any]) -> Iterator[str]:
         yield f"    labels: {flow(project['labels'])}"
     if project.get("budget"):
         yield f"    budget: {flow(project['budget'])}"
+    if "spend_limit" in project:
+        yield f"    spend_limit: {flow(project['spend_limit'])}"
+    if "spend_alerts" in project:
+        yield "    spend_alerts:"
+        yield from (f"      - {flow(alert)}" for alert in project["spend_alerts"])

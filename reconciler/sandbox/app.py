@@ -26,6 +26,8 @@ from reconciler.sandbox.routes import (
     projects,
     rate_limits,
     service_accounts,
+    spend_alerts,
+    spend_limits,
     usage,
     users,
 )
@@ -46,6 +48,8 @@ ALL_ROUTES: list[RouteSpec] = [
     *certificates.ROUTES,
     *audit_logs.ROUTES,
     *usage.ROUTES,
+    *spend_limits.ROUTES,
+    *spend_alerts.ROUTES,
 ]
 
 

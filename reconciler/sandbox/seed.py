@@ -77,10 +77,16 @@ def _build(seed: Mapping[str, Any], *, now: int) -> State:
         _add_certificate(state, spec, now=now)
     for spec in seed.get("audit_logs") or []:
         _add_audit(state, spec, now=now)
+    for scope, cents in (seed.get("spend_limits") or {}).items():
+        state.spend_limits["" if scope == "organization" else _project_id(state, scope)] = int(
+            cents
+        )
     for spec in seed.get("api_keys") or []:
         pid = _project_id(state, spec["project"])
         created = state.projects[pid]["created_at"]
         _add_key(state, pid, spec, created_at=created, now=now)
+    for spec in seed.get("spend_alerts") or []:  # last: earlier objects keep their ids
+        _add_alert(state, spec)
     return state
 
 
@@ -201,6 +207,18 @@ def _add_certificate(state: State, spec: Mapping[str, Any], *, now: int) -> None
     state.certificates[cert["id"]]["active"] = bool(spec.get("active"))
     for name in spec.get("projects") or []:
         state.project_certificates[_project_id(state, name)].append(cert["id"])
+
+
+def _add_alert(state: State, spec: Mapping[str, Any]) -> None:
+    """A spend alert: `{scope: organization|project name, cents, notify, subject_prefix?}`."""
+    scope = "" if spec["scope"] == "organization" else _project_id(state, spec["scope"])
+    alert_id = state.new_id("alert_")
+    channel: dict[str, Any] = {"type": "email", "recipients": list(spec["notify"])}
+    channel["subject_prefix"] = spec.get("subject_prefix")
+    state.spend_alerts.setdefault(scope, {})[alert_id] = {
+        "id": alert_id, "threshold_amount": int(spec["cents"]), "currency": "USD",
+        "interval": "month", "notification_channel": channel,
+    }  # fmt: skip
 
 
 def _add_audit(state: State, spec: Mapping[str, Any], *, now: int) -> None:

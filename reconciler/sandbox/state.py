@@ -35,6 +35,10 @@ class State:
     project_certificates: dict[str, list[str]] = field(default_factory=dict)
     audit_logs: list[JSON] = field(default_factory=list)
     admin_keys: list[JSON] = field(default_factory=list)
+    # Hard spend limits in cents by scope: "" the organization, else a project id.
+    spend_limits: dict[str, int] = field(default_factory=dict)
+    # Spend alerts by scope ("" the organization, else a project id), then by id.
+    spend_alerts: dict[str, dict[str, JSON]] = field(default_factory=dict)
 
     def new_id(self, prefix: str) -> str:
         """A fresh opaque id, deterministic for a given organization and creation order."""

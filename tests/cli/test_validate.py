@@ -39,8 +39,8 @@ def test_problems_go_to_stderr_with_a_count(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         f"{path}:3:22: users[0].role: Input should be 'owner' or 'reader', got 'boss'",
-        f"{path}:4:1: zzz: unknown key 'zzz'; expected one of: version, settings, users, "
-        "certificates, rate_limit_profiles, projects, budget",
+        f"{path}:4:1: zzz: unknown key 'zzz'; expected one of: version, settings, organization, "
+        "users, certificates, rate_limit_profiles, projects, budget",
         f"error: 2 problems found in {path}",
     ]
 

@@ -29,8 +29,8 @@ def test_unknown_top_level_key_lists_the_allowed_ones(lab: ConfigLab) -> None:
     """An unknown key with no close match lists what is allowed there."""
     found = lab.problems("version: 1\nzzz: 1\n")
     assert found == [
-        "org.yaml:2:1: zzz: unknown key 'zzz'; expected one of: version, settings, users, "
-        "certificates, rate_limit_profiles, projects, budget"
+        "org.yaml:2:1: zzz: unknown key 'zzz'; expected one of: version, settings, organization, "
+        "users, certificates, rate_limit_profiles, projects, budget"
     ]
 
 

@@ -66,6 +66,7 @@ def _scenario(c: httpx.Client, sandbox: Sandbox) -> None:
     _org_scenario(c, sandbox)
     _project_scenario(c, sandbox)
     _certificate_scenario(c)
+    _spend_scenario(c, sandbox)
     _report_scenario(c)
 
 
@@ -129,6 +130,27 @@ def _project_scenario(c: httpx.Client, sandbox: Sandbox) -> None:
     c.post(f"{projects}/{pid}/archive")
     c.get(f"{projects}/{pid}/users")
     c.post(f"{projects}/{pid}/service_accounts", json={"name": "late"})
+
+
+def _spend_scenario(c: httpx.Client, sandbox: Sandbox) -> None:
+    body = {"threshold_amount": 5_000_000, "currency": "USD", "interval": "month"}
+    prod = next(p for p in sandbox.state.projects.values() if p["name"] == "search-prod")["id"]
+    for path in ("/organization/spend_limit", f"/organization/projects/{prod}/spend_limit"):
+        c.post(path, json=body)
+        c.get(path)
+        c.delete(path)
+        c.get(path)
+        c.delete(path)
+    c.get("/organization/projects/proj_missing/spend_limit")
+    channel = {"type": "email", "recipients": ["finance@example.com"], "subject_prefix": "[$]"}
+    alert = {**body, "threshold_amount": 100_000, "notification_channel": channel}
+    for path in ("/organization/spend_alerts", f"/organization/projects/{prod}/spend_alerts"):
+        made = c.post(path, json=alert).json()
+        c.get(path, params={"limit": 20, "order": "asc"})
+        c.get(f"{path}/{made['id']}")
+        c.post(f"{path}/{made['id']}", json={**alert, "threshold_amount": 200_000})
+        c.delete(f"{path}/{made['id']}")
+        c.get(f"{path}/{made['id']}")
 
 
 def _certificate_scenario(c: httpx.Client) -> None:

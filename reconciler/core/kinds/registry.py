@@ -16,6 +16,8 @@ from reconciler.core.kinds.project_users import PROJECT_USER
 from reconciler.core.kinds.projects import PROJECT
 from reconciler.core.kinds.rate_limits import RATE_LIMIT
 from reconciler.core.kinds.service_accounts import SERVICE_ACCOUNT
+from reconciler.core.kinds.spend_alerts import SPEND_ALERT
+from reconciler.core.kinds.spend_limits import SPEND_LIMIT
 from reconciler.core.kinds.users import INVITE, USER
 
 _KINDS: list[KindInfo] = [
@@ -27,6 +29,8 @@ _KINDS: list[KindInfo] = [
     SERVICE_ACCOUNT,
     RATE_LIMIT,
     CERTIFICATE_ACTIVATION,
+    SPEND_LIMIT,
+    SPEND_ALERT,
 ]
 _BY_KIND: dict[Kind, KindInfo] = {known.kind: known for known in _KINDS}
 

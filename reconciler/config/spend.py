@@ -1,0 +1,92 @@
+"""The file format of money settings: spend limits, in US dollars (cents allowed).
+
+Amounts are numbers (strict: `"500"` is not an amount), above zero, in whole cents; they are
+kept in cents in the model, as the API counts them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from reconciler.config.names import EMAIL_PATTERN, check_email
+
+Email = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": EMAIL_PATTERN, "minLength": 3}),
+    AfterValidator(check_email),
+]
+
+
+class _Strict(BaseModel):
+    """Base: strict types, unknown keys are errors, values are frozen once validated."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _whole_cents(value: float) -> float:
+    """Dollars with at most two decimals (the API counts cents)."""
+    if abs(value * 100 - round(value * 100)) > 1e-6:
+        raise ValueError(f"{value} is not a whole number of cents")
+    return value
+
+
+Dollars = Annotated[
+    float,
+    Field(gt=0, allow_inf_nan=False, description="US dollars (cents allowed: 1999.50)."),
+    AfterValidator(_whole_cents),
+]
+
+
+class SpendLimitConfig(_Strict):
+    """A hard monthly spend limit: above it, the scope's API requests are refused."""
+
+    usd_per_month: Dollars
+
+
+def _branch(value: Any) -> str:
+    """Which form a spend limit is written in: the word `none`, or an amount."""
+    return "[none]" if isinstance(value, str) else "[amount]"
+
+
+# `spend_limit: none` removes a limit; leaving the key out leaves any limit alone. Tagged, so a
+# bad amount is one problem, not one per form (validation.py drops the tags from locations).
+SpendLimitSetting = Annotated[
+    Annotated[SpendLimitConfig, Tag("[amount]")] | Annotated[Literal["none"], Tag("[none]")],
+    Discriminator(_branch),
+]
+
+
+class SpendAlertConfig(_Strict):
+    """An email when the scope's spend this month reaches `usd_per_month`."""
+
+    usd_per_month: Dollars
+    notify: list[Email] = Field(min_length=1, description="Who gets the email.")
+    subject_prefix: str | None = Field(default=None, description="Starts the email's subject.")
+
+
+def _one_per_threshold(alerts: list[SpendAlertConfig]) -> list[SpendAlertConfig]:
+    """An alert is known by its threshold: two at one amount could not be told apart."""
+    seen: set[int] = set()
+    for alert in alerts:
+        cents = round(alert.usd_per_month * 100)
+        if cents in seen:
+            raise ValueError(f"two alerts at {alert.usd_per_month} dollars; one per threshold")
+        seen.add(cents)
+    return alerts
+
+
+# A declared list is authoritative (`[]` removes every alert); left out, alerts are not managed.
+SpendAlerts = Annotated[list[SpendAlertConfig], AfterValidator(_one_per_threshold)]
+
+
+class OrganizationConfig(_Strict):
+    """Organization-wide settings; a key left out is not managed."""
+
+    spend_limit: SpendLimitSetting | None = Field(
+        default=None, description="{usd_per_month: N}, or none to remove the limit."
+    )
+    spend_alerts: SpendAlerts | None = Field(
+        default=None, description="Alerts by threshold; [] removes them all."
+    )
