@@ -280,3 +280,26 @@ def test_apply_refuses_when_the_commit_before_the_push_is_missing(faked: ActionR
     assert done.returncode == 1
     assert "run org-apply by hand" in done.log
     assert "run" not in done.steps
+
+
+def test_plan_on_a_pull_request_is_scoped_by_the_base_branch(faked: ActionRunner) -> None:
+    """`base: auto` on a pull request plans with --base and the base branch's config."""
+    base, _ = _two_commits(faked.workspace)
+    _git(faked.workspace, "update-ref", "refs/remotes/origin/main", base)
+    event = {**_pull_request(5), "base_ref": "main"}
+    done = faked.run({}, event)
+    assert done.returncode == 0, done.log
+    config = f"{faked.temp}/reconciler-base/org.yaml"
+    assert Path(config).read_text() == "version: 1  # before\n"
+    lines = _lines(done.outputs["plan-file"])
+    assert lines[lines.index("arg: --base") + 1] == f"arg: {config}"
+
+
+def test_validate_runs_offline_even_with_a_sandbox(runner: ActionRunner) -> None:
+    """`command: validate` checks the file without --sandbox, posts nothing, and reports in
+    the step summary."""
+    done = runner.run(_sandbox(runner, command="validate"), _pull_request(9))
+    assert done.returncode == 0, done.log
+    assert done.outputs["exitcode"] == "0"
+    assert done.summary.startswith("### reconciler validate")
+    assert runner.github.calls() == []
