@@ -303,3 +303,13 @@ def test_validate_runs_offline_even_with_a_sandbox(runner: ActionRunner) -> None
     assert done.outputs["exitcode"] == "0"
     assert done.summary.startswith("### reconciler validate")
     assert runner.github.calls() == []
+
+
+def test_the_base_step_runs_twice_in_one_job(faked: ActionRunner) -> None:
+    """A second use of the action in the same job checks the base out again, not fails."""
+    before, _ = _two_commits(faked.workspace)
+    event = {"event_name": "push", "event": {"before": before}}
+    for _ in range(2):
+        done = faked.run(APPLY, event, only="base")
+        assert done.returncode == 0, done.log
+        assert done.steps["base"]["config"] == f"{faked.temp}/reconciler-base/org.yaml"

@@ -65,7 +65,7 @@ def test_ci_dogfoods_the_action_against_the_sandbox() -> None:
     plan, drift = _uses("ci.yml")
     assert (plan["command"], drift["command"]) == ("plan", "drift")
     assert plan["sandbox-state"] == drift["sandbox-state"]
-    assert plan["comment"] == drift["drift-issue"] == "false"
+    assert plan["comment"] == drift["drift-issue"] == plan["overrides-from-labels"] == "false"
 
 
 def test_apply_runs_one_at_a_time_with_auto_approve_and_a_secret_sink() -> None:
