@@ -18,8 +18,8 @@ demo: $(STAMP)
 test: lint types unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check reconciler tests bench scripts
-	$(BIN)/ruff format --check reconciler tests bench scripts
+	$(BIN)/ruff check reconciler tests bench
+	$(BIN)/ruff format --check reconciler tests bench
 
 types: $(STAMP)
 	$(BIN)/mypy

@@ -19,7 +19,8 @@
     ├── SecretSinkError             a created API key could not be delivered to its sink
     ├── ExportError                 the exported file could not be written where asked
     ├── HandoffError                a Terraform state is not `terraform show -json` output
-    └── SandboxError                the sandbox simulator cannot do what was asked
+    ├── SandboxError                the sandbox simulator cannot do what was asked
+    └── GitHubError                 `gh` failed, or pull-request labels are not usable
 
 Every exception class in reconciler/ is here, except the few tests/test_errors.py lists with
 the reason (the simulator's internal API failure, click's usage errors). An apply that leaves
@@ -181,3 +182,7 @@ class HandoffError(ReconcilerError):
 class SandboxError(ReconcilerError):
     """The sandbox cannot do what was asked (the message says what and why): a bad seed, an
     unreadable state file, an impossible person action."""
+
+
+class GitHubError(ReconcilerError):
+    """`gh` failed (its stderr is the message), or the labels or repository given are unusable."""

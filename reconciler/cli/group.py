@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "apply": ("reconciler.cli.apply", "apply"),
     "drift": ("reconciler.cli.drift", "drift"),
     "export": ("reconciler.cli.export", "export"),
+    "github": ("reconciler.cli.github", "github"),
     "plan": ("reconciler.cli.plan", "plan"),
     "report": ("reconciler.cli.report", "report"),
     "sandbox": ("reconciler.cli.sandbox", "sandbox"),

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,18 @@ def _run_text(name: str) -> str:
     return "\n".join(str(s.get("run", "")) for s in steps)
 
 
+def _action_text() -> str:
+    """Every `run:` script of the repository's action (action.yml), joined."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    return "\n".join(str(s["run"]) for s in action["runs"]["steps"])
+
+
+def _uses(name: str) -> list[dict[str, Any]]:
+    """The `with:` inputs of each step of the workflow that uses this repository's action."""
+    steps = [s for job in _load(name)["jobs"].values() for s in job["steps"]]
+    return [dict(s.get("with", {})) for s in steps if s.get("uses") == "./"]
+
+
 @pytest.mark.parametrize("name", [*NAMES, "release.yml"])
 def test_workflow_validates_against_github_schema(name: str) -> None:
     """Each workflow validates against the vendored GitHub workflow schema, offline."""
@@ -49,45 +59,63 @@ def test_ci_runs_make_test_on_push_and_pull_request() -> None:
     assert "make test" in _run_text("ci.yml")
 
 
+def test_ci_dogfoods_the_action_against_the_sandbox() -> None:
+    """ci.yml runs this checkout's action (plan, then drift) against the sandbox, posting
+    nothing to GitHub."""
+    plan, drift = _uses("ci.yml")
+    assert (plan["command"], drift["command"]) == ("plan", "drift")
+    assert plan["sandbox-state"] == drift["sandbox-state"]
+    assert plan["comment"] == drift["drift-issue"] == plan["overrides-from-labels"] == "false"
+
+
 def test_apply_runs_one_at_a_time_with_auto_approve_and_a_secret_sink() -> None:
     """org-apply.yml never runs twice at once nor cancels a run, and hands keys to a sink."""
     workflow = _load("org-apply.yml")
     assert workflow["concurrency"] == {"group": "org-apply", "cancel-in-progress": False}
     assert workflow[True]["push"]["branches"] == ["main"]
-    script = _run_text("org-apply.yml")
-    assert "--auto-approve" in script
-    assert "--secrets-command" in script
+    [apply] = _uses("org-apply.yml")
+    assert apply["command"] == "apply"
+    assert apply["secrets-command"]
+    script = _action_text()
+    assert "apply) cli+=(--auto-approve)" in script
+    assert '--secrets-command "$SECRETS_COMMAND"' in script
 
 
 def test_plan_runs_against_the_base_config_and_upserts_one_comment() -> None:
-    """org-plan.yml plans with --base and the markdown format, then upserts a sticky comment."""
-    script = _run_text("org-plan.yml")
-    assert "reconciler validate" in script
-    assert "--format markdown --detailed-exitcode" in script
-    assert "BASE_ARGS" in script
-    assert "scripts/sticky_comment.py" in script
+    """org-plan.yml validates, then plans through the action, which plans with --base and the
+    markdown format and upserts a sticky comment."""
+    assert [step["command"] for step in _uses("org-plan.yml")] == ["validate", "plan"]
+    script = _action_text()
+    assert "validate) ;;" in script
+    assert 'plan) cli+=(--format "$FORMAT" --detailed-exitcode)' in script
+    assert 'cli+=(--base "$BASE_CONFIG")' in script
+    assert "reconciler github comment --pr" in script
 
 
 def test_drift_runs_on_schedule_and_manages_one_issue() -> None:
-    """org-drift.yml runs on schedule and on demand, feeding its exit code to the issue script."""
+    """org-drift.yml runs on schedule and on demand; the action feeds drift's exit code to the
+    issue command."""
     on = _load("org-drift.yml")[True]
     assert "schedule" in on
     assert "workflow_dispatch" in on
-    assert "scripts/drift_issue.py --exit-code" in _run_text("org-drift.yml")
+    assert [step["command"] for step in _uses("org-drift.yml")] == ["drift"]
+    assert "reconciler github drift-issue --exit-code" in _action_text()
 
 
 def test_drift_runs_hourly_from_a_cached_snapshot() -> None:
     """org-drift.yml runs every hour, restoring the last run's snapshot (a key per run, restored
-    by prefix) into the directory `drift --snapshot` reads and rewrites."""
+    by prefix) into the directory the action's `drift --snapshot` reads and rewrites."""
     workflow = _load("org-drift.yml")
     assert workflow[True]["schedule"] == [{"cron": "17 * * * *"}]
     steps = workflow["jobs"]["drift"]["steps"]
     cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
     assert cache["with"]["key"].startswith("org-drift-snapshot-${{ github.run_id }}")
     assert cache["with"]["restore-keys"] == "org-drift-snapshot-"
-    run = _run_text("org-drift.yml")
-    assert f"--snapshot {cache['with']['path']}/snapshot.json" in run
-    assert "--full-every 24h" in run
+    action = next(s for s in steps if s.get("uses", "").startswith("./"))
+    assert action["with"]["command"] == "drift"
+    args = action["with"]["args"]
+    assert f"--snapshot {cache['with']['path']}/snapshot.json" in args
+    assert "--full-every 24h" in args
 
 
 @pytest.mark.parametrize("name", NAMES[1:])
@@ -106,7 +134,7 @@ def test_paths_cover_a_config_directory(name: str, event: str) -> None:
     directory, and the base config they check out may be either."""
     paths = _load(name)[True][event]["paths"]  # YAML 1.1 reads the key `on` as true
     assert {"org.yaml", "org/**", "certs/**"} <= set(paths)
-    assert '[ -e "$RUNNER_TEMP/base/$CONFIG" ]' in _run_text(name)
+    assert '[ -e "$TEMP/reconciler-base/$CONFIG" ]' in _action_text()
 
 
 def test_plan_reruns_when_a_label_is_added_or_removed() -> None:
@@ -119,12 +147,14 @@ def test_plan_reruns_when_a_label_is_added_or_removed() -> None:
     ("name", "command"), [("org-plan.yml", "plan"), ("org-apply.yml", "apply")]
 )
 def test_both_org_workflows_pass_label_overrides_to_the_cli(name: str, command: str) -> None:
-    """Plan and apply both compute the overrides with the script and pass them to the CLI."""
-    script = _run_text(name)
-    assert "python scripts/override_flags.py" in script
-    assert f'reconciler {command} "$CONFIG"' in script
-    command_line = script[script.index(f"reconciler {command} ") :].split("\n")[0]
-    assert "$OVERRIDE_FLAGS" in command_line
+    """Plan and apply both run the action, which computes the overrides with `reconciler github
+    overrides` and passes them to the CLI."""
+    [step] = [s for s in _uses(name) if s["command"] == command]
+    assert step.get("overrides-from-labels", "true") == "true"
+    script = _action_text()
+    assert "reconciler github overrides" in script
+    assert 'cli=(reconciler "${words[@]}" "$CONFIG")' in script
+    assert "cli+=($OVERRIDE_FLAGS $ARGS)" in script
 
 
 def test_apply_may_read_pull_requests_but_not_write_them() -> None:
@@ -136,213 +166,6 @@ def test_apply_may_read_pull_requests_but_not_write_them() -> None:
 def test_run_scripts_never_interpolate_expressions(name: str) -> None:
     """Event data reaches a script only through `env:`, never pasted into its text."""
     assert "${{" not in _run_text(name)
-
-
-def _step(name: str, step_id: str) -> dict[str, Any]:
-    """The step of the workflow's only job with this id."""
-    [job] = _load(name)["jobs"].values()
-    step: dict[str, Any] = next(s for s in job["steps"] if s.get("id") == step_id)
-    return step
-
-
-@dataclass
-class Runner:
-    """A scratch workspace that runs workflow steps' scripts with fake `gh` and `reconciler`."""
-
-    workspace: Path
-    env: dict[str, str]
-
-    def run(self, name: str, step_id: str, **env: str) -> subprocess.CompletedProcess[str]:
-        """Run the step's script as GitHub does (`bash -e`), with the workflow env and `env`."""
-        workflow_env = {k: str(v) for k, v in _load(name).get("env", {}).items()}
-        return subprocess.run(
-            ["bash", "-e", "-c", _step(name, step_id)["run"]],
-            cwd=self.workspace,
-            env={**self.env, **workflow_env, **env},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-
-    def outputs(self) -> dict[str, str]:
-        """The step outputs written to $GITHUB_OUTPUT so far (last one wins)."""
-        lines = Path(self.env["GITHUB_OUTPUT"]).read_text().splitlines()
-        return dict(line.split("=", 1) for line in lines)
-
-    def read(self, name: str) -> str:
-        """A file the steps wrote into the workspace."""
-        return (self.workspace / name).read_text()
-
-
-FAKE_RECONCILER = """#!/bin/sh
-echo "<!-- reconciler:plan -->"
-for arg in "$@"; do echo "arg: $arg"; done
-exit "${FAKE_RECONCILER_EXIT:-0}"
-"""
-
-
-@pytest.fixture
-def runner(tmp_path: Path) -> Runner:
-    """A workspace holding scripts/, with `python`, a fake `gh` and a fake `reconciler` on PATH."""
-    workspace, bin_dir = tmp_path / "workspace", tmp_path / "bin"
-    workspace.mkdir()
-    bin_dir.mkdir()
-    (workspace / "scripts").symlink_to(ROOT / "scripts")
-    (bin_dir / "python").symlink_to(sys.executable)
-    fake_gh = Path(__file__).resolve().parents[1] / "support" / "fake_gh.py"
-    (bin_dir / "gh").write_text(f'#!/bin/sh\nexec "{sys.executable}" "{fake_gh}" "$@"\n')
-    (bin_dir / "reconciler").write_text(FAKE_RECONCILER)
-    for tool in ("gh", "reconciler"):
-        (bin_dir / tool).chmod(0o755)
-    env = {
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-        "GITHUB_OUTPUT": str(tmp_path / "output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
-        "GITHUB_REPOSITORY": "acme/org-config",
-        "FAKE_GH_STATE": str(tmp_path / "gh-state.json"),
-        "FAKE_GH_LOG": str(tmp_path / "gh-calls.jsonl"),
-    }
-    for name in ("output", "summary"):
-        (tmp_path / name).touch()
-    return Runner(workspace, env)
-
-
-def test_plan_step_gets_the_labels_flags_and_the_comment_names_them(runner: Runner) -> None:
-    """Labels from the payload become separate CLI flags; a hostile label name runs nothing."""
-    hostile = '$(touch pwned)"; touch pwned; "`touch pwned`'
-    labels = [{"name": n} for n in (hostile, "reconciler:allow-archive", "reconciler:force")]
-    done = runner.run("org-plan.yml", "overrides", PR_LABELS=json.dumps(labels))
-    assert done.returncode == 0, done.stderr
-    flags = runner.outputs()["flags"]
-    assert flags == "--force --allow-archive"
-    done = runner.run("org-plan.yml", "plan", OVERRIDE_FLAGS=flags, BASE_ARGS="")
-    assert done.returncode == 0, done.stderr
-    assert runner.outputs()["exit_code"] == "0"
-    comment = runner.read("plan.md").splitlines()
-    assert comment[0] == "<!-- reconciler:plan -->"
-    assert "`reconciler:allow-archive` → `--allow-archive`" in comment[1]
-    assert comment.count("<!-- reconciler:plan -->") == 1
-    assert {"arg: --force", "arg: --allow-archive", "arg: --detailed-exitcode"} <= set(comment)
-    assert not (runner.workspace / "pwned").exists()
-
-
-def test_plan_without_override_labels_plans_with_every_gate(runner: Runner) -> None:
-    """No override label: no flags reach `reconciler plan`, and the comment says how to grant."""
-    runner.run("org-plan.yml", "overrides", PR_LABELS="[]")
-    assert runner.outputs()["flags"] == ""
-    runner.run("org-plan.yml", "plan", OVERRIDE_FLAGS="", BASE_ARGS="")
-    comment = runner.read("plan.md")
-    assert "No safety overrides granted" in comment
-    assert "arg: --force" not in comment
-    assert "arg: --allow-archive" not in comment
-
-
-def _seed_merged_pull(runner: Runner, sha: str, *labels: str) -> None:
-    """The fake repository: `sha` is the merge commit of pull request 12 with `labels`."""
-    pull = {
-        "number": 12,
-        "merged_at": "2024-05-01T12:00:00Z",
-        "merge_commit_sha": sha,
-        "labels": [{"name": label} for label in labels],
-    }
-    state = {"next_id": 1, "issues": [], "comments": [], "commit_pulls": {sha: [pull]}}
-    Path(runner.env["FAKE_GH_STATE"]).write_text(json.dumps(state))
-
-
-def test_apply_on_a_merge_gets_the_merged_pull_requests_overrides(runner: Runner) -> None:
-    """A push that merged a labelled pull request applies with that label's flag."""
-    sha = "a" * 40
-    _seed_merged_pull(runner, sha, "reconciler:allow-archive")
-    done = runner.run("org-apply.yml", "overrides", EVENT_NAME="push", SHA=sha)
-    assert done.returncode == 0, done.stderr
-    flags = runner.outputs()["flags"]
-    assert flags == "--allow-archive"
-    key = "sk-admin-TEST-not-a-real-key"
-    done = runner.run("org-apply.yml", "apply", OVERRIDE_FLAGS=flags, OPENAI_ADMIN_KEY=key)
-    assert done.returncode == 0, done.stderr
-    assert "arg: --allow-archive" in runner.read("apply.txt").splitlines()
-    assert "arg: --auto-approve" in runner.read("apply.txt").splitlines()
-
-
-def test_manual_apply_gets_no_overrides_and_asks_github_nothing(runner: Runner) -> None:
-    """workflow_dispatch applies with every gate, even on a labelled merge commit."""
-    sha = "b" * 40
-    _seed_merged_pull(runner, sha, "reconciler:force")
-    done = runner.run("org-apply.yml", "overrides", EVENT_NAME="workflow_dispatch", SHA=sha)
-    assert done.returncode == 0, done.stderr
-    assert runner.outputs()["flags"] == ""
-    assert not Path(runner.env["FAKE_GH_LOG"]).exists()
-
-
-def test_apply_fails_the_run_when_reconciler_fails(runner: Runner) -> None:
-    """A refused apply fails the step even though its output is piped through tee."""
-    done = runner.run(
-        "org-apply.yml",
-        "apply",
-        OVERRIDE_FLAGS="",
-        OPENAI_ADMIN_KEY="sk-admin-TEST-not-a-real-key",
-        FAKE_RECONCILER_EXIT="1",
-    )
-    assert done.returncode != 0
-
-
-def _git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
-def _two_commits(workspace: Path) -> tuple[str, str]:
-    """A repository in the workspace whose org.yaml changes between two commits."""
-    _git(workspace, "init", "-q")
-    _git(workspace, "config", "user.email", "ci@example.com")
-    _git(workspace, "config", "user.name", "ci")
-    shas = []
-    for text in ("version: 1  # before\n", "version: 1  # after\n"):
-        (workspace / "org.yaml").write_text(text)
-        _git(workspace, "add", "org.yaml")
-        _git(workspace, "commit", "-q", "-m", text)
-        shas.append(_git(workspace, "rev-parse", "HEAD"))
-    return shas[0], shas[1]
-
-
-def test_apply_on_a_push_is_scoped_by_the_config_before_it(runner: Runner, tmp_path: Path) -> None:
-    """A push applies with --base and the config as it was before the push (the scope its pull
-    request's plan had), so drift elsewhere is left alone."""
-    before, _ = _two_commits(runner.workspace)
-    temp = tmp_path / "runner-temp"
-    temp.mkdir()
-    done = runner.run("org-apply.yml", "base", BEFORE=before, RUNNER_TEMP=str(temp))
-    assert done.returncode == 0, done.stderr
-    args = runner.outputs()["args"]
-    assert args == f"--base {temp}/base/org.yaml"
-    assert (temp / "base" / "org.yaml").read_text() == "version: 1  # before\n"
-    key = "sk-admin-TEST-not-a-real-key"
-    done = runner.run("org-apply.yml", "apply", OVERRIDE_FLAGS="", BASE_ARGS=args,
-                      OPENAI_ADMIN_KEY=key)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    lines = runner.read("apply.txt").splitlines()
-    assert lines[lines.index("arg: --base") + 1] == f"arg: {temp}/base/org.yaml"
-
-
-def test_apply_step_for_a_scope_only_runs_on_a_push() -> None:
-    """A manual run has no commit before it: it applies the whole file (no --base)."""
-    assert _step("org-apply.yml", "base")["if"] == "github.event_name == 'push'"
-
-
-def test_apply_on_a_new_branch_push_applies_the_whole_file(runner: Runner) -> None:
-    """A push with no commit before it (all zeros) has nothing to scope by: no --base."""
-    _two_commits(runner.workspace)
-    done = runner.run("org-apply.yml", "base", BEFORE="0" * 40, RUNNER_TEMP=str(runner.workspace))
-    assert done.returncode == 0, done.stderr
-    assert "args" not in runner.outputs()
-
-
-def test_apply_refuses_when_the_commit_before_the_push_is_missing(runner: Runner) -> None:
-    """A force push whose previous commit is gone fails the run rather than apply unscoped."""
-    _two_commits(runner.workspace)
-    done = runner.run("org-apply.yml", "base", BEFORE="c" * 40, RUNNER_TEMP=str(runner.workspace))
-    assert done.returncode == 1
-    assert "run org-apply by hand" in done.stdout
 
 
 def test_release_runs_on_version_tags_and_checks_before_publishing() -> None:

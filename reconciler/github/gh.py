@@ -1,8 +1,5 @@
-"""A tiny wrapper over `gh api` shared by the workflow scripts (standard library only).
-
-Every call goes through the `gh` on PATH, authenticated by GH_TOKEN as GitHub Actions sets it,
-so the scripts need nothing but Python and `gh`; tests put a fake `gh` first on PATH.
-"""
+"""A tiny wrapper over `gh api`: every GitHub call goes through the `gh` on PATH, authenticated
+by GH_TOKEN as GitHub Actions sets it; tests put a fake `gh` first on PATH."""
 
 from __future__ import annotations
 
@@ -11,19 +8,17 @@ import os
 import subprocess
 from typing import Any
 
+from reconciler.errors import GitHubError
+
 # GitHub refuses comment and issue bodies above 65,536 characters.
 MAX_BODY = 65_000
-
-
-class GhError(Exception):
-    """`gh` failed; the message is its stderr."""
 
 
 def repository(explicit: str | None) -> str:
     """The `owner/name` to act on: --repo, else $GITHUB_REPOSITORY."""
     repo = explicit or os.environ.get("GITHUB_REPOSITORY", "")
     if "/" not in repo:
-        raise GhError("no repository: pass --repo OWNER/NAME or set GITHUB_REPOSITORY")
+        raise GitHubError("no repository: pass --repo OWNER/NAME or set GITHUB_REPOSITORY")
     return repo
 
 
@@ -35,9 +30,12 @@ def api(path: str, *, method: str = "GET", body: dict[str, Any] | None = None) -
     if body is not None:
         args += ["--input", "-"]
     stdin = json.dumps(body) if body is not None else None
-    done = subprocess.run(args, input=stdin, capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run(args, input=stdin, capture_output=True, text=True, check=False)
+    except OSError as exc:  # no `gh` on PATH
+        raise GitHubError(f"gh api {method} {path} failed: {exc.strerror or exc}") from None
     if done.returncode != 0:
-        raise GhError(f"gh api {method} {path} failed: {done.stderr.strip()}")
+        raise GitHubError(f"gh api {method} {path} failed: {done.stderr.strip()}")
     return _decode(done.stdout) if method == "GET" else json.loads(done.stdout or "null")
 
 

@@ -1,29 +1,21 @@
-#!/usr/bin/env python3
-"""Turn pull-request labels into the safety-override flags of `reconciler plan` and `apply`.
-
-    python scripts/override_flags.py --labels "$PR_LABELS"          # org-plan.yml
-    python scripts/override_flags.py --merged-commit "$GITHUB_SHA"  # org-apply.yml
+"""Pull-request labels → the safety-override flags of `reconciler plan` and `apply`.
 
 A reviewer grants one safety gate's override by adding its label to the pull request (see
-LABEL_FLAGS); any other label grants nothing. `--labels` takes the labels as JSON: a list of
-names, or of label objects as the event payload and the REST API give them. `--merged-commit`
-reads the labels of the pull request that SHA merged (`gh api repos/R/commits/SHA/pulls`); a
-commit no pull request merged (a direct push) grants nothing. The flags are printed
-space-joined (`--format args`, for the command line), one per line (`lines`), or as one
-Markdown sentence for the plan comment and the run summary (`markdown`).
+LABEL_FLAGS); any other label grants nothing. Labels come as JSON (a list of names, or of label
+objects as the event payload and the REST API give them), or from the pull request a merge
+commit merged; a commit no pull request merged (a direct push) grants nothing.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Iterable
 from typing import Any
 
-from gh_api import GhError, api, repository
+from reconciler.errors import GitHubError
+from reconciler.github.gh import api
 
-# One label per safety gate; tests/gitops/test_overrides.py checks the flags against
+# One label per safety gate; tests/github/test_overrides.py checks the flags against
 # reconciler.cli.common.SAFETY_FLAGS, so a new gate cannot go without its label.
 LABEL_FLAGS: dict[str, str] = {
     "reconciler:force": "--force",
@@ -35,19 +27,15 @@ LABEL_FLAGS: dict[str, str] = {
 }
 
 
-class LabelsError(Exception):
-    """The labels given are not a JSON list of names or label objects."""
-
-
 def label_names(labels: Any) -> list[str]:
     """The names in a list of label names or of label objects (`{"name": ...}`)."""
     if not isinstance(labels, list):
-        raise LabelsError("labels must be a JSON list of names or of label objects")
+        raise GitHubError("labels must be a JSON list of names or of label objects")
     names: list[str] = []
     for label in labels:
         name = label.get("name") if isinstance(label, dict) else label
         if not isinstance(name, str):
-            raise LabelsError(f"not a label name or label object: {json.dumps(label)}")
+            raise GitHubError(f"not a label name or label object: {json.dumps(label)}")
         names.append(name)
     return names
 
@@ -65,7 +53,7 @@ def parse_labels(text: str) -> list[str]:
     try:
         return label_names(json.loads(text))
     except json.JSONDecodeError as exc:
-        raise LabelsError(f"labels are not JSON: {exc}") from exc
+        raise GitHubError(f"labels are not JSON: {exc}") from None
 
 
 def merged_pull_labels(*, repo: str, sha: str) -> list[str]:
@@ -91,28 +79,3 @@ def render(labels: list[str], *, style: str) -> str:
         return f"No safety overrides granted; a reviewer grants one by adding its label ({known})."
     pairs = ", ".join(f"`{label}` → `{LABEL_FLAGS[label]}`" for label in labels)
     return f"Safety overrides granted by pull-request labels: {pairs}."
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Parse arguments, read the labels, print the flags; exit 1 with one line on failure."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--labels", help="JSON list of label names or label objects")
-    source.add_argument("--merged-commit", metavar="SHA", help="read the labels of its PR")
-    parser.add_argument("--repo", help="OWNER/NAME (default: $GITHUB_REPOSITORY)")
-    parser.add_argument("--format", choices=["args", "lines", "markdown"], default="args")
-    args = parser.parse_args(argv)
-    try:
-        if args.labels is not None:
-            names = parse_labels(args.labels)
-        else:
-            names = merged_pull_labels(repo=repository(args.repo), sha=args.merged_commit)
-    except (GhError, LabelsError, OSError) as exc:  # OSError: no `gh` on PATH
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(render(granted(names), style=args.format))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
