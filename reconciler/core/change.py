@@ -28,6 +28,8 @@ class Kind(StrEnum):
     CERTIFICATE = "certificate"
     # Activation of a certificate: key (scope, certificate name), scope "" = organization.
     CERTIFICATE_ACTIVATION = "certificate_activation"
+    # A project API key (key: project, key id): only deleted, by an enforcing key policy.
+    API_KEY = "api_key"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

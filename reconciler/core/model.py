@@ -124,6 +124,8 @@ class Project:
     service_accounts: Mapping[str, ServiceAccount] | None = None
     rate_limits: Mapping[str, RateLimit] | None = None
     certificates: frozenset[str] | None = None
+    # Live only: the project's API keys by id, read when `settings.api_keys` is declared.
+    api_keys: Mapping[str, ApiKeyInfo] | None = None
 
 
 ApiKeyOwnerKind = Literal["user", "service_account"]
@@ -206,6 +208,8 @@ class ApiKeyPolicy:
     owner_without_access: OwnerWithoutAccess = "report"
     enforce: bool = False
     exempt: tuple[KeyExemption, ...] = ()
+    # Whether the file has `settings.api_keys` at all: only then do plan and drift read keys.
+    declared: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,3 +271,5 @@ class Live:
     ids: IdIndex = IdIndex()
     admin_key_owner: str | None = None
     default_project: str | None = None
+    # When it was read (Unix seconds): what key ages and idle days count up to.
+    read_at: int | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from reconciler.core.change import Kind
 from reconciler.core.kinds import registry as core_registry
 from reconciler.kinds import (
+    api_keys,
     certificate_activations,
     certificates,
     invites,
@@ -32,6 +33,7 @@ _SPECS: list[KindSpec] = [
     service_accounts.SPEC,
     rate_limits.SPEC,
     certificate_activations.SPEC,
+    api_keys.SPEC,
 ]
 
 HANDLERS: dict[Kind, Handler] = {}

@@ -20,7 +20,7 @@ from reconciler.api import AdminClient
 from reconciler.api.parsing import unique_key
 from reconciler.core.model import Desired, Project
 from reconciler.errors import DuplicateProjectError
-from reconciler.kinds import certificates, project_users, rate_limits, service_accounts
+from reconciler.kinds import api_keys, certificates, project_users, rate_limits, service_accounts
 from reconciler.read.progress import Tracker
 
 
@@ -67,9 +67,10 @@ class ProjectDetails:
 class ProjectReads:
     """Starts the detail reads of declared projects and assembles their results."""
 
-    def __init__(self, client: AdminClient, tracker: Tracker) -> None:
+    def __init__(self, client: AdminClient, tracker: Tracker, *, keys: bool = False) -> None:
         self._client = client
         self._tracker = tracker
+        self._keys = keys  # the file has `settings.api_keys`: read every declared project's
         self._tasks: dict[str, tuple[Project, dict[str, asyncio.Task[Any]]]] = {}
 
     def start(self, group: asyncio.TaskGroup, key: str, live: Project, declared: Project) -> None:
@@ -87,6 +88,7 @@ class ProjectReads:
                 declared.certificates,
                 certificates.read_project_certificates(client, pid),
             ),
+            "API_keys": (True if self._keys else None, api_keys.read_api_keys(client, pid)),
         }
         tasks: dict[str, asyncio.Task[Any]] = {}
         for name, (wanted, read) in reads.items():
@@ -127,4 +129,6 @@ def _with_details(
         active = [c for c in done["certificates"] if c.active]
         names = frozenset(certificate_keys.get(c.id, c.name) for c in active)
         project = replace(project, certificates=names)
+    if "API_keys" in done:
+        project = replace(project, api_keys={k.id: k for k in done["API_keys"]})
     return project
