@@ -52,6 +52,12 @@ async def read_stakes(
     tracker = Tracker(progress)
     end = time.time() if now is None else now
     ids = list(at_stake.values())
+    # Keys fetch already listed (the key policy reads them) are not listed again.
+    read = {
+        name: tuple(project.api_keys.values())
+        for name in at_stake
+        if (project := live.org.projects.get(name)) is not None and project.api_keys is not None
+    }
     async with read_group() as group:
         usage_task = group.create_task(
             tracker.run("usage and costs", last_30_days(client, ids, now=end))
@@ -59,6 +65,7 @@ async def read_stakes(
         key_tasks = {
             name: group.create_task(_keys_or_note(client, tracker, name, pid))
             for name, pid in at_stake.items()
+            if name not in read
         }
         deletes_keys = any(c.kind is Kind.API_KEY for c in plan.changes)
         cost_task = (
@@ -66,10 +73,11 @@ async def read_stakes(
             if deletes_keys
             else None
         )
-    keys = {name: task.result() for name, task in key_tasks.items()}
+    found: dict[str, tuple[ApiKeyInfo, ...] | str] = dict(read)
+    found |= {name: task.result() for name, task in key_tasks.items()}
     costs, currency = cost_task.result() if cost_task is not None else (None, "usd")
     return assemble(
-        plan, live, keys=keys, usage=usage_task.result(), key_costs=costs, key_currency=currency
+        plan, live, keys=found, usage=usage_task.result(), key_costs=costs, key_currency=currency
     )
 
 
