@@ -103,13 +103,6 @@ def _settings(config: ConfigFile, loc: Locations) -> Iterator[Problem]:
         if not valid_email(email):
             path = ("settings", "safety", "protected_users", index)
             yield loc.problem(path, f"{email!r} is not an email address")
-    if config.settings.api_keys.enforce:
-        yield loc.problem(
-            ("settings", "api_keys", "enforce"),
-            "plan and apply do not act on the key policy yet: violations are only reported "
-            "(`reconciler report keys`)",
-            severity="warning",
-        )
     if config.users is None:
         return
     owners = sum(1 for user in config.users if user.role == "owner")

@@ -120,12 +120,13 @@ def _settings(settings: SettingsConfig) -> model.Settings:
             max_delete_share=safety.max_delete_share,
             protected_users=frozenset(model.normalize_email(e) for e in safety.protected_users),
         ),
-        api_keys=_key_policy(settings.api_keys),
+        api_keys=_key_policy(settings.api_keys, declared="api_keys" in settings.model_fields_set),
     )
 
 
-def _key_policy(keys: ApiKeysConfig) -> model.ApiKeyPolicy:
+def _key_policy(keys: ApiKeysConfig, *, declared: bool) -> model.ApiKeyPolicy:
     return model.ApiKeyPolicy(
+        declared=declared,
         max_age_days=keys.max_age_days,
         unused_days=keys.unused_days,
         owner_without_access=keys.owner_without_access,
@@ -230,7 +231,7 @@ def _settings_dict(settings: model.Settings) -> dict[str, Any]:
 
 def _key_policy_dict(policy: model.ApiKeyPolicy) -> dict[str, Any]:
     """`api_keys` when it is not the default (an export of a live organization never is)."""
-    if policy == model.ApiKeyPolicy():
+    if policy == model.ApiKeyPolicy() and not policy.declared:
         return {}
     exempt = [
         {"name": e.name, **({"project": e.project} if e.project else {}), "reason": e.reason,

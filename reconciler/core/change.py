@@ -32,6 +32,8 @@ class Kind(StrEnum):
     SPEND_LIMIT = "spend_limit"
     # A spend alert: key (scope, threshold in dollars as the plan shows it, `$1,500`).
     SPEND_ALERT = "spend_alert"
+    # A project API key (key: project, key id): only deleted, by an enforcing key policy.
+    API_KEY = "api_key"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

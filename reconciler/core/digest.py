@@ -91,7 +91,8 @@ def _alerts_json(alerts: Mapping[int, SpendAlert] | None) -> JSON:
 
 
 def _project_json(project: Project) -> JSON:
-    return {
+    keys = {} if project.api_keys is None else {"api_keys": sorted(project.api_keys)}
+    return keys | {
         "id": project.id,
         "archived": project.archived,
         "members": None if project.members is None else dict(project.members),

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reconciler.core.provenance import Provenance
+from reconciler.core.report_settings import ReportSettings as ReportSettings  # noqa: PLC0414 (re-export)
 
 OrgRole = Literal["owner", "reader"]
 ProjectRole = Literal["owner", "member"]
@@ -144,6 +145,8 @@ class Project:
     certificates: frozenset[str] | None = None
     spend_limit: SpendLimit | None = None
     spend_alerts: Mapping[int, SpendAlert] | None = None
+    # Live only: the project's API keys by id, read when `settings.api_keys` is declared.
+    api_keys: Mapping[str, ApiKeyInfo] | None = None
 
 
 ApiKeyOwnerKind = Literal["user", "service_account"]
@@ -228,6 +231,8 @@ class ApiKeyPolicy:
     owner_without_access: OwnerWithoutAccess = "report"
     enforce: bool = False
     exempt: tuple[KeyExemption, ...] = ()
+    # Whether the file has `settings.api_keys` at all: only then do plan and drift read keys.
+    declared: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,16 +242,6 @@ class Settings:
     prune: PruneSettings = PruneSettings()
     safety: SafetySettings = SafetySettings()
     api_keys: ApiKeyPolicy = ApiKeyPolicy()
-
-
-@dataclass(frozen=True, slots=True)
-class ReportSettings:
-    """What only reports read: project labels and monthly budgets in US dollars (by project
-    name; `org_budget` for the whole organization). Never part of a plan."""
-
-    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    budgets: Mapping[str, float] = field(default_factory=dict)
-    org_budget: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,3 +288,5 @@ class Live:
     admin_key_owner: str | None = None
     default_project: str | None = None
     spend_to_date: Mapping[str, int] | None = None
+    # When it was read (Unix seconds): what key ages and idle days count up to.
+    read_at: int | None = field(default=None, compare=False)

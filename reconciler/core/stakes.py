@@ -9,7 +9,9 @@ module is the pure part around that read:
     assemble(plan, live, keys=..., usage=...) -> Stakes            who loses which keys
 
 A key stops working when its owner loses the project: every active key of an archived project,
-the keys a removed member owns there, the keys of a removed (or recreated) service account.
+the keys a removed member owns there, the keys of a removed (or recreated) service account,
+and a key the key policy deletes. `key_costs` is each listed key's last 30 days of cost (costs
+grouped by `api_key_id`), read for the projects at stake.
 Keys whose owner already has no access (`owner_project_access: inactive`) do not work today and
 are left out. Nothing here is a secret: keys are known by name and redacted value only.
 """
@@ -61,6 +63,13 @@ class Stakes:
     projects: Mapping[str, ProjectStake] = field(default_factory=dict)
     changes: Mapping[ChangeRef, KeysLost] = field(default_factory=dict)
     note: str = ""
+    # Key id → its last 30 days of cost, in `key_currency`; None when not read.
+    key_costs: Mapping[str, float] | None = None
+    key_currency: str = "usd"
+
+    def key_cost(self, key: ApiKeyInfo) -> float | None:
+        """The key's last 30 days of cost (0 when it cost nothing), or None when unknown."""
+        return None if self.key_costs is None else self.key_costs.get(key.id, 0.0)
 
     def keys_lost_by(self, change: Change) -> KeysLost | None:
         """What `change` costs in API keys, or None when it puts no key at stake."""
@@ -81,7 +90,8 @@ class Stakes:
             "note": self.note,
             "projects": {name: _project_json(p) for name, p in sorted(self.projects.items())},
             "changes": [
-                _change_json(kind, key, lost) for (kind, key), lost in sorted(self.changes.items())
+                _change_json(kind, key, lost, self)
+                for (kind, key), lost in sorted(self.changes.items())
             ],
         }
 
@@ -98,6 +108,8 @@ def assemble(
     *,
     keys: Mapping[str, Sequence[ApiKeyInfo] | str],
     usage: UsageReport,
+    key_costs: Mapping[str, float] | None = None,
+    key_currency: str = "usd",
 ) -> Stakes:
     """The stakes of a plan, from each project's keys (or why they could not be read) and usage.
 
@@ -117,7 +129,13 @@ def assemble(
         for change in plan.changes
         if any(name in at_stake for name in _projects_of(change, live))
     }
-    return Stakes(projects=projects, changes=lost, note=usage.note)
+    return Stakes(
+        projects=projects,
+        changes=lost,
+        note=usage.note,
+        key_costs=key_costs,
+        key_currency=key_currency,
+    )
 
 
 def _projects_of(change: Change, live: Live) -> Iterator[str]:
@@ -128,6 +146,8 @@ def _projects_of(change: Change, live: Live) -> Iterator[str]:
         case Kind.PROJECT_USER, Action.DELETE:
             yield change.key[0]
         case Kind.SERVICE_ACCOUNT, Action.DELETE | Action.REPLACE:
+            yield change.key[0]
+        case Kind.API_KEY, Action.DELETE:
             yield change.key[0]
         case Kind.USER, Action.DELETE:
             email = change.key[0]
@@ -147,7 +167,11 @@ def _keys_lost(
         if listed is None or isinstance(listed, str):
             unknown.append(name)
             continue
-        found += [LostKey(name, k) for k in listed if k.active and _owned(change, live, k)]
+        # A deleted key goes whatever its owner's access; otherwise only working keys count.
+        deleted = change.kind is Kind.API_KEY
+        found += [
+            LostKey(name, k) for k in listed if (k.active or deleted) and _owned(change, live, k)
+        ]
     return KeysLost(keys=tuple(found), unknown=tuple(unknown))
 
 
@@ -163,6 +187,8 @@ def _owned(change: Change, live: Live, key: ApiKeyInfo) -> bool:
             if key.owner_kind != "service_account":
                 return False
             return key.owner_id == ident if ident else key.owner == change.key[1]
+        case Kind.API_KEY:
+            return key.id == change.key[1]
         case _:
             return False
 
@@ -177,7 +203,9 @@ def _project_json(stake: ProjectStake) -> dict[str, Any]:
     }
 
 
-def _change_json(kind: Kind, key: tuple[str, ...], lost: KeysLost) -> dict[str, Any]:
+def _change_json(
+    kind: Kind, key: tuple[str, ...], lost: KeysLost, stakes: Stakes
+) -> dict[str, Any]:
     return {
         "kind": kind.value,
         "key": list(key),
@@ -190,7 +218,14 @@ def _change_json(kind: Kind, key: tuple[str, ...], lost: KeysLost) -> dict[str, 
                 "owner_kind": k.key.owner_kind,
                 "owner": k.key.owner,
             }
+            | _cost_json(k.key, stakes)
             for k in lost.keys
         ],
         "unknown_projects": list(lost.unknown),
     }
+
+
+def _cost_json(key: ApiKeyInfo, stakes: Stakes) -> dict[str, Any]:
+    """The key's 30-day cost, when costs by key were read (only for plans deleting keys)."""
+    cost = stakes.key_cost(key)
+    return {} if cost is None else {"cost_30_days": cost, "currency": stakes.key_currency}

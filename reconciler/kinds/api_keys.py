@@ -1,9 +1,11 @@
-"""Project API keys (read only): which keys a project has, and whose they are.
+"""Project API keys: which keys a project has, whose they are, and deleting one.
 
-Read only where a plan puts a project at stake (removed members or service accounts, an
-archive), to show which keys stop working. The list is asked for with
-`owner_project_access=any`: without it the API applies membership-based visibility rules that
-may hide enabled keys. Only redacted values exist in a listing; nothing here is a secret.
+Read where a plan puts a project at stake (removed members or service accounts, an archive),
+to show which keys stop working, and in every declared project when the file has
+`settings.api_keys`; deleted only by an enforcing key policy (core/kinds/api_keys.py). The
+list is asked for with `owner_project_access=any`: without it the API applies membership-based
+visibility rules that may hide enabled keys. Only redacted values exist in a listing; nothing
+here is a secret.
 """
 
 from __future__ import annotations
@@ -12,7 +14,12 @@ from typing import Any
 
 from reconciler.api import AdminClient
 from reconciler.api.parsing import choice, nested, optional_int, optional_text, text
+from reconciler.core.change import Action, Change
+from reconciler.core.kinds.api_keys import API_KEY
 from reconciler.core.model import ApiKeyInfo, ApiKeyOwnerKind, normalize_email
+from reconciler.kinds.spec import KindSpec
+from reconciler.write.context import ApplyContext
+from reconciler.write.recovery import delete_at, unsupported
 
 OWNER_KINDS: tuple[ApiKeyOwnerKind, ...] = ("user", "service_account")
 
@@ -52,3 +59,21 @@ async def read_api_keys(client: AdminClient, project_id: str) -> tuple[ApiKeyInf
     """Every API key of one project, whatever its owner's current access (one list call)."""
     items = await client.list_all(api_keys_path(project_id), params={"owner_project_access": "any"})
     return tuple(parse_api_key(item) for item in items)
+
+
+def api_key_path(project_id: str, key_id: str) -> str:
+    """The URL path of one project API key."""
+    return f"{api_keys_path(project_id)}/{key_id}"
+
+
+async def apply_api_key(change: Change, ctx: ApplyContext) -> str | None:
+    """Delete one project API key (the only write the key policy makes); gone already is done."""
+    if change.action is not Action.DELETE:
+        raise unsupported(change)
+    project, key_id = change.key
+    path = api_key_path(ctx.project_id(project), key_id)
+    await delete_at(ctx.client, path, what=f"API key {key_id}")
+    return None
+
+
+SPEC = KindSpec(API_KEY, write=apply_api_key)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from reconciler.core.change import Kind
 from reconciler.core.kinds import registry as core_registry
 from reconciler.kinds import (
+    api_keys,
     certificate_activations,
     certificates,
     invites,
@@ -36,6 +37,7 @@ _SPECS: list[KindSpec] = [
     certificate_activations.SPEC,
     spend_limits.SPEC,
     spend_alerts.SPEC,
+    api_keys.SPEC,
 ]
 
 HANDLERS: dict[Kind, Handler] = {}

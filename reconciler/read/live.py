@@ -10,6 +10,7 @@ GETs except certificate contents, see kinds/certificates.py):
 - the organization's spend limit and spend alerts, each when the file manages it;
 - for each declared project that exists live and is not archived: members, service accounts,
   rate limits, certificates, spend limit and alerts, each only where that project declares it;
+- with `settings.api_keys`, the API keys of each such project (`owner_project_access=any`);
 - when prune.certificates may delete a certificate, the certificates of every other active
   project too (the API refuses to delete a certificate still active in any project).
 
@@ -103,7 +104,7 @@ async def fetch_live(
     names = {project.id: key for key, project in keyed.items() if project.id is not None}
     async with read_group() as group:
         org_task = group.create_task(_read_org(client, tracker, scope, desired, names))
-        details = ProjectReads(client, tracker)
+        details = ProjectReads(client, tracker, keys=desired.settings.api_keys.declared)
         for declared in desired.org.projects.values():
             found = match_project(declared, keyed)
             if found is not None and not keyed[found].archived:
@@ -113,7 +114,7 @@ async def fetch_live(
     read = details.results(cert_keys)
     if _may_prune_a_certificate(desired, org):
         await _read_activations(client, tracker, keyed, read, cert_keys)
-    return _assemble(keyed, read, org)
+    return replace(_assemble(keyed, read, org), read_at=int(client.clock.time()))
 
 
 def _may_prune_a_certificate(desired: Desired, org: _OrgReads) -> bool:

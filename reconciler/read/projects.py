@@ -21,6 +21,7 @@ from reconciler.api.parsing import unique_key
 from reconciler.core.model import Desired, Project
 from reconciler.errors import DuplicateProjectError
 from reconciler.kinds import (
+    api_keys,
     certificates,
     project_users,
     rate_limits,
@@ -75,9 +76,10 @@ class ProjectDetails:
 class ProjectReads:
     """Starts the detail reads of declared projects and assembles their results."""
 
-    def __init__(self, client: AdminClient, tracker: Tracker) -> None:
+    def __init__(self, client: AdminClient, tracker: Tracker, *, keys: bool = False) -> None:
         self._client = client
         self._tracker = tracker
+        self._keys = keys  # the file has `settings.api_keys`: read every declared project's
         self._tasks: dict[str, tuple[Project, dict[str, asyncio.Task[Any]]]] = {}
 
     def start(self, group: asyncio.TaskGroup, key: str, live: Project, declared: Project) -> None:
@@ -97,6 +99,7 @@ class ProjectReads:
             ),
             "spend_limit": (declared.spend_limit, spend_limits.read_spend_limit(client, pid)),
             "spend_alerts": (declared.spend_alerts, spend_alerts.read_spend_alerts(client, pid)),
+            "API_keys": (True if self._keys else None, api_keys.read_api_keys(client, pid)),
         }
         tasks: dict[str, asyncio.Task[Any]] = {}
         for name, (wanted, read) in reads.items():
@@ -143,4 +146,6 @@ def _with_details(
         alerts = done["spend_alerts"]
         project = replace(project, spend_alerts={c: a for c, (a, _) in alerts.items()})
         details.spend_alert_ids.update({(key, c): i for c, (_, i) in alerts.items()})
+    if "API_keys" in done:
+        project = replace(project, api_keys={k.id: k for k in done["API_keys"]})
     return project

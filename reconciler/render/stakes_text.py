@@ -1,6 +1,7 @@
 """Plain-text phrases for what a plan puts at stake, shared by the text and markdown renderings.
 
     keys_phrase(change, stakes)  "2 API keys stop working: ci-key (sk-...abcd), laptop (sk-...wxyz)"
+                                 each key's 30-day cost when read: "(sk-...abcd, $1.20 in 30 days)"
     usage_phrase(stake)          "last 30 days: $123.45, 4,567 model requests"
 
 Long key lists are cut after `KEY_CAP` names ("… and 12 more"): the count is always exact.
@@ -27,7 +28,7 @@ def keys_phrase(change: Change, stakes: Stakes | None, *, code: bool = False) ->
     text = _count(lost)
     if lost.keys:
         org_level = project_of(change.kind, change.key) is None
-        names = [_key(k, org_level=org_level, code=code) for k in lost.keys]
+        names = [_key(k, stakes, org_level=org_level, code=code) for k in lost.keys]
         more = len(names) - KEY_CAP
         text += ": " + ", ".join(names[:KEY_CAP]) + (f", … and {more} more" if more > 0 else "")
     if lost.unknown:
@@ -42,12 +43,16 @@ def _count(lost: KeysLost) -> str:
     return f"{n} API key stops working" if n == 1 else f"{n} API keys stop working"
 
 
-def _key(lost: LostKey, *, org_level: bool, code: bool) -> str:
+def _key(lost: LostKey, stakes: Stakes | None, *, org_level: bool, code: bool) -> str:
     name, value = lost.key.name, lost.key.redacted_value
     if code:
         name, value = _code(name), _code(value)
     where = f" in {lost.project}" if org_level else ""
-    return f"{name} ({value}){where}"
+    cost = stakes.key_cost(lost.key) if stakes is not None else None
+    spent = ""
+    if stakes is not None and cost is not None:
+        spent = f", {money(ProjectUsage(cost, stakes.key_currency))} in 30 days"
+    return f"{name} ({value}{spent}){where}"
 
 
 def _code(text: str) -> str:

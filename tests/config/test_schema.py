@@ -71,9 +71,6 @@ def test_bad_policy_values_are_located(lab: ConfigLab) -> None:
     assert "'next week' is not a date (YYYY-MM-DD)" in found[2]
 
 
-def test_enforce_is_accepted_with_a_warning_that_it_only_reports(lab: ConfigLab) -> None:
-    """Until plan acts on keys, `enforce: true` warns instead of silently doing nothing."""
-    warnings = lab.warnings("version: 1\nsettings: {api_keys: {enforce: true}}\n")
-    assert len(warnings) == 1
-    assert warnings[0].startswith("org.yaml:2:23: warning: settings.api_keys.enforce:")
-    assert "only reported" in warnings[0]
+def test_enforce_is_accepted_without_a_warning(lab: ConfigLab) -> None:
+    """Plan and apply act on the key policy, so `enforce: true` no longer warns."""
+    assert lab.warnings("version: 1\nsettings: {api_keys: {enforce: true}}\n") == []

@@ -1,13 +1,22 @@
-"""Project API keys parse to `ApiKeyInfo`: owner by email or account name, never a secret."""
+"""Project API keys parse to `ApiKeyInfo` (owner by email or account name, never a secret)
+and are deleted by the key policy's handler."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from reconciler.errors import ProtocolError
-from reconciler.kinds.api_keys import parse_api_key
+from reconciler.core.change import Action, Change, Kind
+from reconciler.core.model import IdIndex, Live, Organization
+from reconciler.errors import ProtocolError, ReconcilerError
+from reconciler.kinds.api_keys import apply_api_key, parse_api_key
+from reconciler.sandbox import Sandbox
+from reconciler.write.context import ApplyContext
+from reconciler.write.secret_dir import DirSink
+from tests.support import sandbox_client
 
 
 def _key(owner: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -50,3 +59,26 @@ def test_a_key_without_a_usable_owner_fails_closed(owner: dict[str, Any]) -> Non
     """A key whose owner cannot be told is a ProtocolError naming the key, not a guess."""
     with pytest.raises(ProtocolError, match="key_abc"):
         parse_api_key(_key(owner))
+
+
+def test_a_delete_removes_the_key_once_and_a_key_gone_already_is_done(tmp_path: Path) -> None:
+    """The handler deletes the key (one DELETE, an audit event); deleting it again is done,
+    not an error; a create is refused as unsupported."""
+    box = Sandbox.demo()
+    project_id, keys = next((p, k) for p, k in box.state.api_keys.items() if k)
+    key_id = next(i for i, k in keys.items() if k["owner_kind"] == "user")
+    project = box.state.projects[project_id]["name"]
+    change = Change(Kind.API_KEY, Action.DELETE, (project, key_id))
+
+    async def run() -> None:
+        async with sandbox_client(box) as client:
+            live = Live(Organization(), ids=IdIndex(projects={project: project_id}))
+            ctx = ApplyContext.start(client=client, live=live, sink=DirSink(tmp_path), changes=[])
+            await apply_api_key(change, ctx)
+            await apply_api_key(change, ctx)
+            with pytest.raises(ReconcilerError, match="cannot create"):
+                await apply_api_key(Change(Kind.API_KEY, Action.CREATE, change.key), ctx)
+
+    asyncio.run(run())
+    assert key_id not in box.state.api_keys[project_id]
+    assert [e["type"] for e in box.state.audit_logs].count("api_key.deleted") == 1

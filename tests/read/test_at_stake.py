@@ -10,7 +10,15 @@ from typing import Any
 import httpx
 
 from reconciler.core.change import Kind
-from reconciler.core.model import Desired, Live, Organization, Project, User
+from reconciler.core.model import (
+    ApiKeyPolicy,
+    Desired,
+    Live,
+    Organization,
+    Project,
+    Settings,
+    User,
+)
 from reconciler.core.plan import Plan, make_plan
 from reconciler.core.stakes import Stakes
 from reconciler.read.at_stake import read_stakes
@@ -145,3 +153,30 @@ def test_refused_usage_and_keys_are_notes_not_failures() -> None:
     assert stakes.changes[(Kind.PROJECT, ("legacy",))].unknown == ("legacy",)
     eve = stakes.changes[(Kind.PROJECT_USER, ("web", "eve@example.com"))]
     assert [k.key.name for k in eve.keys] == ["eve-laptop"]
+
+
+def test_a_key_policy_plan_reads_keys_once_and_costs_by_key_once() -> None:
+    """Deleting keys under the key policy: the keys fetch listed are not listed again, and one
+    more costs request (grouped by api_key_id) gives each deleted key's 30-day cost."""
+    box = Sandbox.demo()
+    policy = ApiKeyPolicy(max_age_days=30, enforce=True, declared=True)
+    names = ("data-platform", "search-prod")
+    desired = Desired(
+        Organization(projects={n: Project(n) for n in names}), Settings(api_keys=policy)
+    )
+
+    async def run() -> tuple[Plan, Stakes]:
+        async with sandbox_client(box) as client:
+            live = await fetch_live(client, desired)
+            plan = make_plan(desired, live, config_digest="sha256:test")
+            assert box.requests.count("GET", "/organization/projects/{project_id}/api_keys") == 2
+            box.requests.reset()
+            return plan, await read_stakes(client, plan, live, now=live.read_at)
+
+    plan, stakes = asyncio.run(run())
+    assert {c.kind for c in plan.changes} == {Kind.API_KEY}
+    assert box.requests.count("GET", "/organization/projects/{project_id}/api_keys") == 0
+    assert box.requests.count("GET", "/organization/costs") == 2
+    assert stakes.key_costs is not None
+    deleted = {c.key[1] for c in plan.changes}
+    assert any(stakes.key_costs.get(key, 0) > 0 for key in deleted)

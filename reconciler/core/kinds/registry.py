@@ -10,6 +10,7 @@ calling `register`).
 from __future__ import annotations
 
 from reconciler.core.change import Kind
+from reconciler.core.kinds.api_keys import API_KEY
 from reconciler.core.kinds.base import KindInfo
 from reconciler.core.kinds.certificates import CERTIFICATE, CERTIFICATE_ACTIVATION
 from reconciler.core.kinds.project_users import PROJECT_USER
@@ -31,6 +32,7 @@ _KINDS: list[KindInfo] = [
     CERTIFICATE_ACTIVATION,
     SPEND_LIMIT,
     SPEND_ALERT,
+    API_KEY,
 ]
 _BY_KIND: dict[Kind, KindInfo] = {known.kind: known for known in _KINDS}
 
