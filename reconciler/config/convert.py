@@ -14,7 +14,13 @@ from typing import Any
 
 from reconciler.config.certificates import LoadedCertificate
 from reconciler.config.checks import effective_rate_limits
-from reconciler.config.schema import ApiKeysConfig, ConfigFile, ProjectConfig, SettingsConfig
+from reconciler.config.model_policy import ModelsConfig
+from reconciler.config.schema import (
+    ApiKeysConfig,
+    ConfigFile,
+    ProjectConfig,
+    SettingsConfig,
+)
 from reconciler.core import model
 
 
@@ -105,7 +111,16 @@ def _project(project: ProjectConfig, config: ConfigFile) -> model.Project:
         service_accounts=accounts,
         rate_limits=rate_limits,
         certificates=certs,
+        models=_models(project.models),
     )
+
+
+def _models(models: ModelsConfig | None) -> model.ModelPolicy | None:
+    if models is None or models.every:
+        return None if models is None else model.ModelPolicy()
+    if models.allow is not None:
+        return model.ModelPolicy(mode="allow", models=frozenset(models.allow))
+    return model.ModelPolicy(mode="deny", models=frozenset(models.deny or ()))
 
 
 def desired_to_config_dict(desired: model.Desired) -> dict[str, Any]:
@@ -191,4 +206,7 @@ def _project_dict(project: model.Project) -> dict[str, Any]:
         }
     if project.certificates is not None:
         data["certificates"] = sorted(project.certificates)
+    if project.models is not None:
+        policy = project.models
+        data["models"] = "all" if policy.mode == "all" else {policy.mode: sorted(policy.models)}
     return data

@@ -15,9 +15,10 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, WithJsonSchema
 from pydantic_core import core_schema
 
+from reconciler.config.model_policy import MODELS_JSON_SCHEMA, ModelsConfig
 from reconciler.config.names import (
     EMAIL_PATTERN,
     NAME_PATTERN,
@@ -220,6 +221,7 @@ class ProjectConfig(_Strict):
     certificates: list[Name] | None = Field(
         default=None, description="Certificates active for this project."
     )
+    models: Annotated[ModelsConfig | None, WithJsonSchema(MODELS_JSON_SCHEMA)] = None
 
 
 class ConfigFile(_Strict):

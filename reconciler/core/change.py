@@ -28,6 +28,8 @@ class Kind(StrEnum):
     CERTIFICATE = "certificate"
     # Activation of a certificate: key (scope, certificate name), scope "" = organization.
     CERTIFICATE_ACTIVATION = "certificate_activation"
+    # A project's model policy: key (project, "permissions").
+    MODEL_PERMISSION = "model_permission"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

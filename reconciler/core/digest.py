@@ -75,7 +75,13 @@ def _project_json(project: Project) -> JSON:
         if project.rate_limits is None
         else {m: r.limits() for m, r in project.rate_limits.items()},
         "certificates": None if project.certificates is None else sorted(project.certificates),
-    }
+    } | _models_json(project)
+
+
+def _models_json(project: Project) -> JSON:
+    """A project's model policy, only when read (digests of files without one keep their value)."""
+    policy = project.models
+    return {} if policy is None else {"models": [policy.mode, sorted(policy.models)]}
 
 
 def _fields(value: Any) -> JSON:

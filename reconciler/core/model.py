@@ -89,6 +89,18 @@ class RateLimit:
         return {name: value for name, value in values.items() if value is not None}
 
 
+ModelMode = Literal["allow", "deny", "all"]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPolicy:
+    """A project's model permissions: only `models` (allow), all but `models` (deny), or every
+    model (all: no policy; the API's state after its DELETE)."""
+
+    mode: ModelMode = "all"
+    models: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class Certificate:
     """An organization mTLS certificate, identified by the SHA-256 fingerprint of its DER.
@@ -122,6 +134,7 @@ class Project:
     service_accounts: Mapping[str, ServiceAccount] | None = None
     rate_limits: Mapping[str, RateLimit] | None = None
     certificates: frozenset[str] | None = None
+    models: ModelPolicy | None = None
 
 
 ApiKeyOwnerKind = Literal["user", "service_account"]

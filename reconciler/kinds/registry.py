@@ -14,6 +14,7 @@ from reconciler.kinds import (
     certificate_activations,
     certificates,
     invites,
+    model_permissions,
     project_users,
     projects,
     rate_limits,
@@ -31,6 +32,7 @@ _SPECS: list[KindSpec] = [
     project_users.SPEC,
     service_accounts.SPEC,
     rate_limits.SPEC,
+    model_permissions.SPEC,
     certificate_activations.SPEC,
 ]
 

@@ -5,8 +5,8 @@ project does (else `name#id`), and a second active project with the same name is
 A declared project pinned by `id` matches that id; an unpinned one matches the active project
 of its name, and two active projects with that name are an error that says how to keep one and
 archive the other (projects are listed oldest first, so the older is named first). Details (members,
-service accounts, rate limits, certificates) are read only for declared, active projects and
-only where the declaration has them.
+service accounts, rate limits, certificates, model permissions) are read only for declared, active
+projects and only where the declaration has them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ from reconciler.api import AdminClient
 from reconciler.api.parsing import unique_key
 from reconciler.core.model import Desired, Project
 from reconciler.errors import DuplicateProjectError
-from reconciler.kinds import certificates, project_users, rate_limits, service_accounts
+from reconciler.kinds import (
+    certificates,
+    model_permissions,
+    project_users,
+    rate_limits,
+    service_accounts,
+)
 from reconciler.read.progress import Tracker
 
 
@@ -87,6 +93,7 @@ class ProjectReads:
                 declared.certificates,
                 certificates.read_project_certificates(client, pid),
             ),
+            "models": (declared.models, model_permissions.read_model_permissions(client, pid)),
         }
         tasks: dict[str, asyncio.Task[Any]] = {}
         for name, (wanted, read) in reads.items():
@@ -127,4 +134,6 @@ def _with_details(
         active = [c for c in done["certificates"] if c.active]
         names = frozenset(certificate_keys.get(c.id, c.name) for c in active)
         project = replace(project, certificates=names)
+    if "models" in done:
+        project = replace(project, models=done["models"])
     return project

@@ -28,6 +28,7 @@ from reconciler.api import AdminClient
 from reconciler.core.model import (
     Desired,
     Live,
+    ModelPolicy,
     Organization,
     Project,
     RateLimit,
@@ -68,6 +69,7 @@ def probe(listed: Iterable[Project]) -> Desired:
             service_accounts={},
             rate_limits={},
             certificates=frozenset(),
+            models=ModelPolicy(),
         )
         for name, p in by_name.items()
     }
@@ -152,8 +154,13 @@ def _project(project: Project, defaults: Mapping[str, RateLimit], live: Live) ->
         for model, limit in (project.rate_limits or {}).items()
         if defaults.get(model) != limit
     }
+    # No model policy (every model usable) is the default: left out, like default rate limits.
+    models = project.models if project.models and project.models.mode != "all" else None
     return replace(
-        project, id=project.id or live.ids.projects.get(project.name), rate_limits=limits
+        project,
+        id=project.id or live.ids.projects.get(project.name),
+        rate_limits=limits,
+        models=models,
     )
 
 

@@ -112,3 +112,6 @@ def _project(project: dict[str, Any]) -> Iterator[str]:
     yield "    rate_limits:" + ("" if limits else " {}")
     yield from (f"      {scalar(model)}: {flow(values)}" for model, values in limits.items())
     yield f"    certificates: {scalar(project.get('certificates') or [])}"
+    if "models" in project:
+        models = project["models"]
+        yield f"    models: {models if isinstance(models, str) else flow(models)}"
