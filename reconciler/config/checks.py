@@ -20,7 +20,8 @@ from reconciler.errors import Problem
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _PROJECT_COLLECTIONS = (
-    "members", "service_accounts", "rate_limits", "certificates", "models"
+    "members", "service_accounts", "rate_limits", "certificates", "models",
+    "hosted_tools",
 )  # fmt: skip
 
 

@@ -112,6 +112,7 @@ def _project(project: ProjectConfig, config: ConfigFile) -> model.Project:
         rate_limits=rate_limits,
         certificates=certs,
         models=_models(project.models),
+        hosted_tools=None if project.hosted_tools is None else project.hosted_tools.declared(),
     )
 
 
@@ -209,4 +210,6 @@ def _project_dict(project: model.Project) -> dict[str, Any]:
     if project.models is not None:
         policy = project.models
         data["models"] = "all" if policy.mode == "all" else {policy.mode: sorted(policy.models)}
+    if project.hosted_tools is not None:
+        data["hosted_tools"] = dict(sorted(project.hosted_tools.items()))
     return data

@@ -63,3 +63,21 @@ MODELS_JSON_SCHEMA: dict[str, Any] = {
     ],
     "description": "{allow: [models]} or {deny: [models]}; `all` removes the policy.",
 }  # fmt: skip
+
+
+class HostedToolsConfig(BaseModel):
+    """`hosted_tools:` of a project: each listed tool enabled (true) or not; one left out is
+    not managed. The tools are the Admin API's five."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    file_search: bool | None = None
+    web_search: bool | None = None
+    image_generation: bool | None = None
+    mcp: bool | None = None
+    code_interpreter: bool | None = None
+
+    def declared(self) -> dict[str, bool]:
+        """The tools given, by name."""
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        return {name: value for name, value in values.items() if value is not None}

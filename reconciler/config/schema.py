@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, WithJsonSchema
 from pydantic_core import core_schema
 
-from reconciler.config.model_policy import MODELS_JSON_SCHEMA, ModelsConfig
+from reconciler.config.model_policy import MODELS_JSON_SCHEMA, HostedToolsConfig, ModelsConfig
 from reconciler.config.names import (
     EMAIL_PATTERN,
     NAME_PATTERN,
@@ -222,6 +222,9 @@ class ProjectConfig(_Strict):
         default=None, description="Certificates active for this project."
     )
     models: Annotated[ModelsConfig | None, WithJsonSchema(MODELS_JSON_SCHEMA)] = None
+    hosted_tools: HostedToolsConfig | None = Field(
+        default=None, description="tool: true|false; a tool left out is not managed."
+    )
 
 
 class ConfigFile(_Strict):

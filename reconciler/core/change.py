@@ -30,6 +30,8 @@ class Kind(StrEnum):
     CERTIFICATE_ACTIVATION = "certificate_activation"
     # A project's model policy: key (project, "permissions").
     MODEL_PERMISSION = "model_permission"
+    # One hosted tool's permission in a project: key (project, tool).
+    HOSTED_TOOL = "hosted_tool"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

@@ -79,9 +79,13 @@ def _project_json(project: Project) -> JSON:
 
 
 def _models_json(project: Project) -> JSON:
-    """A project's model policy, only when read (digests of files without one keep their value)."""
+    """A project's model policy and hosted tools, only when read (digests of files without them
+    keep their value)."""
     policy = project.models
-    return {} if policy is None else {"models": [policy.mode, sorted(policy.models)]}
+    out: JSON = {} if policy is None else {"models": [policy.mode, sorted(policy.models)]}
+    if project.hosted_tools is not None:
+        out["hosted_tools"] = dict(sorted(project.hosted_tools.items()))
+    return out
 
 
 def _fields(value: Any) -> JSON:

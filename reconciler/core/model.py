@@ -101,6 +101,15 @@ class ModelPolicy:
     models: frozenset[str] = frozenset()
 
 
+HOSTED_TOOLS: tuple[str, ...] = (
+    "file_search",
+    "web_search",
+    "image_generation",
+    "mcp",
+    "code_interpreter",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Certificate:
     """An organization mTLS certificate, identified by the SHA-256 fingerprint of its DER.
@@ -135,6 +144,7 @@ class Project:
     rate_limits: Mapping[str, RateLimit] | None = None
     certificates: frozenset[str] | None = None
     models: ModelPolicy | None = None
+    hosted_tools: Mapping[str, bool] | None = None
 
 
 ApiKeyOwnerKind = Literal["user", "service_account"]

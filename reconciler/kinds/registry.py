@@ -13,6 +13,7 @@ from reconciler.core.kinds import registry as core_registry
 from reconciler.kinds import (
     certificate_activations,
     certificates,
+    hosted_tools,
     invites,
     model_permissions,
     project_users,
@@ -33,6 +34,7 @@ _SPECS: list[KindSpec] = [
     service_accounts.SPEC,
     rate_limits.SPEC,
     model_permissions.SPEC,
+    hosted_tools.SPEC,
     certificate_activations.SPEC,
 ]
 

@@ -5,8 +5,8 @@ project does (else `name#id`), and a second active project with the same name is
 A declared project pinned by `id` matches that id; an unpinned one matches the active project
 of its name, and two active projects with that name are an error that says how to keep one and
 archive the other (projects are listed oldest first, so the older is named first). Details (members,
-service accounts, rate limits, certificates, model permissions) are read only for declared, active
-projects and only where the declaration has them.
+service accounts, rate limits, certificates, model and hosted-tool permissions) are read only
+for declared, active projects and only where the declaration has them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from reconciler.core.model import Desired, Project
 from reconciler.errors import DuplicateProjectError
 from reconciler.kinds import (
     certificates,
+    hosted_tools,
     model_permissions,
     project_users,
     rate_limits,
@@ -94,6 +95,7 @@ class ProjectReads:
                 certificates.read_project_certificates(client, pid),
             ),
             "models": (declared.models, model_permissions.read_model_permissions(client, pid)),
+            "hosted_tools": (declared.hosted_tools, hosted_tools.read_hosted_tools(client, pid)),
         }
         tasks: dict[str, asyncio.Task[Any]] = {}
         for name, (wanted, read) in reads.items():
@@ -136,4 +138,6 @@ def _with_details(
         project = replace(project, certificates=names)
     if "models" in done:
         project = replace(project, models=done["models"])
+    if "hosted_tools" in done:
+        project = replace(project, hosted_tools=done["hosted_tools"])
     return project

@@ -70,6 +70,7 @@ def probe(listed: Iterable[Project]) -> Desired:
             rate_limits={},
             certificates=frozenset(),
             models=ModelPolicy(),
+            hosted_tools={},
         )
         for name, p in by_name.items()
     }
@@ -161,7 +162,14 @@ def _project(project: Project, defaults: Mapping[str, RateLimit], live: Live) ->
         id=project.id or live.ids.projects.get(project.name),
         rate_limits=limits,
         models=models,
+        hosted_tools=_disabled(project.hosted_tools),
     )
+
+
+def _disabled(tools: Mapping[str, bool] | None) -> dict[str, bool] | None:
+    """The hosted tools turned off (every tool is on by default), or None when all are on."""
+    off = {tool: False for tool, enabled in (tools or {}).items() if not enabled}
+    return off or None
 
 
 def _common_limits(projects: Mapping[str, Project]) -> dict[str, RateLimit]:

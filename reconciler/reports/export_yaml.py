@@ -115,3 +115,5 @@ def _project(project: dict[str, Any]) -> Iterator[str]:
     if "models" in project:
         models = project["models"]
         yield f"    models: {models if isinstance(models, str) else flow(models)}"
+    if "hosted_tools" in project:
+        yield f"    hosted_tools: {flow(project['hosted_tools'])}"

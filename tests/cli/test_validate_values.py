@@ -259,3 +259,12 @@ def test_an_unknown_model_permission_mode_is_located(
     located problem."""
     found = _one_problem(tmp_path, f"version: 1\nprojects:\n  - name: a\n    models: {models}\n")
     assert found.startswith(message), found
+
+
+def test_an_unknown_hosted_tool_is_located(tmp_path: Path) -> None:
+    """A tool the Admin API does not have is one located problem naming the tools it has."""
+    found = _one_problem(
+        tmp_path, "version: 1\nprojects:\n  - name: a\n    hosted_tools: {browser: true}\n"
+    )
+    assert found.startswith("4:20: projects[0].hosted_tools.browser: unknown key 'browser'"), found
+    assert "web_search" in found

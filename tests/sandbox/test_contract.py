@@ -131,6 +131,9 @@ def _project_scenario(c: httpx.Client, sandbox: Sandbox) -> None:
     c.delete(models)
     c.get(models)
     c.delete(models)
+    tools = f"{projects}/{prod}/hosted_tool_permissions"
+    c.get(tools)
+    c.post(tools, json={"web_search": {"enabled": False}})
     c.delete(f"{projects}/{pid}/users/{erin['id']}")
     c.post(f"{projects}/{pid}/archive")
     c.get(f"{projects}/{pid}/users")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from reconciler.core.change import Kind
 from reconciler.core.kinds.base import KindInfo
 from reconciler.core.kinds.certificates import CERTIFICATE, CERTIFICATE_ACTIVATION
+from reconciler.core.kinds.hosted_tools import HOSTED_TOOL
 from reconciler.core.kinds.model_permissions import MODEL_PERMISSION
 from reconciler.core.kinds.project_users import PROJECT_USER
 from reconciler.core.kinds.projects import PROJECT
@@ -28,6 +29,7 @@ _KINDS: list[KindInfo] = [
     SERVICE_ACCOUNT,
     RATE_LIMIT,
     MODEL_PERMISSION,
+    HOSTED_TOOL,
     CERTIFICATE_ACTIVATION,
 ]
 _BY_KIND: dict[Kind, KindInfo] = {known.kind: known for known in _KINDS}
