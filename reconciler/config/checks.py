@@ -19,7 +19,10 @@ from reconciler.core import model
 from reconciler.errors import Problem
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_PROJECT_COLLECTIONS = ("members", "service_accounts", "rate_limits", "certificates")
+_PROJECT_COLLECTIONS = (
+    "members", "service_accounts", "rate_limits", "certificates", "models",
+    "hosted_tools",
+)  # fmt: skip
 
 
 def check_config(config: ConfigFile, loc: Locations) -> list[Problem]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from reconciler.config.certificates import LoadedCertificate
 from reconciler.config.checks import effective_rate_limits
+from reconciler.config.model_policy import ModelsConfig
 from reconciler.config.schema import ApiKeysConfig, ConfigFile, ProjectConfig, SettingsConfig
 from reconciler.config.spend import SpendAlertConfig, SpendLimitSetting
 from reconciler.core import model
@@ -167,7 +168,17 @@ def _project(project: ProjectConfig, config: ConfigFile) -> model.Project:
         certificates=certs,
         spend_limit=_spend_limit(project.spend_limit),
         spend_alerts=_spend_alerts(project.spend_alerts),
+        models=_models(project.models),
+        hosted_tools=None if project.hosted_tools is None else project.hosted_tools.declared(),
     )
+
+
+def _models(models: ModelsConfig | None) -> model.ModelPolicy | None:
+    if models is None or models.every:
+        return None if models is None else model.ModelPolicy()
+    if models.allow is not None:
+        return model.ModelPolicy(mode="allow", models=frozenset(models.allow))
+    return model.ModelPolicy(mode="deny", models=frozenset(models.deny or ()))
 
 
 def desired_to_config_dict(desired: model.Desired) -> dict[str, Any]:
@@ -280,4 +291,9 @@ def _project_dict(project: model.Project) -> dict[str, Any]:
         data["spend_limit"] = _spend_limit_dict(project.spend_limit)
     if project.spend_alerts is not None:
         data["spend_alerts"] = _spend_alerts_dict(project.spend_alerts)
+    if project.models is not None:
+        policy = project.models
+        data["models"] = "all" if policy.mode == "all" else {policy.mode: sorted(policy.models)}
+    if project.hosted_tools is not None:
+        data["hosted_tools"] = dict(sorted(project.hosted_tools.items()))
     return data

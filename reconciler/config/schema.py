@@ -15,9 +15,10 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, WithJsonSchema
 from pydantic_core import core_schema
 
+from reconciler.config.model_policy import MODELS_JSON_SCHEMA, HostedToolsConfig, ModelsConfig
 from reconciler.config.names import (
     EMAIL_PATTERN,
     NAME_PATTERN,
@@ -231,6 +232,10 @@ class ProjectConfig(_Strict):
     )
     spend_alerts: SpendAlerts | None = Field(
         default=None, description="Alerts by threshold; [] removes them all."
+    )
+    models: Annotated[ModelsConfig | None, WithJsonSchema(MODELS_JSON_SCHEMA)] = None
+    hosted_tools: HostedToolsConfig | None = Field(
+        default=None, description="tool: true|false; a tool left out is not managed."
     )
 
 

@@ -34,6 +34,10 @@ class Kind(StrEnum):
     SPEND_ALERT = "spend_alert"
     # A project API key (key: project, key id): only deleted, by an enforcing key policy.
     API_KEY = "api_key"
+    # A project's model policy: key (project, "permissions").
+    MODEL_PERMISSION = "model_permission"
+    # One hosted tool's permission in a project: key (project, tool).
+    HOSTED_TOOL = "hosted_tool"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

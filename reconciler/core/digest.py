@@ -92,20 +92,34 @@ def _alerts_json(alerts: Mapping[int, SpendAlert] | None) -> JSON:
 
 def _project_json(project: Project) -> JSON:
     keys = {} if project.api_keys is None else {"api_keys": sorted(project.api_keys)}
-    return keys | {
-        "id": project.id,
-        "archived": project.archived,
-        "members": None if project.members is None else dict(project.members),
-        "service_accounts": None
-        if project.service_accounts is None
-        else {n: [a.role, a.api_key] for n, a in project.service_accounts.items()},
-        "rate_limits": None
-        if project.rate_limits is None
-        else {m: r.limits() for m, r in project.rate_limits.items()},
-        "certificates": None if project.certificates is None else sorted(project.certificates),
-        **_spend_json(project.spend_limit),
-        **_alerts_json(project.spend_alerts),
-    }
+    return (
+        keys
+        | {
+            "id": project.id,
+            "archived": project.archived,
+            "members": None if project.members is None else dict(project.members),
+            "service_accounts": None
+            if project.service_accounts is None
+            else {n: [a.role, a.api_key] for n, a in project.service_accounts.items()},
+            "rate_limits": None
+            if project.rate_limits is None
+            else {m: r.limits() for m, r in project.rate_limits.items()},
+            "certificates": None if project.certificates is None else sorted(project.certificates),
+            **_spend_json(project.spend_limit),
+            **_alerts_json(project.spend_alerts),
+        }
+        | _models_json(project)
+    )
+
+
+def _models_json(project: Project) -> JSON:
+    """A project's model policy and hosted tools, only when read (digests of files without them
+    keep their value)."""
+    policy = project.models
+    out: JSON = {} if policy is None else {"models": [policy.mode, sorted(policy.models)]}
+    if project.hosted_tools is not None:
+        out["hosted_tools"] = dict(sorted(project.hosted_tools.items()))
+    return out
 
 
 def _fields(value: Any) -> JSON:

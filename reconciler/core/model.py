@@ -18,6 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from reconciler.core.policies import HOSTED_TOOLS as HOSTED_TOOLS  # noqa: PLC0414
+from reconciler.core.policies import ModelMode as ModelMode  # noqa: PLC0414 (re-export)
+from reconciler.core.policies import ModelPolicy as ModelPolicy  # noqa: PLC0414
+from reconciler.core.policies import SpendAlert as SpendAlert  # noqa: PLC0414
+from reconciler.core.policies import SpendLimit as SpendLimit  # noqa: PLC0414
 from reconciler.core.provenance import Provenance
 from reconciler.core.report_settings import ReportSettings as ReportSettings  # noqa: PLC0414 (re-export)
 
@@ -111,24 +116,6 @@ class Certificate:
 
 
 @dataclass(frozen=True, slots=True)
-class SpendLimit:
-    """A hard monthly spend limit in US cents; `cents` None is no limit (desired: `none`, the
-    limit is removed; live: the scope has none)."""
-
-    cents: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class SpendAlert:
-    """An email alert when a scope's monthly spend reaches `cents` (one per threshold per
-    scope): its recipients (lower-cased, sorted) and the emails' optional subject prefix."""
-
-    cents: int
-    recipients: tuple[str, ...]
-    subject_prefix: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Project:
     """A project. Collections that are None are out of scope (not declared / not read).
 
@@ -147,6 +134,8 @@ class Project:
     spend_alerts: Mapping[int, SpendAlert] | None = None
     # Live only: the project's API keys by id, read when `settings.api_keys` is declared.
     api_keys: Mapping[str, ApiKeyInfo] | None = None
+    models: ModelPolicy | None = None
+    hosted_tools: Mapping[str, bool] | None = None
 
 
 ApiKeyOwnerKind = Literal["user", "service_account"]

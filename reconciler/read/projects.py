@@ -5,8 +5,8 @@ project does (else `name#id`), and a second active project with the same name is
 A declared project pinned by `id` matches that id; an unpinned one matches the active project
 of its name, and two active projects with that name are an error that says how to keep one and
 archive the other (projects are listed oldest first, so the older is named first). Details (members,
-service accounts, rate limits, certificates) are read only for declared, active projects and
-only where the declaration has them.
+service accounts, rate limits, certificates, model and hosted-tool permissions) are read only
+for declared, active projects and only where the declaration has them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from reconciler.errors import DuplicateProjectError
 from reconciler.kinds import (
     api_keys,
     certificates,
+    hosted_tools,
+    model_permissions,
     project_users,
     rate_limits,
     service_accounts,
@@ -100,6 +102,8 @@ class ProjectReads:
             "spend_limit": (declared.spend_limit, spend_limits.read_spend_limit(client, pid)),
             "spend_alerts": (declared.spend_alerts, spend_alerts.read_spend_alerts(client, pid)),
             "API_keys": (True if self._keys else None, api_keys.read_api_keys(client, pid)),
+            "models": (declared.models, model_permissions.read_model_permissions(client, pid)),
+            "hosted_tools": (declared.hosted_tools, hosted_tools.read_hosted_tools(client, pid)),
         }
         tasks: dict[str, asyncio.Task[Any]] = {}
         for name, (wanted, read) in reads.items():
@@ -148,4 +152,8 @@ def _with_details(
         details.spend_alert_ids.update({(key, c): i for c, (_, i) in alerts.items()})
     if "API_keys" in done:
         project = replace(project, api_keys={k.id: k for k in done["API_keys"]})
+    if "models" in done:
+        project = replace(project, models=done["models"])
+    if "hosted_tools" in done:
+        project = replace(project, hosted_tools=done["hosted_tools"])
     return project

@@ -80,12 +80,15 @@ def _detail(change: Change) -> str:
 
 
 def _value(value: Any) -> str:
-    """A field value for people: None is the server default, invite projects read as a list."""
+    """A field value for people: None is the server default, invite projects and names read as
+    a list."""
     if value is None:
         return "(default)"
     if isinstance(value, list):
         if not value:
             return "none"
+        if all(isinstance(p, str) for p in value):
+            return ", ".join(value)  # names, as a model policy's models
         return ", ".join(f"{p['project']} ({p['role']})" for p in value)
     return str(value)
 

@@ -28,6 +28,7 @@ from reconciler.api import AdminClient
 from reconciler.core.model import (
     Desired,
     Live,
+    ModelPolicy,
     Organization,
     Project,
     RateLimit,
@@ -71,6 +72,8 @@ def probe(listed: Iterable[Project]) -> Desired:
             certificates=frozenset(),
             spend_limit=SpendLimit(None),
             spend_alerts={},
+            models=ModelPolicy(),
+            hosted_tools={},
         )
         for name, p in by_name.items()
     }
@@ -169,13 +172,23 @@ def _project(project: Project, defaults: Mapping[str, RateLimit], live: Live) ->
         for model, limit in (project.rate_limits or {}).items()
         if defaults.get(model) != limit
     }
+    # No model policy (every model usable) is the default: left out, like default rate limits.
+    models = project.models if project.models and project.models.mode != "all" else None
     return replace(
         project,
         id=project.id or live.ids.projects.get(project.name),
         rate_limits=limits,
         spend_limit=_spend_limit(project.spend_limit),
         spend_alerts=project.spend_alerts or None,  # none: left out, as a limit
+        models=models,
+        hosted_tools=_disabled(project.hosted_tools),
     )
+
+
+def _disabled(tools: Mapping[str, bool] | None) -> dict[str, bool] | None:
+    """The hosted tools turned off (every tool is on by default), or None when all are on."""
+    off = {tool: False for tool, enabled in (tools or {}).items() if not enabled}
+    return off or None
 
 
 def _common_limits(projects: Mapping[str, Project]) -> dict[str, RateLimit]:

@@ -183,3 +183,8 @@ def _project(project: dict[str, Any]) -> Iterator[str]:
     if "spend_alerts" in project:
         yield "    spend_alerts:"
         yield from (f"      - {flow(alert)}" for alert in project["spend_alerts"])
+    if "models" in project:
+        models = project["models"]
+        yield f"    models: {models if isinstance(models, str) else flow(models)}"
+    if "hosted_tools" in project:
+        yield f"    hosted_tools: {flow(project['hosted_tools'])}"

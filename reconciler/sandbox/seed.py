@@ -4,9 +4,10 @@ A seed names things the way people do: projects by name, users by email. Top-lev
 `organization` (the id; every generated id derives from it), `admin_key` ({owner, name}),
 `org_rate_limits` ({model: {field: max}}), `users` ([{email, role, name?}]), `invites`
 ([{email, role, projects?: {project name: role}, status?, days_ago?}]), `default_project`
-(its name), `projects` ([{name, archived?, members?, rate_limits?, api_keys?,
-service_accounts?}]), `certificates` ([{name, pem, active?, projects?}]), `audit_logs`
-([{type, actor, via?, days_ago?, user?|project?|invite?, data?, changes_requested?}]) and
+(its name), `projects` ([{name, archived?, members?, rate_limits?, models?: {allow|deny:
+[model]}, api_keys?, service_accounts?}]), `certificates` ([{name, pem, active?,
+projects?}]), `audit_logs` ([{type, actor, via?, days_ago?, user?|project?|invite?, data?,
+changes_requested?}]) and
 `api_keys` ([{project, name, owner, created_days_ago?, last_used_days_ago?}]: more user keys,
 made last so earlier ids stay put; the owner need not be a member, as for someone who left the
 project). A key in a project's `api_keys` is {name, owner, created_days_ago?,
@@ -128,6 +129,9 @@ def _add_project(state: State, spec: Mapping[str, Any], *, created_at: int, now:
         state.project_users[pid][_user_id(state, email)] = {"role": role, "added_at": created_at}
     for model, limits in (spec.get("rate_limits") or {}).items():
         state.rate_limits[pid][f"rl-{model}"].update(limits)
+    if spec.get("models"):
+        mode, ids = next(iter(dict(spec["models"]).items()))
+        state.model_permissions[pid] = {"mode": f"{mode}_list", "model_ids": list(ids)}
     for key in spec.get("api_keys") or []:
         _add_key(state, pid, key, created_at=created_at, now=now)
     for account in spec.get("service_accounts") or []:

@@ -31,6 +31,8 @@ class State:
     service_accounts: dict[str, dict[str, JSON]] = field(default_factory=dict)
     api_keys: dict[str, dict[str, JSON]] = field(default_factory=dict)
     rate_limits: dict[str, dict[str, JSON]] = field(default_factory=dict)
+    model_permissions: dict[str, JSON] = field(default_factory=dict)
+    hosted_tools: dict[str, dict[str, bool]] = field(default_factory=dict)
     certificates: dict[str, JSON] = field(default_factory=dict)
     project_certificates: dict[str, list[str]] = field(default_factory=dict)
     audit_logs: list[JSON] = field(default_factory=list)

@@ -242,3 +242,29 @@ def test_empty_profile_model_is_reported_at_the_profile(tmp_path: Path) -> None:
         "  - {name: b, rate_limit_profile: std}\n",
     )
     assert found == "4:5: rate_limit_profiles.std.gpt-4o: no limits given for model 'gpt-4o'"
+
+
+@pytest.mark.parametrize(
+    ("models", "message"),
+    [
+        ("{block: [o3]}", "4:14: projects[0].models.block: unknown key 'block'"),
+        ("none", "4:5: projects[0].models: unknown mode 'none': expected all, {allow: [...]}"),
+        ("{allow: [o3], deny: [x]}", "4:5: projects[0].models: give exactly one of `allow`"),
+    ],
+)
+def test_an_unknown_model_permission_mode_is_located(
+    tmp_path: Path, models: str, message: str
+) -> None:
+    """A model policy that is neither `all`, `{allow: [...]}` nor `{deny: [...]}` is one
+    located problem."""
+    found = _one_problem(tmp_path, f"version: 1\nprojects:\n  - name: a\n    models: {models}\n")
+    assert found.startswith(message), found
+
+
+def test_an_unknown_hosted_tool_is_located(tmp_path: Path) -> None:
+    """A tool the Admin API does not have is one located problem naming the tools it has."""
+    found = _one_problem(
+        tmp_path, "version: 1\nprojects:\n  - name: a\n    hosted_tools: {browser: true}\n"
+    )
+    assert found.startswith("4:20: projects[0].hosted_tools.browser: unknown key 'browser'"), found
+    assert "web_search" in found

@@ -116,3 +116,18 @@ def test_each_fragment_validates_with_its_modeline() -> None:
         assert (
             path.parent / first.removeprefix(modeline)
         ).resolve() == ROOT / "reconciler.schema.json"
+
+
+@pytest.mark.parametrize("models", ["all", {"allow": ["gpt-4o"]}, {"deny": ["o3"]}])
+def test_the_schema_accepts_each_model_policy(models: object) -> None:
+    """Editors accept `all` and one allow or deny list."""
+    document = {"version": 1, "projects": [{"name": "a", "models": models}]}
+    jsonschema.validate(document, json_schema(), cls=jsonschema.Draft202012Validator)
+
+
+@pytest.mark.parametrize("models", ["none", {"block": ["o3"]}, {"allow": ["a"], "deny": ["b"]}])
+def test_the_schema_refuses_an_unknown_model_policy(models: object) -> None:
+    """Editors flag an unknown mode, as `validate` does."""
+    document = {"version": 1, "projects": [{"name": "a", "models": models}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, json_schema(), cls=jsonschema.Draft202012Validator)

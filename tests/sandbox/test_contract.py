@@ -126,6 +126,15 @@ def _project_scenario(c: httpx.Client, sandbox: Sandbox) -> None:
     c.get(f"{projects}/{pid}/rate_limits", params={"limit": 100})
     c.post(f"{projects}/{pid}/rate_limits/rl-gpt-4o", json={"max_requests_per_1_minute": 500})
     c.post(f"{projects}/{pid}/rate_limits/rl-gpt-4o", json={"max_requests_per_1_minute": 10**9})
+    models = f"{projects}/{prod}/model_permissions"
+    c.get(models)
+    c.post(models, json={"mode": "deny_list", "model_ids": ["o3"]})
+    c.delete(models)
+    c.get(models)
+    c.delete(models)
+    tools = f"{projects}/{prod}/hosted_tool_permissions"
+    c.get(tools)
+    c.post(tools, json={"web_search": {"enabled": False}})
     c.delete(f"{projects}/{pid}/users/{erin['id']}")
     c.post(f"{projects}/{pid}/archive")
     c.get(f"{projects}/{pid}/users")

@@ -13,6 +13,8 @@ from reconciler.core.change import Kind
 from reconciler.core.kinds.api_keys import API_KEY
 from reconciler.core.kinds.base import KindInfo
 from reconciler.core.kinds.certificates import CERTIFICATE, CERTIFICATE_ACTIVATION
+from reconciler.core.kinds.hosted_tools import HOSTED_TOOL
+from reconciler.core.kinds.model_permissions import MODEL_PERMISSION
 from reconciler.core.kinds.project_users import PROJECT_USER
 from reconciler.core.kinds.projects import PROJECT
 from reconciler.core.kinds.rate_limits import RATE_LIMIT
@@ -29,6 +31,8 @@ _KINDS: list[KindInfo] = [
     PROJECT_USER,
     SERVICE_ACCOUNT,
     RATE_LIMIT,
+    MODEL_PERMISSION,
+    HOSTED_TOOL,
     CERTIFICATE_ACTIVATION,
     SPEND_LIMIT,
     SPEND_ALERT,
