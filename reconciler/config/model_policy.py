@@ -27,7 +27,7 @@ class ModelsConfig(BaseModel):
 
     allow: list[ModelName] | None = Field(default=None, description="Only these models.")
     deny: list[ModelName] | None = Field(default=None, description="Every model but these.")
-    every: bool = False
+    every: bool = Field(default=False, exclude=True)  # internal: how `all` is held
 
     @model_validator(mode="before")
     @classmethod

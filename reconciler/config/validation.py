@@ -115,7 +115,7 @@ def _fields_at(path: Sequence[PathItem]) -> list[str]:
             return []
     current = _unwrap(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        return [name for name, info in current.model_fields.items() if not info.exclude]
     return []
 
 

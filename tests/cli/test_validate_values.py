@@ -268,3 +268,13 @@ def test_an_unknown_hosted_tool_is_located(tmp_path: Path) -> None:
     )
     assert found.startswith("4:20: projects[0].hosted_tools.browser: unknown key 'browser'"), found
     assert "web_search" in found
+
+
+def test_an_unknown_model_policy_key_lists_only_what_a_file_may_write(tmp_path: Path) -> None:
+    """An unknown key under `models` names `allow` and `deny`, never the internal field that
+    holds `models: all`."""
+    text = "version: 1\nprojects:\n  - name: a\n    models: {zzzz: [gpt-4o]}\n"
+    problem = _one_problem(tmp_path, text)
+    assert problem.endswith(
+        "projects[0].models.zzzz: unknown key 'zzzz'; expected one of: allow, deny"
+    )
