@@ -81,6 +81,8 @@ def render_text(report: DriftReport) -> str:
             continue
         lines.append(f"  {MARKS[item.status]} {item.label}: {item.detail}")
         lines.append(f"      changed by: {changed_by(item, report)}")
+        if item.declared_in is not None:  # a config directory: the fragment to look in
+            lines.append(f"      declared in: {item.declared_in}")
     benign = [i for i in report.items if not i.counts]
     if benign:
         lines.append(f"  (also {len(benign)} objects reported but not counted as drift, e.g. rate")
@@ -97,12 +99,7 @@ def render_markdown(report: DriftReport) -> str:
         lines += [f"> **Audit log:** {report.audit_note}", ""]
     counted = [i for i in report.items if i.counts]
     if counted:
-        lines += ["| | object | what differs | changed by |", "|---|---|---|---|"]
-        lines += [
-            f"| {MARKS[i.status]} | {_cell(i.label)} | {_cell(i.detail)} "
-            f"| {_cell(changed_by(i, report))} |"
-            for i in counted
-        ]
+        lines += _table(counted, report)
         lines += [
             "",
             f"Either revert these in the organization with `reconciler apply {report.config}`, "
@@ -114,6 +111,21 @@ def render_markdown(report: DriftReport) -> str:
         lines += [f"- {_cell(i.label)}: {_cell(i.detail)}" for i in benign]
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
+
+
+def _table(counted: list[DriftItem], report: DriftReport) -> list[str]:
+    """The table of what differs; with a `declared in` column when a config directory says
+    which fragment declares each object (a single file's table is as it always was)."""
+    located = any(i.declared_in is not None for i in counted)
+    head = "| | object | what differs | changed by |" + (" declared in |" if located else "")
+    rule = "|---|---|---|---|" + ("---|" if located else "")
+    rows = [
+        f"| {MARKS[i.status]} | {_cell(i.label)} | {_cell(i.detail)} "
+        f"| {_cell(changed_by(i, report))} |"
+        + (f" {_cell(i.declared_in or '')} |" if located else "")
+        for i in counted
+    ]
+    return [head, rule, *rows]
 
 
 def _cell(text: str) -> str:

@@ -181,3 +181,23 @@ def test_plan_base_json_names_sources(org: Path) -> None:
         for entry in part:
             del entry["source"]
     assert document == json.loads(single[1])
+
+
+def test_drift_text_and_markdown_name_the_fragment(org: Path) -> None:
+    """For a config directory, text drift says `declared in:` under each counted item and the
+    markdown table gains a `declared in` column; a single file's drift shows neither."""
+    state = org.parent / "state.json"
+    _run("apply", str(org), "--auto-approve", "--allow-archive", state=state)
+    CliRunner().invoke(
+        main, ["sandbox", "set-role", "bob@example.com", "owner", "--state", str(state)]
+    )
+    directory = str(org.parent / "org.d")
+    code, text, _ = _run("drift", directory, state=state)
+    assert code == 2, text
+    assert "      declared in: organization.yaml:" in text
+    _, markdown, _ = _run("drift", directory, "--format", "markdown", state=state)
+    assert "| changed by | declared in |" in markdown
+    _, single, _ = _run("drift", str(org), state=state)
+    assert "declared in" not in single
+    _, single_md, _ = _run("drift", str(org), "--format", "markdown", state=state)
+    assert "declared in" not in single_md
