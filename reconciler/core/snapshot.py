@@ -122,6 +122,24 @@ def scope_digest(desired: Desired) -> str:
 
 
 _PARTS = ("members", "service_accounts", "rate_limits", "certificates")
+# Project settings the snapshot does not carry yet: a config that declares one is read in full.
+_NOT_CARRIED = ("spend_limit", "spend_alerts", "models", "hosted_tools")
+ORG_PARTS = ("spend_limit", "spend_alerts")
+
+
+def not_carried(desired: Desired) -> list[str]:
+    """What `desired` manages that a snapshot does not hold (so an incremental run could not
+    tell it from a removal): organization spend settings, a project's spend limit, alerts,
+    model or hosted-tool permissions, and the API-key policy (key ages move with the clock)."""
+    org = desired.org
+    found = [f"organization {part}" for part in ORG_PARTS if getattr(org, part) is not None]
+    parts = {
+        part for p in org.projects.values() for part in _NOT_CARRIED if getattr(p, part) is not None
+    }
+    found += [f"project {part}" for part in sorted(parts)]
+    if desired.settings.api_keys.declared:
+        found.append("settings.api_keys")
+    return found
 
 
 # -- Live as plain data ----------------------------------------------------------------------

@@ -72,7 +72,7 @@ class Scope:
 
 
 @dataclass(frozen=True, slots=True)
-class _OrgReads:
+class OrgReads:
     """Organization-level results."""
 
     users: list[tuple[User, str]] | None
@@ -103,7 +103,7 @@ async def fetch_live(
     keyed = key_projects(live_projects, desired)
     names = {project.id: key for key, project in keyed.items() if project.id is not None}
     async with read_group() as group:
-        org_task = group.create_task(_read_org(client, tracker, scope, desired, names))
+        org_task = group.create_task(read_org(client, tracker, scope, desired, names))
         details = ProjectReads(client, tracker, keys=desired.settings.api_keys.declared)
         for declared in desired.org.projects.values():
             found = match_project(declared, keyed)
@@ -117,7 +117,7 @@ async def fetch_live(
     return replace(_assemble(keyed, read, org), read_at=int(client.clock.time()))
 
 
-def _may_prune_a_certificate(desired: Desired, org: _OrgReads) -> bool:
+def _may_prune_a_certificate(desired: Desired, org: OrgReads) -> bool:
     """Whether the plan may delete a certificate: one whose content no declared certificate
     has, or a second copy of one that is declared."""
     if not desired.settings.prune.certificates or org.certificates is None:
@@ -157,13 +157,13 @@ async def _read_activations(
         read.projects[key] = replace(read.projects.get(key, keyed[key]), certificates=active)
 
 
-async def _read_org(
+async def read_org(
     client: AdminClient,
     tracker: Tracker,
     scope: Scope,
     desired: Desired,
     project_names: Mapping[str, str],
-) -> _OrgReads:
+) -> OrgReads:
     """Users, invites, admin keys and certificates, concurrently, as far as they are in scope."""
     async with read_group() as group:
         user_task = invite_task = key_task = cert_task = spend_task = alert_task = None
@@ -184,7 +184,7 @@ async def _read_org(
         if desired.org.spend_alerts is not None:
             alert_read = spend_alerts.read_spend_alerts(client, None)
             alert_task = group.create_task(tracker.run("spend alerts", alert_read))
-    return _OrgReads(
+    return OrgReads(
         users=user_task.result() if user_task else None,
         invites=invite_task.result() if invite_task else None,
         certificates=cert_task.result() if cert_task else None,
@@ -228,7 +228,7 @@ async def _read_certificates(
     return keyed
 
 
-def _assemble(keyed: Mapping[str, Project], details: ProjectDetails, org: _OrgReads) -> Live:
+def _assemble(keyed: Mapping[str, Project], details: ProjectDetails, org: OrgReads) -> Live:
     """The Live value and its id index from everything read."""
     all_projects = {key: details.projects.get(key, project) for key, project in keyed.items()}
     users_by_email = {user.email: (user, ident) for user, ident in org.users or []}

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from reconciler.api import AdminClient
 from reconciler.core.model import Desired, IdIndex, Live, Organization
-from reconciler.read.live import Scope, _read_org
+from reconciler.read.live import Scope, read_org
 from reconciler.read.progress import Tracker
 from reconciler.read.projects import ProjectDetails, ProjectReads
 from reconciler.read.tasks import read_group
@@ -37,7 +37,7 @@ async def reread(
     scope = Scope(users="users" in parts, certificates="certificates" in parts)
     reads = ProjectReads(client, tracker)
     async with read_group() as group:
-        org_task = group.create_task(_read_org(client, tracker, scope, desired, names))
+        org_task = group.create_task(read_org(client, tracker, scope, desired, names))
         for key in keys:
             project = live.org.projects[key]
             reads.start(group, key, project, project)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from reconciler.api import AdminClient
 from reconciler.core.event_scope import rereads
 from reconciler.core.model import Desired, Live
-from reconciler.core.snapshot import Snapshot, scope_digest
+from reconciler.core.snapshot import Snapshot, not_carried, scope_digest
 from reconciler.errors import ApiError
 from reconciler.read.audit_log import PATH, AuditEvent, parse_audit_event, read_audit_events
 from reconciler.read.live import FetchProgress, fetch_live
@@ -107,6 +107,9 @@ def _stale(snapshot: Snapshot, desired: Desired, *, options: Options, now: int) 
         return f"the last full read is older than {_ago(options.full_every)}"
     if snapshot.scope_digest != scope_digest(desired):
         return "the config's scope changed since the snapshot"
+    carried = not_carried(desired)
+    if carried:
+        return f"the snapshot does not hold {', '.join(carried)}, which the config manages"
     if snapshot.position_id is None:
         return "the audit log was empty at the last full read: logging looks off"
     return None

@@ -131,3 +131,24 @@ def test_an_unwritable_snapshot_is_a_one_line_error(
     assert result.exit_code == 1
     assert f"cannot write the snapshot {blocker / 'snap.json'}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_settings_the_snapshot_does_not_hold_are_read_in_full(
+    applied: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A config that manages a spend limit or the API-key policy (not held in a snapshot) is
+    never answered from one: every run reads in full, says why, and equals a full run."""
+    config, state = applied
+    managed = tmp_path / "org.yaml"
+    shutil.copytree(config.parent / "certs", tmp_path / "certs")
+    text = config.read_text().replace(
+        "  - name: search-prod\n", "  - name: search-prod\n    spend_limit: {usd_per_month: 2000}\n"
+    )
+    managed.write_text(text)
+    snapshot = str(tmp_path / "snap.json")
+    _drift(managed, state, "--snapshot", snapshot)
+    code, report = _drift(managed, state, "--snapshot", snapshot, "--verify", "0")
+    full_code, full = _drift(managed, state)
+    assert report["freshness"].startswith("verified in full just now")
+    assert "project spend_limit" in report["freshness"]
+    assert (code, _without_freshness(report)) == (full_code, _without_freshness(full))
