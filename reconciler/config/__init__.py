@@ -11,8 +11,8 @@ Every problem is reported at once, in a ConfigError, as `FILE:LINE:COL: path: me
 """
 
 from reconciler.config.convert import desired_to_config_dict
+from reconciler.config.json_schema import json_schema, schema_text
 from reconciler.config.load import LoadedConfig, config_from_dict, digest_of, load_config
-from reconciler.config.schema import json_schema, schema_text
 
 __all__ = [
     "LoadedConfig",

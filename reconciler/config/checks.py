@@ -12,7 +12,9 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
+from reconciler.config.kinds.registry import parts
 from reconciler.config.names import padded, short
+from reconciler.config.parts import Place
 from reconciler.config.schema import ConfigFile, ProjectConfig, RateLimitConfig
 from reconciler.config.source import Locations, Path
 from reconciler.core import model
@@ -52,11 +54,28 @@ def check_config(config: ConfigFile, loc: Locations) -> list[Problem]:
     ]
     problems += _profiles(config, loc)
     problems += _padded_names(config, loc)
+    problems += _part_checks(config, loc)
     # Once, not per project: 5,000 projects × 2,000 users would be 10 million normalizations.
     users = None if config.users is None else {model.normalize_email(u.email) for u in config.users}
     for index, project in enumerate(config.projects):
         problems.extend(_project(config, index, project, loc, users))
     return problems
+
+
+def _part_checks(config: ConfigFile, loc: Locations) -> Iterator[Problem]:
+    """Each plug-in kind's own cross-reference checks (config/parts.py), where it is declared."""
+    places: list[tuple[Place, Path, BaseModel | None]] = [
+        ("root", (), config),
+        ("organization", ("organization",), config.organization),
+    ]
+    places += [
+        ("project", ("projects", i), p) for i, p in enumerate(config.projects) if not p.archived
+    ]
+    for place, base, holder in places:
+        for part in parts(place):
+            value = getattr(holder, part.name, None) if holder is not None else None
+            if part.check is not None and value is not None:
+                yield from part.check(config, (*base, part.name), value, loc)
 
 
 def effective_rate_limits(
@@ -136,7 +155,9 @@ def _project(
 ) -> Iterator[Problem]:
     base: Path = ("projects", index)
     if project.archived:
-        for name in (*_PROJECT_COLLECTIONS, "rate_limit_profile", "spend_limit", "spend_alerts"):
+        plugged = (part.name for part in parts("project"))
+        owned = (*_PROJECT_COLLECTIONS, "rate_limit_profile", "spend_limit", "spend_alerts")
+        for name in (*owned, *plugged):
             if getattr(project, name) is not None:
                 yield loc.problem((*base, name), "an archived project has none; remove this key")
         return

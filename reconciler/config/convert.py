@@ -10,14 +10,14 @@ is the identity.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from reconciler.config.certificates import LoadedCertificate
 from reconciler.config.checks import effective_rate_limits
+from reconciler.config.kinds.registry import data_parts, model_parts
 from reconciler.config.model_policy import ModelsConfig
 from reconciler.config.schema import ApiKeysConfig, ConfigFile, ProjectConfig, SettingsConfig
-from reconciler.config.spend import SpendAlertConfig, SpendLimitSetting
+from reconciler.config.spend import spend_alerts, spend_alerts_dict, spend_limit, spend_limit_dict
 from reconciler.core import model
 
 
@@ -41,8 +41,9 @@ def to_desired(config: ConfigFile, certificates: dict[str, LoadedCertificate]) -
     settings = config.organization
     org = model.Organization(
         users=users, invites=None, certificates=certs, projects=projects,
-        spend_limit=_spend_limit(settings.spend_limit if settings else None),
-        spend_alerts=_spend_alerts(settings.spend_alerts if settings else None),
+        spend_limit=spend_limit(settings.spend_limit if settings else None),
+        spend_alerts=spend_alerts(settings.spend_alerts if settings else None),
+        parts=model_parts(config, "root") | model_parts(settings, "organization"),
     )  # fmt: skip
     return model.Desired(org=org, settings=_settings(config.settings), reports=_reports(config))
 
@@ -54,49 +55,6 @@ def _reports(config: ConfigFile) -> model.ReportSettings:
         budgets={p.name: p.budget.usd_per_month for p in config.projects if p.budget},
         org_budget=config.budget.usd_per_month if config.budget else None,
     )
-
-
-def _spend_limit(setting: SpendLimitSetting | None) -> model.SpendLimit | None:
-    """Dollars → cents; `none` is a limit of None (remove it); absent is not managed."""
-    if setting is None:
-        return None
-    if setting == "none":
-        return model.SpendLimit(None)
-    return model.SpendLimit(round(setting.usd_per_month * 100))
-
-
-def _spend_alerts(
-    alerts: list[SpendAlertConfig] | None,
-) -> dict[int, model.SpendAlert] | None:
-    """Alerts by threshold in cents, recipients lower-cased and sorted."""
-    if alerts is None:
-        return None
-    out = {}
-    for alert in alerts:
-        cents = round(alert.usd_per_month * 100)
-        emails = tuple(sorted({model.normalize_email(e) for e in alert.notify}))
-        out[cents] = model.SpendAlert(cents, emails, alert.subject_prefix)
-    return out
-
-
-def _dollars(cents: int) -> int | float:
-    return cents // 100 if cents % 100 == 0 else cents / 100
-
-
-def _spend_alerts_dict(alerts: Mapping[int, model.SpendAlert]) -> list[dict[str, Any]]:
-    return [
-        {"usd_per_month": _dollars(cents), "notify": list(a.recipients)}
-        | ({"subject_prefix": a.subject_prefix} if a.subject_prefix is not None else {})
-        for cents, a in sorted(alerts.items())
-    ]
-
-
-def _spend_limit_dict(limit: model.SpendLimit) -> Any:
-    """A limit as the file writes it: `none`, or dollars (whole dollars as an integer)."""
-    if limit.cents is None:
-        return "none"
-    dollars = limit.cents // 100 if limit.cents % 100 == 0 else limit.cents / 100
-    return {"usd_per_month": dollars}
 
 
 def _certificate(name: str, active: bool, loaded: LoadedCertificate) -> model.Certificate:
@@ -166,10 +124,11 @@ def _project(project: ProjectConfig, config: ConfigFile) -> model.Project:
         service_accounts=accounts,
         rate_limits=rate_limits,
         certificates=certs,
-        spend_limit=_spend_limit(project.spend_limit),
-        spend_alerts=_spend_alerts(project.spend_alerts),
+        spend_limit=spend_limit(project.spend_limit),
+        spend_alerts=spend_alerts(project.spend_alerts),
         models=_models(project.models),
         hosted_tools=None if project.hosted_tools is None else project.hosted_tools.declared(),
+        parts=model_parts(project, "project"),
     )
 
 
@@ -191,11 +150,13 @@ def desired_to_config_dict(desired: model.Desired) -> dict[str, Any]:
     data: dict[str, Any] = {"version": 1, "settings": _settings_dict(desired.settings)}
     organization: dict[str, Any] = {}
     if org.spend_limit is not None:
-        organization["spend_limit"] = _spend_limit_dict(org.spend_limit)
+        organization["spend_limit"] = spend_limit_dict(org.spend_limit)
     if org.spend_alerts is not None:
-        organization["spend_alerts"] = _spend_alerts_dict(org.spend_alerts)
+        organization["spend_alerts"] = spend_alerts_dict(org.spend_alerts)
+    organization |= data_parts(org.parts, "organization")
     if organization:
         data["organization"] = organization
+    data |= data_parts(org.parts, "root")
     if org.users is not None:
         data["users"] = [{"email": u.email, "role": u.role} for _, u in sorted(org.users.items())]
     if org.certificates is not None:
@@ -288,12 +249,12 @@ def _project_dict(project: model.Project) -> dict[str, Any]:
     if project.certificates is not None:
         data["certificates"] = sorted(project.certificates)
     if project.spend_limit is not None:
-        data["spend_limit"] = _spend_limit_dict(project.spend_limit)
+        data["spend_limit"] = spend_limit_dict(project.spend_limit)
     if project.spend_alerts is not None:
-        data["spend_alerts"] = _spend_alerts_dict(project.spend_alerts)
+        data["spend_alerts"] = spend_alerts_dict(project.spend_alerts)
     if project.models is not None:
         policy = project.models
         data["models"] = "all" if policy.mode == "all" else {policy.mode: sorted(policy.models)}
     if project.hosted_tools is not None:
         data["hosted_tools"] = dict(sorted(project.hosted_tools.items()))
-    return data
+    return data | data_parts(project.parts, "project")

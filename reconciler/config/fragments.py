@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
+from reconciler.config.kinds.registry import parts
 from reconciler.config.source import Locations, Path
 from reconciler.config.yamlfile import ParsedYaml
 from reconciler.errors import Problem
@@ -50,6 +51,12 @@ SECTIONS: dict[str, Items | Entries] = {
     "users": Items("email", "user", fold=str.lower),
     "certificates": Items("name", "certificate"),
     "rate_limit_profiles": Entries("rate limit profile"),
+    # A plug-in kind's top-level list joins when its config part says how (config/parts.py).
+    **{
+        part.name: Items(part.joined.field, part.joined.noun)
+        for part in parts("root")
+        if part.joined is not None
+    },
 }
 
 

@@ -10,14 +10,13 @@ in `checks.py`, where every problem can be reported with its line.
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, WithJsonSchema
-from pydantic_core import core_schema
+from pydantic.json_schema import WithJsonSchema
 
+from reconciler.config.kinds.registry import parts
 from reconciler.config.model_policy import MODELS_JSON_SCHEMA, HostedToolsConfig, ModelsConfig
 from reconciler.config.names import (
     EMAIL_PATTERN,
@@ -28,6 +27,7 @@ from reconciler.config.names import (
     check_not_reserved,
     check_version,
 )
+from reconciler.config.parts import with_parts
 from reconciler.config.report_settings import BudgetConfig, LabelKey, LabelValue
 from reconciler.config.spend import OrganizationConfig, SpendAlerts, SpendLimitSetting
 from reconciler.core import model
@@ -239,6 +239,11 @@ class ProjectConfig(_Strict):
     )
 
 
+if not TYPE_CHECKING:  # plug-in kinds' keys (config/parts.py); the type checker sees the bases
+    ProjectConfig = with_parts(ProjectConfig, parts("project"))
+    OrganizationConfig = with_parts(OrganizationConfig, parts("organization"))
+
+
 class ConfigFile(_Strict):
     """The whole configuration file (version 1)."""
 
@@ -267,29 +272,5 @@ class ConfigFile(_Strict):
     )
 
 
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the configuration file, for editors and CI."""
-    schema = ConfigFile.model_json_schema(mode="validation", schema_generator=_KeyPatterns)
-    # Every top-level key optional, so each fragment of a config directory validates in an
-    # editor; the loader still requires `version` of the whole.
-    schema.pop("required", None)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
-
-
-def schema_text() -> str:
-    """The JSON Schema as `reconciler schema` prints it (indent 2, sorted keys, final newline)."""
-    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-class _KeyPatterns(GenerateJsonSchema):
-    """Dict keys with a pattern as `propertyNames` (pydantic writes `patternProperties`, which
-    would let a key that breaks the pattern through unchecked)."""
-
-    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
-        out = super().dict_schema(schema)
-        patterns = out.pop("patternProperties", None)
-        if patterns:
-            ((pattern, values),) = patterns.items()
-            out["additionalProperties"] = values
-            out["propertyNames"] = {**out.get("propertyNames", {}), "pattern": pattern}
-        return out
+if not TYPE_CHECKING:
+    ConfigFile = with_parts(ConfigFile, parts("root"))

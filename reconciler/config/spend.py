@@ -6,11 +6,13 @@ kept in cents in the model, as the API counts them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from reconciler.config.names import EMAIL_PATTERN, check_email
+from reconciler.core import model
 
 Email = Annotated[
     str,
@@ -90,3 +92,50 @@ class OrganizationConfig(_Strict):
     spend_alerts: SpendAlerts | None = Field(
         default=None, description="Alerts by threshold; [] removes them all."
     )
+
+
+# -- between the file and the model (convert.py) --
+
+
+def spend_limit(setting: SpendLimitSetting | None) -> model.SpendLimit | None:
+    """Dollars → cents; `none` is a limit of None (remove it); absent is not managed."""
+    if setting is None:
+        return None
+    if setting == "none":
+        return model.SpendLimit(None)
+    return model.SpendLimit(round(setting.usd_per_month * 100))
+
+
+def spend_alerts(
+    alerts: list[SpendAlertConfig] | None,
+) -> dict[int, model.SpendAlert] | None:
+    """Alerts by threshold in cents, recipients lower-cased and sorted."""
+    if alerts is None:
+        return None
+    out = {}
+    for alert in alerts:
+        cents = round(alert.usd_per_month * 100)
+        emails = tuple(sorted({model.normalize_email(e) for e in alert.notify}))
+        out[cents] = model.SpendAlert(cents, emails, alert.subject_prefix)
+    return out
+
+
+def dollars(cents: int) -> int | float:
+    """Cents as the file writes dollars: whole dollars as an integer."""
+    return cents // 100 if cents % 100 == 0 else cents / 100
+
+
+def spend_alerts_dict(alerts: Mapping[int, model.SpendAlert]) -> list[dict[str, Any]]:
+    """Alerts as the file writes them, by threshold."""
+    return [
+        {"usd_per_month": dollars(cents), "notify": list(a.recipients)}
+        | ({"subject_prefix": a.subject_prefix} if a.subject_prefix is not None else {})
+        for cents, a in sorted(alerts.items())
+    ]
+
+
+def spend_limit_dict(limit: model.SpendLimit) -> Any:
+    """A limit as the file writes it: `none`, or dollars (whole dollars as an integer)."""
+    if limit.cents is None:
+        return "none"
+    return {"usd_per_month": dollars(limit.cents)}

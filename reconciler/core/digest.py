@@ -20,6 +20,7 @@ from reconciler.core.model import (
     SpendAlert,
     SpendLimit,
 )
+from reconciler.core.parts import parts_json
 
 JSON = dict[str, Any]
 
@@ -70,6 +71,7 @@ def org_json(org: Organization) -> JSON:
         "projects": {n: _project_json(p) for n, p in org.projects.items()},
         **_spend_json(org.spend_limit),
         **_alerts_json(org.spend_alerts),
+        **parts_json(org.parts),
     }
 
 
@@ -109,6 +111,7 @@ def _project_json(project: Project) -> JSON:
             **_alerts_json(project.spend_alerts),
         }
         | _models_json(project)
+        | parts_json(project.parts)
     )
 
 

@@ -10,6 +10,10 @@ Scope is part of the value: a collection that is `None` was not declared (desire
 
 Live state additionally carries an `IdIndex` of the server ids behind the natural keys, which
 only `apply` needs. Nothing here does I/O.
+
+Kinds added as plug-ins add no field here: their values live in `parts` (of the organization,
+or of a project) under the kind's part name, absent when not declared or not read — the same
+rule as the typed fields — and their ids in `IdIndex.parts` (see core/parts.py).
 """
 
 from __future__ import annotations
@@ -136,6 +140,8 @@ class Project:
     api_keys: Mapping[str, ApiKeyInfo] | None = None
     models: ModelPolicy | None = None
     hosted_tools: Mapping[str, bool] | None = None
+    # Plug-in kinds' values by part name (core/parts.py); a part left out is not in scope.
+    parts: Mapping[str, object] = field(default_factory=dict)
 
 
 ApiKeyOwnerKind = Literal["user", "service_account"]
@@ -173,6 +179,8 @@ class Organization:
     projects: Mapping[str, Project] = field(default_factory=dict)
     spend_limit: SpendLimit | None = None
     spend_alerts: Mapping[int, SpendAlert] | None = None
+    # Plug-in kinds' values by part name (core/parts.py); a part left out is not in scope.
+    parts: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +267,8 @@ class IdIndex:
     rate_limits: Mapping[tuple[str, str], str] = field(default_factory=dict)
     certificates: Mapping[str, str] = field(default_factory=dict)
     spend_alerts: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    # Plug-in kinds: part name → natural key → server id.
+    parts: Mapping[str, Mapping[tuple[str, ...], str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,6 +137,10 @@ def not_carried(desired: Desired) -> list[str]:
         part for p in org.projects.values() for part in _NOT_CARRIED if getattr(p, part) is not None
     }
     found += [f"project {part}" for part in sorted(parts)]
+    # Plug-in kinds' parts (core/parts.py) are not carried either.
+    found += [f"organization {name}" for name in sorted(org.parts)]
+    plugged = {name for p in org.projects.values() for name in p.parts}
+    found += [f"project {name}" for name in sorted(plugged)]
     if desired.settings.api_keys.declared:
         found.append("settings.api_keys")
     return found

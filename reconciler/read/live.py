@@ -24,7 +24,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from reconciler.api import AdminClient
 from reconciler.core.model import (
@@ -39,7 +39,16 @@ from reconciler.core.model import (
     SpendLimit,
     User,
 )
-from reconciler.kinds import certificates, invites, projects, spend_alerts, spend_limits, users
+from reconciler.kinds import (
+    certificates,
+    invites,
+    projects,
+    registry,
+    spend_alerts,
+    spend_limits,
+    users,
+)
+from reconciler.kinds.spec import PartRead
 from reconciler.read import admin_keys
 from reconciler.read.progress import FetchProgress, Tracker
 from reconciler.read.projects import ProjectDetails, ProjectReads, key_projects, match_project
@@ -81,6 +90,7 @@ class OrgReads:
     key_owner_id: str | None
     spend_limit: SpendLimit | None = None
     spend_alerts: dict[int, tuple[SpendAlert, str]] | None = None
+    parts: dict[str, PartRead] = field(default_factory=dict)
 
 
 async def fetch_live(
@@ -184,6 +194,13 @@ async def read_org(
         if desired.org.spend_alerts is not None:
             alert_read = spend_alerts.read_spend_alerts(client, None)
             alert_task = group.create_task(tracker.run("spend alerts", alert_read))
+        part_tasks = {
+            spec.part: group.create_task(
+                tracker.run(spec.part.replace("_", " "), spec.read_org(client, desired))
+            )
+            for spec in registry.specs()
+            if spec.part is not None and spec.read_org is not None and spec.org_wanted(desired)
+        }
     return OrgReads(
         users=user_task.result() if user_task else None,
         invites=invite_task.result() if invite_task else None,
@@ -193,6 +210,7 @@ async def read_org(
         else None,
         spend_limit=spend_task.result() if spend_task else None,
         spend_alerts=alert_task.result() if alert_task else None,
+        parts={name: task.result() for name, task in part_tasks.items()},
     )
 
 
@@ -249,7 +267,11 @@ def _assemble(keyed: Mapping[str, Project], details: ProjectDetails, org: OrgRea
         spend_alerts=None
         if org.spend_alerts is None
         else {c: a for c, (a, _) in org.spend_alerts.items()},
+        parts={name: value for name, (value, _) in org.parts.items()},
     )
+    part_ids = {name: dict(found) for name, (_, found) in org.parts.items()}
+    for name, found in details.part_ids.items():
+        part_ids.setdefault(name, {}).update(found)
     ids = IdIndex(
         projects={key: p.id for key, p in keyed.items() if p.id is not None},
         users={email: ident for email, (_, ident) in users_by_email.items()},
@@ -261,5 +283,6 @@ def _assemble(keyed: Mapping[str, Project], details: ProjectDetails, org: OrgRea
             **{("", c): i for c, (_, i) in (org.spend_alerts or {}).items()},
             **details.spend_alert_ids,
         },
+        parts=part_ids,
     )
     return Live(org=organization, ids=ids, admin_key_owner=owner, default_project=None)

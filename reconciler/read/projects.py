@@ -12,7 +12,7 @@ for declared, active projects and only where the declaration has them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,6 +27,7 @@ from reconciler.kinds import (
     model_permissions,
     project_users,
     rate_limits,
+    registry,
     service_accounts,
     spend_alerts,
     spend_limits,
@@ -65,6 +66,10 @@ def match_project(declared: Project, keyed: Mapping[str, Project]) -> str | None
     return declared.name if found is not None else None
 
 
+# Reads of plug-in kinds' parts are named `part:<name>` among a project's reads.
+_PART = "part:"
+
+
 @dataclass(slots=True)
 class ProjectDetails:
     """Live projects with their details read, and the ids behind their natural keys."""
@@ -73,6 +78,8 @@ class ProjectDetails:
     service_account_ids: dict[tuple[str, str], str] = field(default_factory=dict)
     rate_limit_ids: dict[tuple[str, str], str] = field(default_factory=dict)
     spend_alert_ids: dict[tuple[str, int], str] = field(default_factory=dict)
+    # Plug-in kinds' ids: part name → (project key, *rest of the natural key) → id.
+    part_ids: dict[str, dict[tuple[str, ...], str]] = field(default_factory=dict)
 
 
 class ProjectReads:
@@ -88,7 +95,7 @@ class ProjectReads:
         """Start, in `group`, the reads `declared` asks for on the live project `live`."""
         assert live.id is not None, "live projects always carry their id"
         client, run, pid = self._client, self._tracker.run, live.id
-        reads = {
+        reads: dict[str, tuple[object, Coroutine[Any, Any, Any]]] = {
             "members": (declared.members, project_users.read_members(client, pid)),
             "service_accounts": (
                 declared.service_accounts,
@@ -105,12 +112,17 @@ class ProjectReads:
             "models": (declared.models, model_permissions.read_model_permissions(client, pid)),
             "hosted_tools": (declared.hosted_tools, hosted_tools.read_hosted_tools(client, pid)),
         }
+        for spec in registry.specs():
+            part, read_part = spec.part, spec.read_project
+            if part is not None and read_part is not None and part in declared.parts:
+                reads[_PART + part] = (True, read_part(client, pid))
         tasks: dict[str, asyncio.Task[Any]] = {}
         for name, (wanted, read) in reads.items():
             if wanted is None:
                 read.close()  # never awaited: not in scope
                 continue
-            tasks[name] = group.create_task(run(f"{key}: {name.replace('_', ' ')}", read))
+            label = name.removeprefix(_PART).replace("_", " ")
+            tasks[name] = group.create_task(run(f"{key}: {label}", read))
         self._tasks[key] = (live, tasks)
 
     def results(self, certificate_keys: Mapping[str, str]) -> ProjectDetails:
@@ -156,4 +168,11 @@ def _with_details(
         project = replace(project, models=done["models"])
     if "hosted_tools" in done:
         project = replace(project, hosted_tools=done["hosted_tools"])
-    return project
+    parts = dict(project.parts)
+    for name, read in done.items():
+        if name.startswith(_PART):
+            part, (value, ids) = name.removeprefix(_PART), read
+            parts[part] = value
+            found = details.part_ids.setdefault(part, {})
+            found.update({(key, *rest): ident for rest, ident in ids.items()})
+    return replace(project, parts=parts) if parts != project.parts else project

@@ -36,6 +36,7 @@ from reconciler.core.model import (
     User,
 )
 from reconciler.errors import ExportError
+from reconciler.kinds import registry
 from reconciler.kinds.certificates import read_pem
 from reconciler.kinds.projects import read_projects
 from reconciler.read.live import FetchProgress, fetch_live
@@ -74,14 +75,36 @@ def probe(listed: Iterable[Project]) -> Desired:
             spend_alerts={},
             models=ModelPolicy(),
             hosted_tools={},
+            parts=_everything("project"),
         )
         for name, p in by_name.items()
     }
     org = Organization(
         users={}, certificates={}, projects=everything, spend_limit=SpendLimit(None),
-        spend_alerts={},
+        spend_alerts={}, parts=_everything("organization"),
     )  # fmt: skip
     return Desired(org=org)
+
+
+def _everything(scope: str) -> dict[str, object]:
+    """What a probe declares of each plug-in kind (kinds/spec.py) to read all of it."""
+    return {
+        spec.part: spec.everything
+        for spec in registry.specs()
+        if spec.part is not None
+        and (spec.read_org if scope == "organization" else spec.read_project) is not None
+    }
+
+
+def _exported(parts: Mapping[str, object]) -> dict[str, object]:
+    """Plug-in kinds' live values as the exported file declares them (left out when None)."""
+    out: dict[str, object] = {}
+    for spec in registry.specs():
+        if spec.part is not None and spec.part in parts:
+            value = spec.exported(parts[spec.part])
+            if value is not None:
+                out[spec.part] = value
+    return out
 
 
 async def read_everything(
@@ -126,7 +149,7 @@ def exported_desired(live: Live, *, pems: Mapping[str, str] | None = None) -> Ex
     org_limit = _spend_limit(org.spend_limit)
     organization = Organization(
         users=users, certificates=certs, projects=projects, spend_limit=org_limit,
-        spend_alerts=org.spend_alerts or None,
+        spend_alerts=org.spend_alerts or None, parts=_exported(org.parts),
     )  # fmt: skip
     desired = Desired(org=organization)
     return Exported(
@@ -182,6 +205,7 @@ def _project(project: Project, defaults: Mapping[str, RateLimit], live: Live) ->
         spend_alerts=project.spend_alerts or None,  # none: left out, as a limit
         models=models,
         hosted_tools=_disabled(project.hosted_tools),
+        parts=_exported(project.parts),
     )
 
 

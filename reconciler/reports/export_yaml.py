@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from reconciler.config import desired_to_config_dict
+from reconciler.config.kinds.registry import parts
 from reconciler.reports.export import Exported
 
 
@@ -49,6 +50,7 @@ def render_config(exported: Exported, *, now: float) -> str:
         "",
         *_certificates(data.get("certificates", []), exported),
         "",
+        *_root_parts(data),
         *_projects(data["projects"], exported),
     ]
     return "\n".join(lines) + "\n"
@@ -124,6 +126,9 @@ def _organization(organization: dict[str, Any] | None) -> Iterator[str]:
         if "spend_alerts" in organization:
             yield "  spend_alerts:"
             yield from (f"    - {flow(alert)}" for alert in organization["spend_alerts"])
+        for part in parts("organization"):
+            if part.name in organization:
+                yield from block(part.name, organization[part.name], indent=2)
         yield ""
 
 
@@ -188,3 +193,31 @@ def _project(project: dict[str, Any]) -> Iterator[str]:
         yield f"    models: {models if isinstance(models, str) else flow(models)}"
     if "hosted_tools" in project:
         yield f"    hosted_tools: {flow(project['hosted_tools'])}"
+    for part in parts("project"):
+        if part.name in project:
+            yield from block(part.name, project[part.name], indent=4)
+
+
+def _root_parts(data: dict[str, Any]) -> Iterator[str]:
+    """Plug-in kinds' top-level keys (groups, roles), each followed by a blank line."""
+    for part in parts("root"):
+        if part.name in data:
+            yield from block(part.name, data[part.name], indent=0)
+            yield ""
+
+
+def block(key: str, value: Any, *, indent: int) -> Iterator[str]:
+    """`key: value` as a person would write it: a list item per line (a mapping item in flow
+    style), a mapping of mappings one entry per line, anything else on the key's line."""
+    pad = " " * indent
+    if isinstance(value, list) and value:
+        yield f"{pad}{key}:"
+        for item in value:
+            yield f"{pad}  - {flow(item) if isinstance(item, dict) else scalar(item)}"
+    elif isinstance(value, dict) and any(isinstance(v, dict) for v in value.values()):
+        yield f"{pad}{key}:"
+        for name, item in value.items():
+            shown = flow(item) if isinstance(item, dict) else scalar(item)
+            yield f"{pad}  {scalar(name)}: {shown}"
+    else:
+        yield f"{pad}{key}: {flow(value) if isinstance(value, dict) else scalar(value)}"

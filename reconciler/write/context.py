@@ -27,6 +27,12 @@ class Ids:
     service_accounts: dict[tuple[str, str], str] = field(default_factory=dict)
     rate_limits: dict[tuple[str, str], str] = field(default_factory=dict)
     certificates: dict[str, str] = field(default_factory=dict)
+    # Plug-in kinds (core/parts.py): part name → natural key → id.
+    parts: dict[str, dict[tuple[str, ...], str]] = field(default_factory=dict)
+
+    def part(self, name: str) -> dict[tuple[str, ...], str]:
+        """The ids of part `name`, live and created in this run (a handler adds its own)."""
+        return self.parts.setdefault(name, {})
 
 
 @dataclass(slots=True)
@@ -57,6 +63,7 @@ class ApplyContext:
             service_accounts=dict(src.service_accounts),
             rate_limits=dict(src.rate_limits),
             certificates=dict(src.certificates),
+            parts={name: dict(found) for name, found in src.parts.items()},
         )
         for project in live.org.projects.values():
             if project.id:

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from reconciler.config import config_from_dict
+from reconciler.config import config_from_dict, json_schema
 from reconciler.config.convert import desired_to_config_dict
-from reconciler.config.schema import json_schema
 from reconciler.core.model import SpendLimit
 
 
