@@ -38,6 +38,8 @@ class Kind(StrEnum):
     MODEL_PERMISSION = "model_permission"
     # One hosted tool's permission in a project: key (project, tool).
     HOSTED_TOOL = "hosted_tool"
+    # A data-retention mode: key (scope, "mode"), scope "" = organization.
+    DATA_RETENTION = "data_retention"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

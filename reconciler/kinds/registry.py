@@ -14,6 +14,7 @@ from reconciler.kinds import (
     api_keys,
     certificate_activations,
     certificates,
+    data_retention,
     hosted_tools,
     invites,
     model_permissions,
@@ -41,6 +42,7 @@ _SPECS: list[KindSpec] = [
     certificate_activations.SPEC,
     spend_limits.SPEC,
     spend_alerts.SPEC,
+    data_retention.SPEC,
     api_keys.SPEC,
 ]
 

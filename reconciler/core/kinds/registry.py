@@ -13,6 +13,7 @@ from reconciler.core.change import Kind
 from reconciler.core.kinds.api_keys import API_KEY
 from reconciler.core.kinds.base import KindInfo
 from reconciler.core.kinds.certificates import CERTIFICATE, CERTIFICATE_ACTIVATION
+from reconciler.core.kinds.data_retention import DATA_RETENTION
 from reconciler.core.kinds.hosted_tools import HOSTED_TOOL
 from reconciler.core.kinds.model_permissions import MODEL_PERMISSION
 from reconciler.core.kinds.project_users import PROJECT_USER
@@ -36,6 +37,7 @@ _KINDS: list[KindInfo] = [
     CERTIFICATE_ACTIVATION,
     SPEND_LIMIT,
     SPEND_ALERT,
+    DATA_RETENTION,
     API_KEY,
 ]
 _BY_KIND: dict[Kind, KindInfo] = {known.kind: known for known in _KINDS}
