@@ -12,7 +12,8 @@ changes_requested?}]) and
 made last so earlier ids stay put; the owner need not be a member, as for someone who left the
 project). A key in a project's `api_keys` is {name, owner, created_days_ago?,
 last_used_days_ago?}: created with its project unless said, last used a day ago unless said
-(null: never used).
+(null: never used). Access (`data_retention`, `roles`, `groups`, `user_roles`,
+`project_groups`) is described in `seed_access.py`.
 A seed that does not fit raises `SandboxError` naming the problem.
 """
 
@@ -30,6 +31,7 @@ from reconciler.errors import SandboxError
 from reconciler.sandbox.context import Actor, Context
 from reconciler.sandbox.routes import certificates as cert_routes
 from reconciler.sandbox.routes.service_accounts import redacted_value
+from reconciler.sandbox.seed_access import add_access
 from reconciler.sandbox.state import State
 from reconciler.sandbox.wire import JSON, ApiFailure, Request
 
@@ -88,6 +90,7 @@ def _build(seed: Mapping[str, Any], *, now: int) -> State:
         _add_key(state, pid, spec, created_at=created, now=now)
     for spec in seed.get("spend_alerts") or []:  # last: earlier objects keep their ids
         _add_alert(state, spec)
+    add_access(state, seed, now=now)  # ids from names: no other id moves
     return state
 
 

@@ -41,6 +41,20 @@ class State:
     spend_limits: dict[str, int] = field(default_factory=dict)
     # Spend alerts by scope ("" the organization, else a project id), then by id.
     spend_alerts: dict[str, dict[str, JSON]] = field(default_factory=dict)
+    # Access by team: groups, their members (user id -> added_at), custom organization roles
+    # (the predefined ones are computed, see routes/roles.py), role assignments (principal id ->
+    # role id -> {id, created_at}) and project groups (project id -> group id -> {role_id,
+    # created_at}).
+    groups: dict[str, JSON] = field(default_factory=dict)
+    group_users: dict[str, dict[str, int]] = field(default_factory=dict)
+    roles: dict[str, JSON] = field(default_factory=dict)
+    user_roles: dict[str, dict[str, JSON]] = field(default_factory=dict)
+    group_roles: dict[str, dict[str, JSON]] = field(default_factory=dict)
+    project_groups: dict[str, dict[str, JSON]] = field(default_factory=dict)
+    # Data-retention types by scope ("" the organization, else a project id), and the types
+    # the organization's agreement with OpenAI allows it to choose.
+    data_retention: dict[str, str] = field(default_factory=dict)
+    retention_eligible: list[str] = field(default_factory=list)
 
     def new_id(self, prefix: str) -> str:
         """A fresh opaque id, deterministic for a given organization and creation order."""
@@ -83,6 +97,27 @@ class State:
         if found is None:
             raise not_found("user", user_id)
         return found
+
+    def group(self, group_id: str) -> JSON:
+        """A group by id (404 if unknown)."""
+        found = self.groups.get(group_id)
+        if found is None:
+            raise not_found("group", group_id)
+        return found
+
+    def forget_user(self, user_id: str) -> None:
+        """Drop a departed user from every group and role assignment."""
+        for members in self.group_users.values():
+            members.pop(user_id, None)
+        self.user_roles.pop(user_id, None)
+
+    def forget_group(self, group_id: str) -> None:
+        """Drop a deleted group with its members, roles and project access."""
+        self.groups.pop(group_id, None)
+        self.group_users.pop(group_id, None)
+        self.group_roles.pop(group_id, None)
+        for groups in self.project_groups.values():
+            groups.pop(group_id, None)
 
     def user_by_email(self, email: str) -> JSON | None:
         """The organization member with this email (case-insensitive), if any."""

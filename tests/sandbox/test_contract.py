@@ -5,6 +5,9 @@ Statuses the spec does not declare for an operation (401, 404, and 400 where und
 checked against the spec's `ErrorResponse` schema. Usage and costs bodies are checked with
 jsonschema against `UsageResponse`: their `results` use a discriminator without a mapping, which
 openapi-core resolves to schema names that do not exist (a spec quirk, not a sandbox one).
+The two RBAC reads the sandbox serves outside `/organization` (project roles, a group's project
+roles) are not in the admin spec file: their bodies are checked with jsonschema against the
+component schemas the full spec names for them (`OUTSIDE_SPEC`), their requests not at all.
 """
 
 from __future__ import annotations
@@ -22,11 +25,17 @@ from reconciler.sandbox import Sandbox
 from reconciler.sandbox.app import ROUTES, resolve
 from reconciler.sandbox.routes.usage import COST_DIMS
 from reconciler.sandbox.usage_facts import ENDPOINTS
+from tests.support.access_scenario import access_scenario
 
 SPEC_FILE = Path(__file__).resolve().parents[2] / "spec" / "openai-admin.yaml"
 HOST = "https://api.openai.com"
 PEM = (Path(__file__).resolve().parents[2] / "examples/certs/corp-mtls-2026.pem").read_text()
 Exchange = tuple[httpx.Request, httpx.Response]
+# Served paths missing from the admin spec file, with their 200 body's component schema.
+OUTSIDE_SPEC = {
+    "/projects/{project_id}/roles": "PublicRoleListResource",
+    "/projects/{project_id}/groups/{group_id}/roles": "RoleListResource",
+}
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +77,7 @@ def _scenario(c: httpx.Client, sandbox: Sandbox) -> None:
     _certificate_scenario(c)
     _spend_scenario(c, sandbox)
     _report_scenario(c)
+    access_scenario(c, sandbox)
 
 
 def _org_scenario(c: httpx.Client, sandbox: Sandbox) -> None:
@@ -228,6 +238,12 @@ def _schema_validator(openapi: OpenAPI, name: str) -> Draft202012Validator:
     return Draft202012Validator({"$ref": f"#/components/schemas/{name}", "components": components})
 
 
+def _outside_spec(request: httpx.Request) -> str | None:
+    """The component schema of a served path outside the admin spec file, if it is one."""
+    found = resolve(request.method, request.url.path)
+    return OUTSIDE_SPEC.get(found[0].template) if found else None
+
+
 def _is_report(request: httpx.Request) -> bool:
     path = request.url.path
     return path.startswith("/v1/organization/usage/") or path == "/v1/organization/costs"
@@ -252,6 +268,8 @@ def test_requests_match_the_spec(openapi: OpenAPI, exchanges: list[Exchange]) ->
     """Every request the tests sent validates against the spec's parameters and bodies."""
     problems = []
     for request, _ in exchanges:
+        if _outside_spec(request):
+            continue
         try:
             openapi.validate_request(_mock_request(request))
         except Exception as exc:
@@ -266,6 +284,13 @@ def test_responses_match_the_spec(openapi: OpenAPI, exchanges: list[Exchange]) -
     problems: list[str] = []
     for request, response in exchanges:
         where = f"{request.method} {request.url.path} -> {response.status_code}"
+        outside = _outside_spec(request)
+        if outside:
+            schema = _schema_validator(
+                openapi, outside if response.status_code == 200 else "ErrorResponse"
+            )
+            problems += [f"{where}: {e.message}" for e in schema.iter_errors(response.json())]
+            continue
         if response.status_code != 200 and not _declared(openapi, request, response.status_code):
             problems += [f"{where}: {e.message}" for e in errors.iter_errors(response.json())]
             continue

@@ -46,6 +46,13 @@ FIELDS = (
     "max_requests_per_1_minute",
     "max_tokens_per_1_minute",
     "max_images_per_1_minute",
+    "group_id",
+    "role_id",
+    "role_name",
+    "permissions",
+    "description",
+    "retention_type",
+    "scopes",
 )
 QUERY_NAMES = (
     "limit",
@@ -77,6 +84,8 @@ scalars = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=12),
     st.sampled_from(["owner", "member", "reader", "none", "a@example.com", "rl-gpt-4o"]),
+    st.sampled_from(["zero_data_retention", "organization_default", *_DEMO.state.groups]),
+    st.sampled_from([*_DEMO.state.users, *_DEMO.state.roles]),
 )
 json_values = st.recursive(
     scalars,
@@ -95,6 +104,12 @@ query_values = st.one_of(
     st.sampled_from(["true", "false", "asc", "desc", "content", "1d", "1h", "1m", "project_id"]),
 )
 queries = st.lists(st.tuples(st.sampled_from(QUERY_NAMES), query_values), max_size=4)
+# The spec's other objects without `object`: a group's user, and a role as assigned.
+GROUP_MEMBER_USER = {"id", "name", "email", "picture", "is_service_account", "user_type"}
+ASSIGNED_ROLE = {
+    "id", "name", "permissions", "resource_type", "predefined_role", "description", "created_at",
+    "updated_at", "created_by", "created_by_user_obj", "metadata", "assignment_sources",
+}  # fmt: skip
 ID_SLOTS = re.compile(r"\{(\w+)\}")
 
 
@@ -110,6 +125,8 @@ def _ids_by_slot(state: State) -> dict[str, list[str]]:
         "user_id": list(state.users),
         "invite_id": list(state.invites),
         "certificate_id": list(state.certificates),
+        "group_id": list(state.groups),
+        "role_id": [*state.roles, *(r for held in state.group_roles.values() for r in held)],
     }
     for slot, records in nested.items():
         found[slot] = sorted({i for per_project in records.values() for i in per_project})
@@ -150,8 +167,10 @@ def _check_shape(response: Response) -> None:
     assert isinstance(payload, dict)
     if response.status == 200:
         assert "error" not in payload
-        if set(payload) == set(HOSTED_TOOLS):  # the spec's one object without `object`
+        if set(payload) == set(HOSTED_TOOLS):  # the spec's objects without `object`
             assert all(set(v) == {"enabled"} for v in payload.values())
+            return
+        if set(payload) in (GROUP_MEMBER_USER, ASSIGNED_ROLE):
             return
         assert isinstance(payload.get("object"), str)
         return
@@ -164,9 +183,12 @@ def _check_shape(response: Response) -> None:
 def _sweep(sandbox: Sandbox) -> None:
     """Every list and object the state holds still renders (no dangling references)."""
     paths = ["/organization/users", "/organization/invites", "/organization/certificates"]
+    paths += ["/organization/groups", "/organization/roles"]
+    paths += [f"/organization/groups/{gid}/users" for gid in sandbox.state.groups]
     paths += ["/organization/audit_logs?limit=100", "/organization/projects?include_archived=true"]
     for pid in sandbox.state.projects:
-        for kind in ("users", "service_accounts", "api_keys", "rate_limits", "certificates"):
+        kinds = ("users", "service_accounts", "api_keys", "rate_limits", "certificates", "groups")
+        for kind in kinds:
             paths.append(f"/organization/projects/{pid}/{kind}?limit=100")
     for path in paths:
         route, _, query = path.partition("?")

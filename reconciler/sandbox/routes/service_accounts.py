@@ -1,7 +1,11 @@
-"""Project service accounts: list, create (with a one-time API key), retrieve, modify, delete.
+"""Project service accounts: list, create (with a one-time API key), retrieve, modify, delete;
+and further API keys for an existing account (`POST .../{service_account_id}/api_keys`).
 
-The key value exists only in the create response: the state keeps its redacted form, so it
-never reaches the state file or a log.
+A key value exists only in the response that creates it: the state keeps its redacted form, so
+it never reaches the state file or a log. A further key (body optional: `name`, default
+"Secret Key", and `scopes`, a list of strings kept but not shown) is listed among the project's
+API keys from then on, created at the sandbox clock's now; it is audited as `api_key.created`
+with its scopes, and refused for an archived project (400) or an unknown account (404).
 """
 
 from __future__ import annotations
@@ -63,17 +67,43 @@ def create_account(ctx: Context) -> JSON:
     return render(account) | {"api_key": None if only else _issue_key(ctx, project, account)}
 
 
-def _issue_key(ctx: Context, project: JSON, account: JSON) -> JSON:
+def create_key(ctx: Context) -> JSON:
+    """POST .../service_accounts/{service_account_id}/api_keys: a further key, shown once."""
+    project = ctx.state.active_project(ctx.params["project_id"])
+    account = _account(ctx, project["id"])
+    body = ctx.body()
+    name = require_string(body, "name", required=False) or "Secret Key"
+    scopes = body.get("scopes")
+    if scopes is not None and (
+        not isinstance(scopes, list) or not all(isinstance(s, str) and s for s in scopes)
+    ):
+        raise bad_request("'scopes' must be a list of non-empty strings.", param="scopes")
+    issued = _issue_key(ctx, project, account, name=name, scopes=scopes)
+    details = {"id": issued["id"], "data": {"scopes": list(scopes or [])}}
+    ctx.audit("api_key.created", details, project_id=project["id"])
+    return issued
+
+
+def _issue_key(
+    ctx: Context,
+    project: JSON,
+    account: JSON,
+    *,
+    name: str = "Secret Key",
+    scopes: list[str] | None = None,
+) -> JSON:
     value = f"sk-svcacct-{secrets.token_urlsafe(32)}"
     key: JSON = {
         "id": ctx.state.new_id("key_"),
-        "name": "Secret Key",
+        "name": name,
         "redacted_value": ctx.issue(redacted_value(value)),
         "created_at": ctx.now,
         "last_used_at": None,
         "owner_kind": "service_account",
         "owner_id": account["id"],
     }
+    if scopes is not None:
+        key["scopes"] = list(scopes)
     ctx.state.api_keys[project["id"]][key["id"]] = key
     return {
         "object": "organization.project.service_account.api_key",
@@ -134,4 +164,5 @@ ROUTES: list[RouteSpec] = [
     ("GET", ITEM, retrieve_account),
     ("POST", ITEM, modify_account),
     ("DELETE", ITEM, delete_account),
+    ("POST", ITEM + "/api_keys", create_key),
 ]

@@ -1,7 +1,8 @@
 """Organization users (list with `emails`, retrieve, modify role, delete) and admin API keys.
 
 Users join only through invites; their organization role is owner or reader. Deleting a user
-also removes them from every project, which revokes the API keys they own there.
+also removes them from every project, which revokes the API keys they own there, and from
+every group and role assignment.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def delete_user(ctx: Context) -> JSON:
     """DELETE /organization/users/{user_id}: leaves the organization and all its projects."""
     user = ctx.state.user(ctx.params["user_id"])
     del ctx.state.users[user["id"]]
+    ctx.state.forget_user(user["id"])
     for members in ctx.state.project_users.values():
         members.pop(user["id"], None)
     for keys in ctx.state.api_keys.values():
