@@ -10,8 +10,9 @@ from __future__ import annotations
 from reconciler.api.parsing import text
 from reconciler.api.protocols import JSON, Reader
 from reconciler.core.change import Action, Change
-from reconciler.core.kinds.data_retention import DATA_RETENTION, PART, PROJECT_DEFAULT
+from reconciler.core.kinds.data_retention import DATA_RETENTION, NO_MODE, PART, PROJECT_DEFAULT
 from reconciler.core.model import Desired
+from reconciler.errors import ApiError
 from reconciler.kinds.spec import KindSpec, PartRead
 from reconciler.write.context import ApplyContext
 from reconciler.write.recovery import send_write, unsupported
@@ -30,8 +31,14 @@ async def read_mode(client: Reader, project_id: str | None) -> str:
 
 
 async def read_org_part(client: Reader, desired: Desired) -> PartRead:
-    """The organization's mode (no ids: the setting is the scope's own)."""
-    return await read_mode(client, None), {}
+    """The organization's mode (no ids: the setting is the scope's own); an organization that
+    never chose one answers 404, which reads as `none` (no special retention)."""
+    try:
+        return await read_mode(client, None), {}
+    except ApiError as error:
+        if error.status != 404:
+            raise
+        return NO_MODE, {}
 
 
 async def read_project_part(client: Reader, project_id: str) -> PartRead:
@@ -58,8 +65,9 @@ async def apply_data_retention(change: Change, ctx: ApplyContext) -> str | None:
 
 
 def _exported(mode: object) -> object | None:
-    """A project's default mode is left out of an exported file (not managed), as defaults are."""
-    return None if mode == PROJECT_DEFAULT else mode
+    """A default is left out of an exported file (not managed), as defaults are: a project's
+    `organization_default`, and `none` (an organization without a mode, or a project's)."""
+    return None if mode in (PROJECT_DEFAULT, NO_MODE) else mode
 
 
 SPEC = KindSpec(

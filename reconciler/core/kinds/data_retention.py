@@ -27,6 +27,9 @@ ORGANIZATION_MODES = (
 PROJECT_MODES = ("organization_default", "none", *ORGANIZATION_MODES)
 # What a new project has.
 PROJECT_DEFAULT = "organization_default"
+# No special retention: a project's explicit choice, and how an organization that never chose
+# a mode reads (the API answers 404 there; the organization cannot be set back to it).
+NO_MODE = "none"
 
 
 def mode_of(owner: Organization | Project) -> str | None:
