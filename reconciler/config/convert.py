@@ -190,6 +190,7 @@ def _settings_dict(settings: model.Settings) -> dict[str, Any]:
             "service_accounts": prune.service_accounts,
             "users": prune.users,
             "certificates": prune.certificates,
+            **{name: True for name in model.LATER_PRUNE_SWITCHES if getattr(prune, name)},
         },
         "safety": {
             "min_owners": safety.min_owners,

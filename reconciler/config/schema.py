@@ -84,6 +84,14 @@ class PruneConfig(_Strict):
         default=_PRUNE.certificates,
         description="Delete organization certificates not declared in `certificates`.",
     )
+    groups: bool = Field(
+        default=_PRUNE.groups,
+        description="Delete groups not declared in `groups` (off by default).",
+    )
+    roles: bool = Field(
+        default=_PRUNE.roles,
+        description="Delete custom roles not declared in `roles` (off by default).",
+    )
 
 
 class SafetyConfig(_Strict):

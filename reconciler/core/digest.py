@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.core.model import (
+    LATER_PRUNE_SWITCHES,
     Desired,
     Live,
     Organization,
@@ -46,7 +47,11 @@ def desired_digest(desired: Desired) -> str:
     return sha256(
         {
             "org": org_json(desired.org),
-            "prune": _fields(settings.prune),
+            "prune": {
+                name: on
+                for name, on in _fields(settings.prune).items()
+                if on or name not in LATER_PRUNE_SWITCHES
+            },
             "safety": {
                 **_fields(settings.safety),
                 "protected_users": sorted(settings.safety.protected_users),

@@ -192,6 +192,12 @@ class PruneSettings:
     service_accounts: bool = True
     users: bool = False
     certificates: bool = False
+    groups: bool = False
+    roles: bool = False
+
+
+# Switches added after plan files recorded digests: in a digest only when on (core/digest.py).
+LATER_PRUNE_SWITCHES = ("groups", "roles")
 
 
 @dataclass(frozen=True, slots=True)
