@@ -78,3 +78,33 @@ class DashboardSession:
         return self.request(
             "POST", f"/organization/projects/{pid}/rate_limits/rl-{model}", dict(limits)
         )
+
+    def group_id(self, name: str) -> str:
+        """The id of the (first) group with this name."""
+        found = next(
+            (g["id"] for g in self.sandbox.state.groups.values() if g["name"] == name), None
+        )
+        if found is None:
+            raise SandboxError(f"no group named {name!r}")
+        return str(found)
+
+    def add_to_group(self, group: str, email: str) -> JSON:
+        """Add someone to a group (refused for a SCIM-managed one, as through the API)."""
+        path = f"/organization/groups/{self.group_id(group)}/users"
+        return self.request("POST", path, {"user_id": self.user_id(email)})
+
+    def remove_from_group(self, group: str, email: str) -> JSON:
+        """Remove someone from a group."""
+        gid, uid = self.group_id(group), self.user_id(email)
+        return self.request("DELETE", f"/organization/groups/{gid}/users/{uid}")
+
+    def grant_project_group(self, project: str, group: str, role: str) -> JSON:
+        """Give a group access to a project with a project role named `owner` or `member`, or
+        change its role there."""
+        pid = self.project_id(project)
+        roles = self.request("GET", f"/projects/{pid}/roles")["data"]
+        role_id = next((r["id"] for r in roles if r["name"] == role), None)
+        if role_id is None:
+            raise SandboxError(f"no project role named {role!r}")
+        body = {"group_id": self.group_id(group), "role": role_id}
+        return self.request("POST", f"/organization/projects/{pid}/groups", body)

@@ -25,6 +25,7 @@ from reconciler.sandbox.state import State
 from reconciler.sandbox.wire import JSON
 
 DAY = 86400
+ACCESS_KEYS = ("data_retention", "roles", "groups", "user_roles", "project_groups")
 
 
 def add_access(state: State, seed: Mapping[str, Any], *, now: int) -> None:

@@ -25,7 +25,7 @@ from reconciler.sandbox import Sandbox
 from reconciler.sandbox.app import ROUTES, resolve
 from reconciler.sandbox.routes.usage import COST_DIMS
 from reconciler.sandbox.usage_facts import ENDPOINTS
-from tests.support.access_scenario import access_scenario
+from tests.support.access_scenario import AUDITED, access_scenario
 
 SPEC_FILE = Path(__file__).resolve().parents[2] / "spec" / "openai-admin.yaml"
 HOST = "https://api.openai.com"
@@ -262,6 +262,13 @@ def test_every_served_endpoint_was_exercised(exchanges: list[Exchange]) -> None:
 def test_scenario_includes_success_and_error_responses(exchanges: list[Exchange]) -> None:
     """The exchanges cover successes, refusals, unknown ids and a bad key."""
     assert {200, 400, 401, 404} <= {response.status_code for _, response in exchanges}
+
+
+def test_access_changes_are_in_the_audit_log_checked_here(exchanges: list[Exchange]) -> None:
+    """The last audit-log read holds every event type the access scenario makes, so their
+    entries are among the responses checked against the spec."""
+    audit = [r for q, r in exchanges if q.url.path == "/v1/organization/audit_logs"][-1]
+    assert {entry["type"] for entry in audit.json()["data"]} == set(AUDITED)
 
 
 def test_requests_match_the_spec(openapi: OpenAPI, exchanges: list[Exchange]) -> None:

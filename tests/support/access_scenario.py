@@ -11,6 +11,14 @@ from reconciler.sandbox import Sandbox
 
 GROUPS = "/organization/groups"
 ROLES = "/organization/roles"
+# The audit event types the scenario's changes make; it reads them back last, so the contract
+# checks them against the spec's `AuditLog`.
+AUDITED = [
+    *(f"group.{change}" for change in ("created", "updated", "deleted")),
+    *(f"role.{change}" for change in ("created", "updated", "deleted")),
+    *(f"role.assignment.{change}" for change in ("created", "deleted")),
+    "api_key.created",
+]
 
 
 def _ids(sandbox: Sandbox) -> dict[str, str]:
@@ -37,6 +45,7 @@ def access_scenario(c: httpx.Client, sandbox: Sandbox) -> None:
     c.delete(f"{GROUPS}/{gid}")
     c.delete(f"{ROLES}/{role_id}")
     _key_and_retention_scenario(c, ids)
+    c.get("/organization/audit_logs", params={"limit": 100, "event_types[]": AUDITED})
 
 
 def _group_scenario(c: httpx.Client, ids: dict[str, str]) -> str:
