@@ -1,4 +1,5 @@
-"""Project service accounts: list, create (with a one-time API key), retrieve, modify, delete.
+"""Project service accounts: list, create (with a one-time API key), retrieve, modify, delete,
+and create a further API key for an account (returned once, like the first).
 
 The key value exists only in the create response: the state keeps its redacted form, so it
 never reaches the state file or a log.
@@ -63,11 +64,11 @@ def create_account(ctx: Context) -> JSON:
     return render(account) | {"api_key": None if only else _issue_key(ctx, project, account)}
 
 
-def _issue_key(ctx: Context, project: JSON, account: JSON) -> JSON:
+def _issue_key(ctx: Context, project: JSON, account: JSON, *, name: str = "Secret Key") -> JSON:
     value = f"sk-svcacct-{secrets.token_urlsafe(32)}"
     key: JSON = {
         "id": ctx.state.new_id("key_"),
-        "name": "Secret Key",
+        "name": name,
         "redacted_value": ctx.issue(redacted_value(value)),
         "created_at": ctx.now,
         "last_used_at": None,
@@ -112,6 +113,24 @@ def modify_account(ctx: Context) -> JSON:
     return render(account)
 
 
+def create_key(ctx: Context) -> JSON:
+    """POST .../service_accounts/{service_account_id}/api_keys: a further key, its value returned
+    once (the body, `name` and `scopes`, is optional; scopes are accepted and not enforced)."""
+    project = ctx.state.active_project(ctx.params["project_id"])
+    account = _account(ctx, project["id"])
+    body = ctx.body()
+    name = require_string(body, "name", required=False) or "Secret Key"
+    scopes = body.get("scopes")
+    if scopes is not None and not (
+        isinstance(scopes, list) and all(isinstance(s, str) for s in scopes)
+    ):
+        raise bad_request("'scopes' must be a list of strings.", param="scopes")
+    issued = _issue_key(ctx, project, account, name=name)
+    details = {"id": issued["id"], "data": {"scopes": scopes or []}}
+    ctx.audit("api_key.created", details, project_id=project["id"])
+    return issued
+
+
 def delete_account(ctx: Context) -> JSON:
     """DELETE .../service_accounts/{service_account_id}; its API keys go with it."""
     project = ctx.state.active_project(ctx.params["project_id"])
@@ -134,4 +153,5 @@ ROUTES: list[RouteSpec] = [
     ("GET", ITEM, retrieve_account),
     ("POST", ITEM, modify_account),
     ("DELETE", ITEM, delete_account),
+    ("POST", ITEM + "/api_keys", create_key),
 ]
