@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reconciler.core.policies import HOSTED_TOOLS as HOSTED_TOOLS  # noqa: PLC0414
+from reconciler.core.policies import KeyRotation as KeyRotation  # noqa: PLC0414
 from reconciler.core.policies import ModelMode as ModelMode  # noqa: PLC0414 (re-export)
 from reconciler.core.policies import ModelPolicy as ModelPolicy  # noqa: PLC0414
 from reconciler.core.policies import SpendAlert as SpendAlert  # noqa: PLC0414
@@ -76,6 +77,10 @@ class ServiceAccount:
     name: str
     role: ServiceAccountRole = "member"
     api_key: bool = field(default=True, compare=False)
+    # Desired: the key rotation policy (core/rotation.py). Live: the nonce of a rotation whose
+    # new key may not have reached the sink (the account's name carries it; core/pending.py).
+    key: KeyRotation | None = field(default=None, compare=False)
+    rotating: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,3 +43,12 @@ class SpendAlert:
     cents: int
     recipients: tuple[str, ...]
     subject_prefix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRotation:
+    """A service account's key rotation: a new key once the newest is `rotate_every_days` old;
+    the older keys are due for retirement once the new one is `overlap_days` old."""
+
+    rotate_every_days: int
+    overlap_days: int = 7
