@@ -80,7 +80,12 @@ def access_report(
     states = {
         ("service_account", f"project:{p.name}", name): state
         for p in found.projects
-        for name, state in project_states(p.name, p.keys, rotations or {}, now=source.now).items()
+        for name, state in project_states(
+            declared.project(p.name, p.id) if declared else p.name,
+            p.keys,
+            rotations or {},
+            now=source.now,
+        ).items()
     }
     rows = [
         _row(g, keys.get((g.principal, g.type, g.scope), []), source.now)

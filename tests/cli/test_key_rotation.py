@@ -57,8 +57,8 @@ def test_a_due_rotation_is_planned_in_every_format_then_applied(cli: SandboxCli)
 
 def test_the_overlap_then_the_keys_to_retire_are_said_never_deleted(cli: SandboxCli) -> None:
     """After a rotation the plan notes the overlap until its day; past overlap_days it warns to
-    retire the older key (id, redacted value, age) and drift exits 2 on it; the key is not
-    deleted (the API cannot), and the plan stays empty of changes."""
+    retire the older key (id, redacted value, age) in text, markdown and json, and drift exits
+    2 on it; the key is not deleted (the API cannot), and the plan stays empty of changes."""
     config = _config(cli)
     cli("apply", config)
     cli.days_pass(91)
@@ -74,6 +74,12 @@ def test_the_overlap_then_the_keys_to_retire_are_said_never_deleted(cli: Sandbox
     shown = f"retire {old['id']} ({old['redacted_value']}, 99 days old)"
     assert shown in retire.stdout
     assert "revoke them in the dashboard" in retire.stdout
+    markdown = cli("plan", config, "--format", "markdown").stdout
+    assert f"#### Warnings\n\n- key rotation ci-deployer in search-prod: {shown}" in markdown
+    findings = json.loads(cli("plan", config, "--format", "json").stdout)["findings"]
+    assert [(f["kind"], f["severity"], f["key"]) for f in findings] == [
+        ("service_account_key", "warning", ["search-prod", "ci-deployer"])
+    ]
     drift = cli("drift", config)
     assert drift.exit_code == 2
     assert shown in drift.stdout

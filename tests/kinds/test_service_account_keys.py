@@ -15,6 +15,7 @@ from reconciler.core.change import Kind, Severity
 from reconciler.core.model import Desired
 from reconciler.errors import SecretSinkError
 from reconciler.sandbox import Sandbox
+from reconciler.sandbox.faults import FaultConfig
 from reconciler.write.secrets import DirSink, KeyMetadata, Secret
 from tests.support.apply import apply_on, plan_on
 from tests.support.drift_org import StepClock
@@ -154,3 +155,51 @@ def test_a_sink_that_refuses_leaves_the_marker_for_the_next_apply(
     assert _names(box)[0].startswith("ci-deployer.reconciler-rotating-")
     plan = asyncio.run(plan_on(box, desired))
     assert [c.key for c in plan.changes if c.kind is Kind.SERVICE_ACCOUNT_KEY] == [ACCOUNT]
+
+
+def test_a_lost_create_response_is_read_back_not_sent_again(tmp_path: Path, box: Sandbox) -> None:
+    """The key is made but its response (and so its value) is lost: apply reads back, finds
+    the key, does not create a second one, and fails the rotation with the account still
+    marked; the next apply rotates again and lists the lost key as never delivered."""
+    desired, keys_dir = _desired(tmp_path), tmp_path / "keys"
+    sink = DirSink(keys_dir)
+    sink.preflight()
+    asyncio.run(apply_on(box, desired, sink))
+    box.clock.advance(91 * DAY)  # type: ignore[attr-defined]
+    template = "/organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys"
+    box.faults = FaultConfig(drop_after_commit=1.0, methods=frozenset({"POST"}),
+                             paths=frozenset({template}))  # fmt: skip
+    run = asyncio.run(apply_on(box, desired, sink))
+    box.faults = FaultConfig()
+    (result,) = run.report.results
+    assert "its value was lost in transit" in result.message
+    assert len(_keys(box)) == 2
+    assert _names(box)[0].startswith("ci-deployer.reconciler-rotating-")
+    lost = _keys(box)[1]
+    plan = asyncio.run(plan_on(box, desired))
+    (finding,) = [f for f in plan.findings if f.kind is Kind.SERVICE_ACCOUNT_KEY]
+    assert f"{lost['id']} (" in finding.message
+    assert "never delivered" in finding.message
+    assert asyncio.run(apply_on(box, desired, sink)).report.ok
+    assert len(_keys(box)) == 3
+    assert len(list(keys_dir.glob("*.key"))) == 2
+    assert _names(box) == ["ci-deployer"]
+
+
+def test_a_rotation_costs_one_key_list_and_three_writes(tmp_path: Path, box: Sandbox) -> None:
+    """Reading keys for a rotation is one list of the project's keys; a rotation's writes are
+    the marker rename, the key create and the rename back, nothing else (no read-back)."""
+    desired, sink = _desired(tmp_path), DirSink(tmp_path / "keys")
+    sink.preflight()
+    asyncio.run(apply_on(box, desired, sink))
+    box.clock.advance(91 * DAY)  # type: ignore[attr-defined]
+    start = len(box.requests.entries)
+    asyncio.run(apply_on(box, desired, sink))
+    made = [(method, path.rsplit("/", 1)[-1]) for method, path, _ in box.requests.entries[start:]]
+    reads = [path for method, path in made if method == "GET"]
+    writes = [path for method, path in made if method != "GET"]
+    assert reads.count("api_keys") == 1
+    assert len(reads) == 3  # projects, service accounts, API keys
+    assert writes[1] == "api_keys"
+    assert len(writes) == 3
+    assert writes[0] == writes[2] != "api_keys"
