@@ -25,6 +25,9 @@ from reconciler.core.model import ApiKeyInfo, KeyRotation, Project
 from reconciler.core.pending import rotating_of
 from reconciler.core.rotation import RotationState, day, judge, shown
 
+# The policy an account is judged by when its rotation was interrupted but its entry no longer
+# declares one: it rotates once more (an interrupted rotation always does), to finish.
+UNDECLARED = KeyRotation(rotate_every_days=1, overlap_days=0)
 DIFFS_ACCOUNT = frozenset({Action.CREATE, Action.REPLACE, Action.DELETE})
 NOT_BY_API = (
     "the Admin API deletes a service account's key only with the account: revoke them in the "
@@ -77,7 +80,7 @@ def _account(
     assert ctx.live.read_at is not None
     name = key[1]
     state = judge(
-        policy or KeyRotation(rotate_every_days=1, overlap_days=0),
+        policy or UNDECLARED,
         keys or (),
         now=ctx.live.read_at,
         interrupted=rotating,

@@ -114,3 +114,15 @@ def test_an_account_this_plan_recreates_is_not_rotated() -> None:
 def test_an_account_without_a_policy_is_left_alone() -> None:
     """No `key:` and no marker: an old key plans nothing."""
     assert _run(_key("key_a", 400), wanted=ServiceAccount("ci")) == ([], [])
+
+
+def test_an_interrupted_rotation_is_finished_even_after_its_policy_went() -> None:
+    """An account still marked, whose entry no longer has `key:`, is rotated once more (so the
+    marker goes), and no finding is made without the policy."""
+    changes, findings = _run(
+        wanted=ServiceAccount("ci"), live_account=ServiceAccount("ci", rotating="00ff")
+    )
+    assert [(c.action, c.key, c.after) for c in changes] == [
+        (Action.CREATE, ("web", "ci"), {"name": "ci"})
+    ]
+    assert findings == []
