@@ -135,3 +135,31 @@ def _day(stamp: int) -> str:
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(stamp, UTC).date().isoformat()
+
+
+def test_a_secrets_command_gets_the_rotated_key_with_its_metadata(
+    cli: SandboxCli, tmp_path: Path
+) -> None:
+    """With --secrets-command the rotated key arrives on stdin once, with the account's and the
+    new key's ids in RECONCILER_* variables, as a created account's key does."""
+    from click.testing import CliRunner
+
+    from reconciler.cli import main
+
+    config = _config(cli)
+    cli("apply", config)
+    cli.days_pass(91)
+    out = tmp_path / "got"
+    out.mkdir()
+    command = "sh -c 'cat > \"$OUT/$RECONCILER_SERVICE_ACCOUNT.$RECONCILER_KEY_ID\"'"
+    args = ["apply", config, "--auto-approve", "--secrets-command", command,
+            "--sandbox", "--sandbox-state", str(cli.state)]  # fmt: skip
+    result = CliRunner().invoke(main, args, env={"OUT": str(out)})
+    assert result.exit_code == 0, result.output
+    _, new = cli.account_keys()
+    (got,) = out.iterdir()
+    assert got.name == f"ci-deployer.{new['id']}"
+    value = got.read_text()
+    assert value.startswith("sk-svcacct-")
+    assert value[-4:] == new["redacted_value"][-4:]
+    assert value not in result.output
