@@ -30,7 +30,7 @@ def for_apply(source: Source, plan: Plan) -> Plan:
 
 
 def keyed_accounts(plan: Plan) -> list[str]:
-    """`project/name` of every service account the plan creates with an API key."""
+    """`project/name` of every service account the plan creates with an API key or rotates."""
     return [
         "/".join(c.key)
         for c in plan.changes
@@ -38,7 +38,7 @@ def keyed_accounts(plan: Plan) -> list[str]:
         and c.action in (Action.CREATE, Action.REPLACE)
         and (c.after or {}).get("api_key", True)
         and (c.after or {}).get("role") != "none"
-    ]
+    ] + ["/".join(c.key) for c in plan.changes if c.kind is Kind.SERVICE_ACCOUNT_KEY]
 
 
 def refuse_keys_without_sink(plan: Plan, *, sink_configured: bool) -> None:
@@ -46,7 +46,7 @@ def refuse_keys_without_sink(plan: Plan, *, sink_configured: bool) -> None:
     names = keyed_accounts(plan)
     if names and not sink_configured:
         raise SecretSinkError(
-            f"the plan creates service accounts with API keys ({', '.join(names)}) but no sink "
+            f"the plan creates API keys of service accounts ({', '.join(names)}) but no sink "
             "was named: add --secrets-dir DIR or --secrets-command CMD, or set `api_key: false`"
         )
 

@@ -25,12 +25,15 @@ from reconciler.cli.report_principals import format_option, read_for_report
 @handle_errors
 def access(config: Path | None, fmt: str, sandbox: bool, sandbox_state: Path) -> None:
     """List every principal's access per scope, with where CONFIG declares it."""
+    from reconciler.core.rotation import rotations
     from reconciler.render.report import ReportFormat, render_report
     from reconciler.reports.access import access_report
 
-    declared = None if config is None else load_file(config).declared
+    loaded = None if config is None else load_file(config)
     found, source = read_for_report(
         config=config, sandbox_state=sandbox_state if sandbox else None, memberships=True
     )
-    report = access_report(found, declared, source=source)
+    declared = None if loaded is None else loaded.declared
+    rotating = {} if loaded is None else rotations(loaded.desired)
+    report = access_report(found, declared, source=source, rotations=rotating)
     click.echo(render_report(report, fmt=cast(ReportFormat, fmt)), nl=False)

@@ -27,13 +27,16 @@ from reconciler.errors import ExitCode
 def keys(config: Path | None, fmt: str, sandbox: bool, sandbox_state: Path) -> int:
     """List project API keys and what they violate (exit 0 none, 2 some, 1 error)."""
     from reconciler.core.model import ApiKeyPolicy
+    from reconciler.core.rotation import rotations
     from reconciler.render.report import ReportFormat, render_report
     from reconciler.reports.keys import keys_report, violation_count
 
-    policy = ApiKeyPolicy() if config is None else load_file(config).desired.settings.api_keys
+    desired = None if config is None else load_file(config).desired
+    policy = ApiKeyPolicy() if desired is None else desired.settings.api_keys
     found, source = read_for_report(
         config=config, sandbox_state=sandbox_state if sandbox else None, memberships=False
     )
-    report = keys_report(found, policy, source=source)
+    rotating = {} if desired is None else rotations(desired)
+    report = keys_report(found, policy, source=source, rotations=rotating)
     click.echo(render_report(report, fmt=cast(ReportFormat, fmt)), nl=False)
     return ExitCode.CHANGES if violation_count(report) else ExitCode.OK

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,24 +36,27 @@ def read_for_report(
     *, config: Path | None, sandbox_state: Path | None, memberships: bool
 ) -> tuple[Principals, Source]:
     """The organization's principals (see read/principals.py) and where and when they were read."""
-    found = asyncio.run(_read(sandbox_state, memberships=memberships))
+    found, now = asyncio.run(_read(sandbox_state, memberships=memberships))
     organization = (
         f"the organization of admin key {found.admin_key}" if found.admin_key else UNNAMED
     )
     if sandbox_state is not None:
         organization += f"; sandbox {sandbox_state}"
     source = Source(
-        now=int(time.time()),
+        now=now,
         organization=organization,
         config=None if config is None else str(config),
     )
     return found, source
 
 
-async def _read(sandbox_state: Path | None, *, memberships: bool) -> Principals:
+async def _read(sandbox_state: Path | None, *, memberships: bool) -> tuple[Principals, int]:
+    """The principals, and when they were read on the client's clock (the sandbox's own on
+    --sandbox, so key ages there follow its clock)."""
     from reconciler.cli.runtime import open_client
     from reconciler.read.principals import read_principals
 
     async with open_client(env=os.environ, sandbox_state=sandbox_state, read_only=True) as client:
         with fetch_progress() as progress:
-            return await read_principals(client, memberships=memberships, progress=progress)
+            found = await read_principals(client, memberships=memberships, progress=progress)
+        return found, int(client.clock.time())

@@ -16,6 +16,7 @@ from reconciler.config.certificates import LoadedCertificate
 from reconciler.config.checks import effective_rate_limits
 from reconciler.config.kinds.registry import data_parts, model_parts
 from reconciler.config.model_policy import ModelsConfig
+from reconciler.config.rotation import rotation_dict, to_account
 from reconciler.config.schema import ApiKeysConfig, ConfigFile, ProjectConfig, SettingsConfig
 from reconciler.config.spend import spend_alerts, spend_alerts_dict, spend_limit, spend_limit_dict
 from reconciler.core import model
@@ -105,10 +106,7 @@ def _project(project: ProjectConfig, config: ConfigFile) -> model.Project:
         members = {model.normalize_email(email): role for email, role in project.members.items()}
     accounts = None
     if project.service_accounts is not None:
-        accounts = {
-            a.name: model.ServiceAccount(name=a.name, role=a.role, api_key=a.api_key)
-            for a in project.service_accounts
-        }
+        accounts = {a.name: to_account(a) for a in project.service_accounts}
     limits = effective_rate_limits(project, config.rate_limit_profiles)
     rate_limits = None
     if limits is not None:
@@ -240,7 +238,7 @@ def _project_dict(project: model.Project) -> dict[str, Any]:
         data["members"] = dict(sorted(project.members.items()))
     if project.service_accounts is not None:
         data["service_accounts"] = [
-            {"name": a.name, "role": a.role, "api_key": a.api_key}
+            {"name": a.name, "role": a.role, "api_key": a.api_key} | rotation_dict(a.key)
             for _, a in sorted(project.service_accounts.items())
         ]
     if project.rate_limits is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reconciler.core.pending import PENDING_SUFFIX
+from reconciler.core.pending import PENDING_SUFFIX, ROTATING_INFIX
 
 # C0 and C1 controls (newline, tab, DEL, …), line and paragraph separators, the bidirectional
 # marks, embeddings, overrides and isolates, and the byte-order mark.
@@ -25,7 +25,8 @@ NAME_PATTERN = rf"^(?!\s*$)(?!.*[{_FORBIDDEN}]).+$"
 EMAIL_PATTERN = rf"^(?!\s)(?!.*\s$)(?!.*[{_FORBIDDEN}]).+$"
 # A service account name the diff would read as an interrupted apply's (see kinds/pending.py).
 # Only the dot escaped: ECMAScript's unicode mode refuses `\-`, which re.escape would write.
-RESERVED_PATTERN = PENDING_SUFFIX.replace(".", r"\.") + "$"
+# The rotation marker (a key rotation in progress) is reserved wherever it appears.
+RESERVED_PATTERN = PENDING_SUFFIX.replace(".", r"\.") + "$|" + ROTATING_INFIX.replace(".", r"\.")
 
 _FORBIDDEN_CHAR = re.compile(f"[{_FORBIDDEN}]")
 
@@ -62,6 +63,11 @@ def check_not_reserved(value: str) -> str:
         raise ValueError(
             f"the suffix {PENDING_SUFFIX!r} is reserved for the accounts an interrupted apply "
             f"leaves behind, got {short(value)}"
+        )
+    if ROTATING_INFIX in value:
+        raise ValueError(
+            f"{ROTATING_INFIX!r} is reserved for accounts whose key rotation is in progress, "
+            f"got {short(value)}"
         )
     return value
 

@@ -29,6 +29,7 @@ from reconciler.config.names import (
 )
 from reconciler.config.parts import with_parts
 from reconciler.config.report_settings import BudgetConfig, LabelKey, LabelValue
+from reconciler.config.rotation import KeyRotationConfig
 from reconciler.config.spend import OrganizationConfig, SpendAlerts, SpendLimitSetting
 from reconciler.core import model
 
@@ -196,6 +197,7 @@ class ServiceAccountConfig(_Strict):
     api_key: bool = Field(
         default=True, description="Create an API key with the account (never with role none)."
     )
+    key: KeyRotationConfig | None = Field(default=None, description="Rotate its API key.")
 
     @model_validator(mode="before")
     @classmethod
@@ -205,6 +207,8 @@ class ServiceAccountConfig(_Strict):
             if data.get("api_key") is True:
                 raise ValueError("a service account with role none cannot have an API key")
             data = {**data, "api_key": data.get("api_key", False)}
+        if isinstance(data, dict) and data.get("key") is not None and data.get("api_key") is False:
+            raise ValueError("key rotation needs an API key (role member or owner, api_key on)")
         return data
 
 

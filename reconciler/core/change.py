@@ -32,6 +32,8 @@ class Kind(StrEnum):
     SPEND_LIMIT = "spend_limit"
     # A spend alert: key (scope, threshold in dollars as the plan shows it, `$1,500`).
     SPEND_ALERT = "spend_alert"
+    # A service account's key rotation (key: project, account name): a new key, created.
+    SERVICE_ACCOUNT_KEY = "service_account_key"
     # A project API key (key: project, key id): only deleted, by an enforcing key policy.
     API_KEY = "api_key"
     # A project's model policy: key (project, "permissions").

@@ -23,8 +23,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reconciler.core.policies import HOSTED_TOOLS as HOSTED_TOOLS  # noqa: PLC0414
+from reconciler.core.policies import ApiKeyPolicy as ApiKeyPolicy  # noqa: PLC0414
+from reconciler.core.policies import KeyExemption as KeyExemption  # noqa: PLC0414
+from reconciler.core.policies import KeyRotation as KeyRotation  # noqa: PLC0414
 from reconciler.core.policies import ModelMode as ModelMode  # noqa: PLC0414 (re-export)
 from reconciler.core.policies import ModelPolicy as ModelPolicy  # noqa: PLC0414
+from reconciler.core.policies import OwnerWithoutAccess as OwnerWithoutAccess  # noqa: PLC0414
 from reconciler.core.policies import SpendAlert as SpendAlert  # noqa: PLC0414
 from reconciler.core.policies import SpendLimit as SpendLimit  # noqa: PLC0414
 from reconciler.core.provenance import Provenance
@@ -80,6 +84,10 @@ class ServiceAccount:
     name: str
     role: ServiceAccountRole = "member"
     api_key: bool = field(default=True, compare=False)
+    # Desired: the key rotation policy (core/rotation.py). Live: the nonce of a rotation whose
+    # new key may not have reached the sink (the account's name carries it; core/pending.py).
+    key: KeyRotation | None = field(default=None, compare=False)
+    rotating: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,41 +218,13 @@ class SafetySettings:
     protected_users: frozenset[str] = frozenset()
 
 
-OwnerWithoutAccess = Literal["revoke", "report"]
-
-
-@dataclass(frozen=True, slots=True)
-class KeyExemption:
-    """A project API key (by name, in one project or any) the key policy leaves alone, and why,
-    up to and including the day `until` (a `YYYY-MM-DD` date, UTC); after it, it lapses."""
-
-    name: str
-    reason: str
-    until: str
-    project: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ApiKeyPolicy:
-    """`settings.api_keys`: key hygiene (see core/key_policy.py). A limit that is None is not
-    checked; `enforce` off (the default) means violations are reported, never acted on."""
-
-    max_age_days: int | None = None
-    unused_days: int | None = None
-    owner_without_access: OwnerWithoutAccess = "report"
-    enforce: bool = False
-    exempt: tuple[KeyExemption, ...] = ()
-    # Whether the file has `settings.api_keys` at all: only then do plan and drift read keys.
-    declared: bool = field(default=False, compare=False)
-
-
 @dataclass(frozen=True, slots=True)
 class Settings:
     """The `settings:` block of the config."""
 
     prune: PruneSettings = PruneSettings()
     safety: SafetySettings = SafetySettings()
-    api_keys: ApiKeyPolicy = ApiKeyPolicy()
+    api_keys: ApiKeyPolicy = field(default_factory=ApiKeyPolicy)
 
 
 @dataclass(frozen=True, slots=True)

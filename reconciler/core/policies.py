@@ -1,9 +1,10 @@
 """Values of the policies a project or the organization carries: its model policy, its spend
-limit and spend alerts (re-exported by core/model.py, where the organization is)."""
+limit and spend alerts, its key rotation, and the API-key policy of `settings.api_keys`
+(re-exported by core/model.py, where the organization is)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 ModelMode = Literal["allow", "deny", "all"]
@@ -43,3 +44,40 @@ class SpendAlert:
     cents: int
     recipients: tuple[str, ...]
     subject_prefix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRotation:
+    """A service account's key rotation: a new key once the newest is `rotate_every_days` old;
+    the older keys are due for retirement once the new one is `overlap_days` old."""
+
+    rotate_every_days: int
+    overlap_days: int = 7
+
+
+OwnerWithoutAccess = Literal["revoke", "report"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyExemption:
+    """A project API key (by name, in one project or any) the key policy leaves alone, and why,
+    up to and including the day `until` (a `YYYY-MM-DD` date, UTC); after it, it lapses."""
+
+    name: str
+    reason: str
+    until: str
+    project: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyPolicy:
+    """`settings.api_keys`: key hygiene (see core/key_policy.py). A limit that is None is not
+    checked; `enforce` off (the default) means violations are reported, never acted on."""
+
+    max_age_days: int | None = None
+    unused_days: int | None = None
+    owner_without_access: OwnerWithoutAccess = "report"
+    enforce: bool = False
+    exempt: tuple[KeyExemption, ...] = ()
+    # Whether the file has `settings.api_keys` at all: only then do plan and drift read keys.
+    declared: bool = field(default=False, compare=False)

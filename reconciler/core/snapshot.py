@@ -130,7 +130,8 @@ ORG_PARTS = ("spend_limit", "spend_alerts")
 def not_carried(desired: Desired) -> list[str]:
     """What `desired` manages that a snapshot does not hold (so an incremental run could not
     tell it from a removal): organization spend settings, a project's spend limit, alerts,
-    model or hosted-tool permissions, and the API-key policy (key ages move with the clock)."""
+    model or hosted-tool permissions, the API-key policy and key rotations (key ages move
+    with the clock)."""
     org = desired.org
     found = [f"organization {part}" for part in ORG_PARTS if getattr(org, part) is not None]
     parts = {
@@ -143,6 +144,9 @@ def not_carried(desired: Desired) -> list[str]:
     found += [f"project {name}" for name in sorted(plugged)]
     if desired.settings.api_keys.declared:
         found.append("settings.api_keys")
+    accounts = [a for p in org.projects.values() for a in (p.service_accounts or {}).values()]
+    if any(a.key is not None for a in accounts):
+        found.append("service-account key rotation")
     return found
 
 

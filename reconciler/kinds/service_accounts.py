@@ -24,7 +24,7 @@ from reconciler.api.protocols import JSON, Reader
 from reconciler.core.change import Action, Change
 from reconciler.core.kinds.service_accounts import SERVICE_ACCOUNT
 from reconciler.core.model import ServiceAccount, ServiceAccountRole
-from reconciler.core.pending import pending_name
+from reconciler.core.pending import pending_name, rotating_of
 from reconciler.errors import ReconcilerError, SecretSinkError
 from reconciler.kinds.spec import KindSpec
 from reconciler.kinds.twins import Twin, adopt_existing, created_at, keep_or_yield, oldest_first
@@ -45,11 +45,12 @@ def service_accounts_path(project_id: str) -> str:
 
 
 def parse_service_account(item: dict[str, Any]) -> tuple[ServiceAccount, str]:
-    """A listed service account and its id."""
+    """A listed service account and its id (an account renamed for a key rotation still in
+    progress is read under its real name, with the rotation's nonce: core/pending.py)."""
     ident = text(item, "id", what="a service account")
-    name = text(item, "name", what=f"service account {ident}")
+    name, nonce = rotating_of(text(item, "name", what=f"service account {ident}"))
     role = choice(item, "role", ROLES, what=f"service account {name}")
-    return ServiceAccount(name=name, role=role), ident
+    return ServiceAccount(name=name, role=role, rotating=nonce), ident
 
 
 def key_service_accounts(

@@ -6,7 +6,8 @@ A declared project pinned by `id` matches that id; an unpinned one matches the a
 of its name, and two active projects with that name are an error that says how to keep one and
 archive the other (projects are listed oldest first, so the older is named first). Details (members,
 service accounts, rate limits, certificates, model and hosted-tool permissions) are read only
-for declared, active projects and only where the declaration has them.
+for declared, active projects and only where the declaration has them; API keys with
+`settings.api_keys`, or where a service account declares a key rotation.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ def _refuse_duplicate(first: Project, second: Project, desired: Desired) -> None
             f"declaring it under a name of its own: "
             f"`- {{name: {first.name}-duplicate, id: {second.id}, archived: true}}`"
         )
+
+
+def rotates(declared: Project) -> bool:
+    """Whether a declared project has a service account with a key rotation policy."""
+    return any(a.key is not None for a in (declared.service_accounts or {}).values())
 
 
 def match_project(declared: Project, keyed: Mapping[str, Project]) -> str | None:
@@ -108,7 +114,10 @@ class ProjectReads:
             ),
             "spend_limit": (declared.spend_limit, spend_limits.read_spend_limit(client, pid)),
             "spend_alerts": (declared.spend_alerts, spend_alerts.read_spend_alerts(client, pid)),
-            "API_keys": (True if self._keys else None, api_keys.read_api_keys(client, pid)),
+            "API_keys": (
+                True if self._keys or rotates(declared) else None,
+                api_keys.read_api_keys(client, pid),
+            ),
             "models": (declared.models, model_permissions.read_model_permissions(client, pid)),
             "hosted_tools": (declared.hosted_tools, hosted_tools.read_hosted_tools(client, pid)),
         }

@@ -10,7 +10,10 @@ of, with role `none`. Project API keys are counted per row (the organization row
 counts their keys in every project), with the oldest key's age in days and the last use of any
 (`none` without keys, `never` when no key was ever used).
 `declared_in` is the `file:line` of the config entry that grants the row, `undeclared` when the
-config has none, or `no config`. Rows sort by principal, the organization scope first.
+config has none, or `no config`. A service account whose config entry has `key:` shows its
+`key_rotation` (ok, due, overlapping, retire, interrupted: core/rotation.py) and the day of its
+`next_rotation` (`now` when due); every other row `none`. Rows sort by principal, the
+organization scope first.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from typing import NamedTuple, TypeVar
 
 from reconciler.core.declared import Declarations
 from reconciler.core.key_policy import DAY
-from reconciler.core.model import ApiKeyInfo
+from reconciler.core.model import ApiKeyInfo, KeyRotation
+from reconciler.core.pending import rotating_of
 from reconciler.core.report_table import Cell, Report
+from reconciler.core.rotation import RotationState, project_states
 from reconciler.read.principals import Principals, ProjectPrincipals
 from reconciler.reports.source import Source, day, instant
 
@@ -34,6 +39,8 @@ COLUMNS = (
     "oldest_key_age_days",
     "last_key_use",
     "declared_in",
+    "key_rotation",
+    "next_rotation",
 )
 ORGANIZATION = "organization"
 NO_CONFIG = "no config"
@@ -59,11 +66,32 @@ class Grant(NamedTuple):
     declared_in: str
 
 
-def access_report(found: Principals, declared: Declarations | None, *, source: Source) -> Report:
-    """The access review of what `read_principals` found (see the module docstring)."""
+def access_report(
+    found: Principals,
+    declared: Declarations | None,
+    *,
+    source: Source,
+    rotations: Mapping[tuple[str, str], KeyRotation] | None = None,
+) -> Report:
+    """The access review of what `read_principals` found (see the module docstring);
+    `rotations` are the config's key rotation policies, by (project, service account)."""
     grants = [*_organization(found, declared), *_projects(found, declared)]
     keys = _keys_by_holder(found.projects)
-    rows = [_row(g, keys.get((g.principal, g.type, g.scope), []), source.now) for g in grants]
+    states = {
+        ("service_account", f"project:{p.name}", name): state
+        for p in found.projects
+        for name, state in project_states(
+            declared.project(p.name, p.id) if declared else p.name,
+            p.keys,
+            rotations or {},
+            now=source.now,
+        ).items()
+    }
+    rows = [
+        _row(g, keys.get((g.principal, g.type, g.scope), []), source.now)
+        + _rotation(states.get((g.type, g.scope, g.principal)))
+        for g in grants
+    ]
     rows.sort(key=lambda r: (r[0], r[2] != ORGANIZATION, r[2], r[1]))
     notes = [
         "only pending invites are listed (an accepted one is a user; an expired one grants nothing)"
@@ -150,7 +178,8 @@ def _keys_by_holder(
     held: dict[tuple[str, str, str], list[ApiKeyInfo]] = {}
     for project in projects:
         for key in project.keys:
-            held.setdefault((key.owner, key.owner_kind, f"project:{project.name}"), []).append(key)
+            owner = rotating_of(key.owner)[0]  # an account renamed mid-rotation
+            held.setdefault((owner, key.owner_kind, f"project:{project.name}"), []).append(key)
             if key.owner_kind == "user":
                 held.setdefault((key.owner, "user", ORGANIZATION), []).append(key)
     return held
@@ -163,3 +192,10 @@ def _row(grant: Grant, keys: list[ApiKeyInfo], now: int) -> tuple[Cell, ...]:
     last = NO_KEYS if not keys else day(max(used), missing="never") if used else "never"
     head = (grant.principal, grant.type, grant.scope, grant.role)
     return (*head, len(keys), oldest, last, grant.declared_in)
+
+
+def _rotation(state: RotationState | None) -> tuple[Cell, Cell]:
+    """`key_rotation` and `next_rotation` of a row."""
+    if state is None:
+        return ("none", "none")
+    return (state.status, "now" if state.rotate else day(state.next_rotation, missing="now"))

@@ -5,14 +5,21 @@
 
 One row per key of every active project, in its redacted form only (the API lists nothing
 else). The policy is `settings.api_keys` of the config, judged by core/key_policy.py; without
-a config only `owner_without_access` (always checked) can be violated.
+a config only `owner_without_access` (always checked) can be violated. A key of a service
+account whose config entry has `key:` (a rotation policy) shows where it stands in the rotation
+(`rotation`: current, due, overlapping, retire, never delivered; core/rotation.py) and the
+account's `next_rotation` day; every other key shows `none` in both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from reconciler.core.key_policy import KeyFinding, evaluate, unmatched_exemptions
-from reconciler.core.model import ApiKeyPolicy
+from reconciler.core.model import ApiKeyPolicy, KeyRotation
+from reconciler.core.pending import rotating_of
 from reconciler.core.report_table import Cell, Report
+from reconciler.core.rotation import RotationState, key_step, project_states
 from reconciler.read.principals import Principals
 from reconciler.reports.source import Source, day, instant
 
@@ -30,6 +37,8 @@ COLUMNS = (
     "violations",
     "remedy",
     "exemption",
+    "rotation",
+    "next_rotation",
 )
 NOT_KNOWN = (
     "what each key may do (its permissions): the Admin API does not list them",
@@ -37,10 +46,22 @@ NOT_KNOWN = (
 )
 
 
-def keys_report(found: Principals, policy: ApiKeyPolicy, *, source: Source) -> Report:
-    """The keys report: one row per key; `findings` counted in the facts."""
+def keys_report(
+    found: Principals,
+    policy: ApiKeyPolicy,
+    *,
+    source: Source,
+    rotations: Mapping[tuple[str, str], KeyRotation] | None = None,
+) -> Report:
+    """The keys report: one row per key; `findings` counted in the facts; `rotations` are the
+    config's key rotation policies, by (project, service account)."""
     keys = {p.name: p.keys for p in found.projects}
     findings = evaluate(keys, policy, now=source.now)
+    states = {
+        (name, account): state
+        for name, listed in keys.items()
+        for account, state in project_states(name, listed, rotations or {}, now=source.now).items()
+    }
     violating = sum(1 for f in findings if f.violating)
     notes = [f"archived projects not read (their keys no longer work): {', '.join(found.archived)}"]
     notes = notes if found.archived else []
@@ -60,7 +81,7 @@ def keys_report(found: Principals, policy: ApiKeyPolicy, *, source: Source) -> R
             ("violating", str(violating)),
         ),
         columns=COLUMNS,
-        rows=tuple(_row(f, policy) for f in findings),
+        rows=tuple(_row(f, policy, _state(f, states)) for f in findings),
         not_known=NOT_KNOWN,
         notes=tuple(notes),
     )
@@ -82,8 +103,23 @@ def policy_text(policy: ApiKeyPolicy) -> str:
     return ", ".join(parts)
 
 
-def _row(finding: KeyFinding, policy: ApiKeyPolicy) -> tuple[Cell, ...]:
+def _state(
+    finding: KeyFinding, states: Mapping[tuple[str, str], RotationState]
+) -> RotationState | None:
+    """The rotation state of the account owning the finding's key (None: not rotated)."""
+    if finding.key.owner_kind != "service_account":
+        return None
+    return states.get((finding.project, rotating_of(finding.key.owner)[0]))
+
+
+def _row(
+    finding: KeyFinding, policy: ApiKeyPolicy, state: RotationState | None
+) -> tuple[Cell, ...]:
     key = finding.key
+    rotation = ("none", "none")
+    if state is not None:
+        when = "now" if state.rotate else day(state.next_rotation, missing="now")
+        rotation = (key_step(state, key), when)
     violations = "; ".join(f"{v.rule}: {v.detail}" for v in finding.violations) or "none"
     return (
         finding.project,
@@ -99,6 +135,7 @@ def _row(finding: KeyFinding, policy: ApiKeyPolicy) -> tuple[Cell, ...]:
         violations,
         finding.remedy(policy) or "none",
         _exemption(finding),
+        *rotation,
     )
 
 

@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 from reconciler.cli import main, runtime
 from reconciler.clock import ScaledClock
 from reconciler.sandbox import Sandbox, SandboxTransport
+from tests.support.rotation import ROTATING, sandbox_cli
 
 ADMIN_KEY = "sk-admin-TEST-not-a-real-key-LEAKCHECK-0123456789"
 BASE = "https://api.example.test/v1"
@@ -204,3 +205,33 @@ def test_failures_with_debug_show_no_secret(
     logged = json.dumps(records.lines)
     assert "Bearer sk-" not in shown + logged  # the Authorization header's value, in any form
     assert "LEAKCHECK" not in shown + logged  # nor any fragment of the key
+
+
+def test_key_rotation_session_with_debug_shows_no_secret(
+    tmp_path: Path, records: Everything, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Months of key rotation on the sandbox, with --debug: create, rotate (the plan saved to a
+    file), the overlap and the keys to retire in plan and drift, both reports, export: no
+    delivered key in any output, log record or file outside the secrets dir."""
+    (tmp_path / "org.yaml").write_text(ROTATING, encoding="utf-8")
+    config = str(tmp_path / "org.yaml")
+    with sandbox_cli(tmp_path, monkeypatch) as cli:
+        runs = [cli("--debug", "apply", config)]
+        cli.days_pass(91)
+        plan_file = tmp_path / "plan.json"
+        runs.append(cli("--debug", "plan", config, "--out", str(plan_file), "--format", "json"))
+        runs.append(cli("--debug", "apply", config))
+        cli.days_pass(8)
+        runs += [
+            cli("--debug", "plan", config),
+            cli("--debug", "drift", config, "--format", "markdown"),
+            cli("--debug", "report", "keys", config, "--format", "json"),
+            cli("--debug", "report", "access", config, "--format", "markdown"),
+            cli("--debug", "export", "--output", str(tmp_path / "export.yaml")),
+        ]
+    assert [r.exit_code for r in runs] == [0, 0, 0, 0, 2, 2, 0, 0], [_shown(r) for r in runs]
+    assert "retire key_" in runs[3].stdout
+    created = _created_keys(tmp_path / "keys")
+    assert len(created) == 2
+    shown = "\n".join(_shown(r) for r in runs)
+    _assert_absent(created, shown, *records.lines, _files_outside(tmp_path, tmp_path / "keys"))

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from reconciler.core.model import Certificate, IdIndex, Project
-from reconciler.core.snapshot import Snapshot, scope_digest
+from reconciler.core.model import Certificate, IdIndex, KeyRotation, Project
+from reconciler.core.snapshot import Snapshot, not_carried, scope_digest
 from tests.support.scenario import scenario_desired, scenario_live
 
 
@@ -89,3 +89,19 @@ def test_the_scope_digest_follows_scope_not_values() -> None:
         desired
     )
     assert scope_digest(replace(desired, org=replace(org, projects=wider))) != scope_digest(desired)
+
+
+def test_a_config_with_key_rotations_is_not_answered_from_a_snapshot() -> None:
+    """Key ages move with the clock, and a snapshot holds no keys: a config declaring a key
+    rotation is read in full, and says so."""
+    desired = scenario_desired()
+    assert "service-account key rotation" not in not_carried(desired)
+    project = desired.org.projects["search-prod"]
+    accounts = {
+        name: replace(account, key=KeyRotation(rotate_every_days=90))
+        for name, account in (project.service_accounts or {}).items()
+    }
+    assert accounts, "the scenario declares no service account: the test would prove nothing"
+    projects = {**desired.org.projects, "search-prod": replace(project, service_accounts=accounts)}
+    rotating = replace(desired, org=replace(desired.org, projects=projects))
+    assert "service-account key rotation" in not_carried(rotating)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reconciler.core.declared import Declarations
 from reconciler.core.key_policy import DAY
-from reconciler.core.model import ApiKeyInfo, Invite, ServiceAccount, User
+from reconciler.core.model import ApiKeyInfo, Invite, KeyRotation, ServiceAccount, User
 from reconciler.kinds.project_users import Member
 from reconciler.read.principals import Principals, ProjectPrincipals
 from reconciler.reports.access import access_report
@@ -89,3 +89,30 @@ def test_declared_in_follows_a_pinned_project_across_a_rename() -> None:
     assert rows[("new@x.io", "project:web-renamed")]["declared_in"] == "org.yaml:10"
     assert rows[("new@x.io", "organization")]["declared_in"] == "undeclared"
     assert rows[("bot", "project:web-renamed")]["declared_in"] == "undeclared"
+
+
+def test_a_rotating_account_shows_its_state_and_next_rotation() -> None:
+    """An account whose config entry has a rotation policy shows it under the project's config
+    name (a pinned, renamed project too); its keys are found under the name a rotation in
+    progress gives it; other rows show `none`."""
+    marked = "bot.reconciler-rotating-00ff"
+    found = Principals(
+        projects=(
+            ProjectPrincipals(
+                name="web-renamed",
+                id="proj_web",
+                keys=(
+                    key(marked, created=100, used=None, kind="service_account"),
+                    key(marked, created=1, used=None, kind="service_account"),
+                ),
+                service_accounts=(ServiceAccount("bot", "member", rotating="00ff"),),
+            ),
+        ),
+    )
+    declared = Declarations(project_ids={"proj_web": "web"})
+    policy = {("web", "bot"): KeyRotation(rotate_every_days=90, overlap_days=7)}
+    report = access_report(found, declared, source=SOURCE, rotations=policy)
+    (row,) = [dict(r) for r in report.records()]
+    assert (row["api_keys"], row["key_rotation"], row["next_rotation"]) == (2, "interrupted", "now")
+    plain = access_report(found, declared, source=SOURCE)
+    assert [(r["key_rotation"], r["next_rotation"]) for r in plain.records()] == [("none", "none")]

@@ -125,6 +125,7 @@ def _project_scenario(c: httpx.Client, sandbox: Sandbox) -> None:
     )
     c.get(f"{projects}/{pid}/service_accounts", params={"limit": 10})
     c.get(f"{projects}/{pid}/service_accounts/{account['id']}")
+    c.post(f"{projects}/{pid}/service_accounts/{account['id']}/api_keys", json={"name": "next"})
     c.post(f"{projects}/{pid}/service_accounts/{account['id']}", json={"name": "ci-2"})
     prod = next(p for p in sandbox.state.projects.values() if p["name"] == "search-prod")["id"]
     keys = c.get(f"{projects}/{prod}/api_keys", params={"limit": 10}).json()["data"]

@@ -120,7 +120,7 @@ def _keyed_creates(plan: Plan) -> set[tuple[str, str]]:
         and c.action in (Action.CREATE, Action.REPLACE)
         and (c.after or {}).get("api_key", True)
         and (c.after or {}).get("role") != "none"
-    }
+    } | {(c.key[0], c.key[1]) for c in plan.changes if c.kind is Kind.SERVICE_ACCOUNT_KEY}
 
 
 def _delivered(directory: Path) -> set[tuple[str, str]]:

@@ -19,6 +19,7 @@ from reconciler.core.kinds.model_permissions import MODEL_PERMISSION
 from reconciler.core.kinds.project_users import PROJECT_USER
 from reconciler.core.kinds.projects import PROJECT
 from reconciler.core.kinds.rate_limits import RATE_LIMIT
+from reconciler.core.kinds.service_account_keys import SERVICE_ACCOUNT_KEY
 from reconciler.core.kinds.service_accounts import SERVICE_ACCOUNT
 from reconciler.core.kinds.spend_alerts import SPEND_ALERT
 from reconciler.core.kinds.spend_limits import SPEND_LIMIT
@@ -31,6 +32,7 @@ _KINDS: list[KindInfo] = [
     INVITE,
     PROJECT_USER,
     SERVICE_ACCOUNT,
+    SERVICE_ACCOUNT_KEY,
     RATE_LIMIT,
     MODEL_PERMISSION,
     HOSTED_TOOL,
