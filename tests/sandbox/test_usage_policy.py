@@ -15,7 +15,7 @@ WINDOW = {"start_time": NOW - 30 * DAY, "end_time": NOW, "limit": 31}
 
 
 def _project(sandbox: Sandbox, name: str) -> str:
-    return next(p["id"] for p in sandbox.state.projects.values() if p["name"] == name)
+    return next(str(p["id"]) for p in sandbox.state.projects.values() if p["name"] == name)
 
 
 def _results(api: SandboxClient, path: str, **params: Any) -> list[dict[str, Any]]:
