@@ -211,6 +211,7 @@ def _loss_json(kind: Kind, key: tuple[str, ...], loss: Loss, currency: str) -> d
         "project": loss.project,
         "takes": loss.what,
         "destructive": loss.destructive,
+        "reason": _reason(loss),
         "open_ended": loss.open_ended,
         "note": loss.note,
         "last_30_days": [
@@ -219,3 +220,13 @@ def _loss_json(kind: Kind, key: tuple[str, ...], loss: Loss, currency: str) -> d
             for name, use in loss.taken
         ],
     }
+
+
+def _reason(loss: Loss) -> str:
+    """Why a loss is destructive ("" when it is not), as the json rendering says it."""
+    if not loss.destructive:
+        return ""
+    if any(use.requests is None for _, use in loss.taken) or not loss.taken:
+        return f"takes away a {loss.what} whose use is unknown, counted as in use"
+    used = [name for name, use in loss.taken if (use.requests or 0) > 0 or (use.cost or 0) > 0]
+    return f"takes away {', '.join(used)}, used in the last 30 days; counts for max_deletes"

@@ -143,4 +143,5 @@ def test_json_names_each_change_and_its_use() -> None:
         {"name": "web_search", "requests": 40, "cost": None, "currency": "usd", "unit": "calls"}
     ]
     assert model["destructive"] is True
+    assert model["reason"] == "takes away o3, used in the last 30 days; counts for max_deletes"
     assert model["last_30_days"] == [{"name": "o3", "requests": 7, "cost": 0.7, "currency": "usd"}]
