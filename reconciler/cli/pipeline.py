@@ -214,7 +214,8 @@ async def pipeline(
     refusals = tuple(
         check(plan, desired=source.desired, live=live, overrides=overrides, breaks=breaks)
     )
-    stakes = None
+    # Without the stakes read, what the plan takes away is still shown (apply's plan shows it).
+    stakes = Stakes(breaks=breaks) if breaks.changes else None
     if with_stakes:
         stakes = await read_stakes(client, plan, live, now=now, progress=progress, breaks=breaks)
     return Pipeline(source, live, plan, refusals, stakes, base_plan)

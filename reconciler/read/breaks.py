@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from typing import Any
 
 from reconciler.api.protocols import Reader
@@ -67,7 +67,7 @@ async def read_breaks(client: Reader, plan: Plan, live: Live, *, now: float) -> 
     end = int(now)
     query = _query(ids, start=end - WINDOW_DAYS * DAY, end=end)
     tools = tools_taken(plan, live)
-    reads: dict[str, Any] = {
+    reads: dict[str, Coroutine[Any, Any, Results | ApiError]] = {
         tool: _or_error(client, TOOL_READS[tool][0], query | TOOL_READS[tool][2], ["project_id"])
         for tool in tools
     }

@@ -77,7 +77,7 @@ def test_json_carries_what_is_taken_away(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 def test_taking_in_use_counts_for_max_deletes_until_force(tmp_path: Path, fmt: str) -> None:
     """With max_deletes 1 the two takings are refused in every rendering, apply changes
-    nothing; with --force apply converges and the next plan is empty."""
+    nothing; with --force apply shows what it takes, converges, and the next plan is empty."""
     org = _config(tmp_path, max_deletes=1)
     refused = _run(tmp_path, "plan", str(org), "--format", fmt)
     assert refused.exit_code == 1
@@ -91,4 +91,5 @@ def test_taking_in_use_counts_for_max_deletes_until_force(tmp_path: Path, fmt: s
                for p in state.model_permissions.values())  # fmt: skip
     applied = _run(tmp_path, "apply", str(org), "--auto-approve", "--force")
     assert applied.exit_code == 0, applied.output
+    assert "takes away gpt-4o-mini (" in applied.output  # the plan apply shows says it too
     assert _run(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
