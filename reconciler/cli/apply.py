@@ -123,7 +123,7 @@ async def _run(
         flow.refuse_keys_without_sink(plan, sink_configured=sink.configured)
         if run.refusals:
             raise UnsafePlanError(refusal_message(run.refusals))
-        click.echo(render(plan, fmt="text", color=sys.stdout.isatty()))
+        click.echo(render(plan, fmt="text", color=sys.stdout.isatty(), stakes=run.stakes))
         flow.confirm_or_refuse(
             auto_approve=auto_approve,
             interactive=sys.stdin.isatty() and sys.stdout.isatty(),

@@ -21,7 +21,9 @@ The stages:
   still gives the same changes (else StalePlanError); with a base file, the base's plan too.
 - safety: the gates (core/safety.py) the plan fails, as refusals; callers decide (plan shows
   them, apply refuses). A plan that lowers a spend limit first reads this month's spend
-  (read/spend_to_date.py), which the spend-stop gate weighs.
+  (read/spend_to_date.py), which the spend-stop gate weighs; one that takes a model or hosted
+  tool from a project first reads its last 30 days of it (read/breaks.py), which max_deletes
+  weighs (a model or tool in use counts as a delete).
 - stakes (if asked): what the plan puts at stake: API keys that stop working, 30 days' usage.
 """
 
@@ -49,6 +51,7 @@ from reconciler.core.safety import Overrides, Refusal, check
 from reconciler.core.stakes import Stakes
 from reconciler.errors import ConfigError, ReconcilerError, StalePlanError
 from reconciler.read.at_stake import read_stakes
+from reconciler.read.breaks import read_breaks
 from reconciler.read.live import FetchProgress, fetch_live
 from reconciler.read.scoped import fetch_scoped
 from reconciler.read.spend_to_date import month_to_date
@@ -204,12 +207,17 @@ async def pipeline(
     if source.base is not None and source.scope is not None:
         base_desired = base_scope(source.base.desired, source.loaded.desired, source.scope)
         base_plan = make_plan(base_desired, live, config_digest=source.base.digest)
-    spent = await month_to_date(client, plan, live, now=client.clock.time() if now is None else now)
+    at = client.clock.time() if now is None else now
+    spent = await month_to_date(client, plan, live, now=at)
     live = replace(live, spend_to_date=spent)
-    refusals = tuple(check(plan, desired=source.desired, live=live, overrides=overrides))
-    stakes = None
+    breaks = await read_breaks(client, plan, live, now=at)
+    refusals = tuple(
+        check(plan, desired=source.desired, live=live, overrides=overrides, breaks=breaks)
+    )
+    # Without the stakes read, what the plan takes away is still shown (apply's plan shows it).
+    stakes = Stakes(breaks=breaks) if breaks.changes else None
     if with_stakes:
-        stakes = await read_stakes(client, plan, live, now=now, progress=progress)
+        stakes = await read_stakes(client, plan, live, now=now, progress=progress, breaks=breaks)
     return Pipeline(source, live, plan, refusals, stakes, base_plan)
 
 

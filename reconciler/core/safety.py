@@ -11,7 +11,9 @@ Each gate has a rule name, names the objects it refuses, and has exactly one ove
                        or a project, or demoting one from org owner
     max_deletes        more deletes than settings.safety.max_deletes       --force
                        (a replace counts: it deletes the object, and a
-                       service account's keys with it; an invite's does not)
+                       service account's keys with it; an invite's does not;
+                       so does taking from a project a model or hosted tool
+                       it used in the last 30 days, or whose use is unknown)
     max_delete_share   deleting more than max_delete_share of a kind's     --force
                        existing objects (kinds with at least 10 objects)
     archive            archiving a project (irreversible)                  --allow-archive
@@ -28,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from reconciler.core.breaks import Breaks
 from reconciler.core.change import Action, Change, Kind
 from reconciler.core.kinds.registry import kinds
 from reconciler.core.kinds.spend_limits import spend_stops, usd
@@ -66,8 +69,16 @@ class Refusal:
         return f"{self.rule}: {self.message} (override with {self.override_flag})"
 
 
-def check(plan: Plan, *, desired: Desired, live: Live, overrides: Overrides) -> list[Refusal]:
-    """Every gate the plan fails and whose override was not given, in the table's order."""
+def check(
+    plan: Plan,
+    *,
+    desired: Desired,
+    live: Live,
+    overrides: Overrides,
+    breaks: Breaks | None = None,
+) -> list[Refusal]:
+    """Every gate the plan fails and whose override was not given, in the table's order;
+    `breaks` (what the plan takes away, with its use) adds to max_deletes."""
     refusals: list[Refusal] = []
     if not overrides.allow_fewer_owners:
         refusals.extend(_min_owners(plan.changes, desired, live))
@@ -76,7 +87,7 @@ def check(plan: Plan, *, desired: Desired, live: Live, overrides: Overrides) -> 
     if not overrides.allow_protected_removal:
         refusals.extend(_protected(plan.changes, desired))
     if not overrides.force:
-        refusals.extend(_max_deletes(plan.changes, desired))
+        refusals.extend(_max_deletes(plan.changes, desired, breaks or Breaks()))
         refusals.extend(_max_delete_share(plan.changes, desired, live))
     if not overrides.allow_archive:
         refusals.extend(_archive(plan.changes))
@@ -85,9 +96,16 @@ def check(plan: Plan, *, desired: Desired, live: Live, overrides: Overrides) -> 
     return refusals
 
 
-def raise_if_unsafe(plan: Plan, *, desired: Desired, live: Live, overrides: Overrides) -> None:
+def raise_if_unsafe(
+    plan: Plan,
+    *,
+    desired: Desired,
+    live: Live,
+    overrides: Overrides,
+    breaks: Breaks | None = None,
+) -> None:
     """Raise UnsafePlanError naming every refused rule, its objects and its override flag."""
-    refusals = check(plan, desired=desired, live=live, overrides=overrides)
+    refusals = check(plan, desired=desired, live=live, overrides=overrides, breaks=breaks)
     if refusals:
         raise UnsafePlanError(refusal_message(refusals))
 
@@ -213,8 +231,9 @@ def _deletes(changes: Sequence[Change]) -> list[Change]:
     ]
 
 
-def _max_deletes(changes: Sequence[Change], desired: Desired) -> list[Refusal]:
-    deletes = _deletes(changes)
+def _max_deletes(changes: Sequence[Change], desired: Desired, breaks: Breaks) -> list[Refusal]:
+    taken = [c for c in changes if breaks.destructive(c)]
+    deletes = _deletes(changes) + taken
     limit = desired.settings.safety.max_deletes
     if len(deletes) <= limit:
         return []
@@ -223,6 +242,11 @@ def _max_deletes(changes: Sequence[Change], desired: Desired) -> list[Refusal]:
         f"the plan deletes (or replaces) {len(deletes)} objects, more than "
         f"max_deletes={limit}: {_names(names)}"
     )
+    if taken:
+        message += (
+            f" ({len(taken)} of them take away a model or hosted tool used in the last 30 days,"
+            " or whose use could not be read)"
+        )
     return [Refusal("max_deletes", names, "--force", message)]
 
 

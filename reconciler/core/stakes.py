@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reconciler.core.breaks import Breaks
 from reconciler.core.change import Action, Change, Kind
 from reconciler.core.model import ApiKeyInfo, Live
 from reconciler.core.plan import Plan
@@ -66,6 +67,8 @@ class Stakes:
     # Key id → its last 30 days of cost, in `key_currency`; None when not read.
     key_costs: Mapping[str, float] | None = None
     key_currency: str = "usd"
+    # The models and hosted tools the plan takes away, with their use (core/breaks.py).
+    breaks: Breaks = field(default_factory=Breaks)
 
     def key_cost(self, key: ApiKeyInfo) -> float | None:
         """The key's last 30 days of cost (0 when it cost nothing), or None when unknown."""
@@ -93,7 +96,7 @@ class Stakes:
                 _change_json(kind, key, lost, self)
                 for (kind, key), lost in sorted(self.changes.items())
             ],
-        }
+        } | ({"takes_away": self.breaks.to_json()} if self.breaks.changes else {})
 
 
 def projects_at_stake(plan: Plan, live: Live) -> dict[str, str]:
@@ -110,6 +113,7 @@ def assemble(
     usage: UsageReport,
     key_costs: Mapping[str, float] | None = None,
     key_currency: str = "usd",
+    breaks: Breaks | None = None,
 ) -> Stakes:
     """The stakes of a plan, from each project's keys (or why they could not be read) and usage.
 
@@ -135,6 +139,7 @@ def assemble(
         note=usage.note,
         key_costs=key_costs,
         key_currency=key_currency,
+        breaks=breaks or Breaks(),
     )
 
 

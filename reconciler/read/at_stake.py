@@ -18,6 +18,7 @@ import logging
 import time
 
 from reconciler.api import AdminClient
+from reconciler.core.breaks import Breaks
 from reconciler.core.change import Kind
 from reconciler.core.model import ApiKeyInfo, Live
 from reconciler.core.plan import Plan
@@ -41,14 +42,16 @@ async def read_stakes(
     *,
     now: float | None = None,
     progress: FetchProgress | None = None,
+    breaks: Breaks | None = None,
 ) -> Stakes:
     """The API keys and 30-day usage of the projects `plan` puts at stake (see module doc).
 
-    `now` ends the usage window (default: the wall clock).
+    `now` ends the usage window (default: the wall clock); `breaks`, what the plan takes away
+    (read before the safety gates, read/breaks.py), is carried along.
     """
     at_stake = projects_at_stake(plan, live)
     if not at_stake:
-        return Stakes()
+        return Stakes(breaks=breaks or Breaks())
     tracker = Tracker(progress)
     end = time.time() if now is None else now
     ids = list(at_stake.values())
@@ -77,8 +80,9 @@ async def read_stakes(
     found |= {name: task.result() for name, task in key_tasks.items()}
     costs, currency = cost_task.result() if cost_task is not None else (None, "usd")
     return assemble(
-        plan, live, keys=found, usage=usage_task.result(), key_costs=costs, key_currency=currency
-    )
+        plan, live, keys=found, usage=usage_task.result(), key_costs=costs, key_currency=currency,
+        breaks=breaks,
+    )  # fmt: skip
 
 
 async def _key_costs(

@@ -2,7 +2,8 @@
 
 Layout: a hidden marker (`<!-- reconciler:plan -->`, so CI updates one sticky comment), a
 one-line verdict, a table of counts, safety refusals, destructive changes (with the API keys
-each one makes stop working, given `stakes`), what is at stake per project, findings, then the
+each one makes stop working, given `stakes`; and the changes that take a model or hosted tool in
+use away), what is at stake per project, what the plan takes away, findings, then the
 details of each group folded in `<details>`, and the digests. A comment must stay under
 GitHub's 65,536-character limit: past `BUDGET` characters the details are summarised as counts
 and the long lists cut, with a note saying so.
@@ -17,6 +18,7 @@ from reconciler.core.change import Action, Change, Severity
 from reconciler.core.plan import Plan, label
 from reconciler.core.safety import Refusal
 from reconciler.core.stakes import Stakes
+from reconciler.render.breaks import breaks_phrase, breaks_section
 from reconciler.render.lines import MARKERS, change_lines, groups, unmanaged_summary
 from reconciler.render.stakes_markdown import stakes_section
 from reconciler.render.stakes_text import DETAIL_PAD, keys_phrase
@@ -54,10 +56,10 @@ def _document(
 ) -> str:
     parts = [MARKER, _verdict(plan, refusals), "", *_table(plan)]
     parts += _refusals(refusals)
-    parts += _section(
-        "Destructive changes", [_bullet(c, stakes) for c in plan.changes if c.destructive], cap
-    )
+    destructive = [c for c in plan.changes if c.destructive or _takes_in_use(c, stakes)]
+    parts += _section("Destructive changes", [_bullet(c, stakes) for c in destructive], cap)
     parts += stakes_section(stakes, cap)
+    parts += breaks_section(stakes, cap)
     for severity, title in ((Severity.ERROR, "Errors"), (Severity.WARNING, "Warnings")):
         items = [
             f"- {label(f.kind, f.key) if f.key else f.kind.value}: {f.message}"
@@ -99,10 +101,15 @@ def _refusals(refusals: Sequence[Refusal]) -> list[str]:
     return _section("Safety refusals", items, None)
 
 
+def _takes_in_use(change: Change, stakes: Stakes | None) -> bool:
+    """Taking a model or hosted tool in use is destructive too (core/breaks.py)."""
+    return stakes is not None and stakes.breaks.destructive(change)
+
+
 def _bullet(change: Change, stakes: Stakes | None) -> str:
     why = f" — {change.reason}" if change.reason else ""
-    phrase = keys_phrase(change, stakes, code=True)
-    keys = f"\n  - {phrase}" if phrase else ""
+    phrases = (keys_phrase(change, stakes, code=True), breaks_phrase(change, stakes, code=True))
+    keys = "".join(f"\n  - {phrase}" for phrase in phrases if phrase)
     return (
         f"- `{MARKERS[change.action]}` {change.action.value} "
         f"{label(change.kind, change.key)}{why}{keys}"
@@ -126,8 +133,8 @@ def _details(plan: Plan, stakes: Stakes | None) -> list[str]:
 
 
 def _lines(change: Change, stakes: Stakes | None) -> list[str]:
-    phrase = keys_phrase(change, stakes)
-    return change_lines(change) + ([DETAIL_PAD + phrase] if phrase else [])
+    phrases = (keys_phrase(change, stakes), breaks_phrase(change, stakes))
+    return change_lines(change) + [DETAIL_PAD + phrase for phrase in phrases if phrase]
 
 
 def _summarised(plan: Plan) -> list[str]:

@@ -2,8 +2,9 @@
 
 Colour (ANSI) only when asked for (the CLI asks on a TTY). With `stakes`, a project at stake
 has its last 30 days after its title, and a change that makes API keys stop working says which
-under its line. Findings, unmanaged objects and safety refusals follow the changes; the
-summary line comes last but for refusals, so the last thing a person reads is what to do next.
+under its line, as does one that takes a model or hosted tool away (with its last 30 days).
+Findings, unmanaged objects and safety refusals follow the changes; the summary line comes last
+but for refusals, so the last thing a person reads is what to do next.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from reconciler.core.kinds.registry import project_of
 from reconciler.core.plan import Plan, label
 from reconciler.core.safety import Refusal
 from reconciler.core.stakes import Stakes
+from reconciler.render.breaks import breaks_phrase
 from reconciler.render.lines import (
     LABEL_WIDTH,
     MARKERS,
@@ -55,8 +57,8 @@ def render_text(
             marker = lines[0].split(" ", 1)[0]
             out.append("  " + paint(marker, lines[0]))
             out += ["  " + line for line in lines[1:]]
-            phrase = keys_phrase(change, stakes)
-            out += [f"  {DETAIL_PAD}{phrase}"] if phrase else []
+            for phrase in (keys_phrase(change, stakes), breaks_phrase(change, stakes)):
+                out += [f"  {DETAIL_PAD}{phrase}"] if phrase else []
     out += _other_stakes(plan, stakes)
     out += _findings(plan.findings, paint)
     if plan.unmanaged:

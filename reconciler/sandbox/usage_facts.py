@@ -4,6 +4,8 @@ Every usage endpoint and `/organization/costs` answer from one fact table: for e
 time bucket, a few records, each keyed by every dimension the endpoint can group by (project,
 user, API key, model, batch, size, ...) and carrying its counters. A route filters the records
 and sums them by the requested `group_by`, so every grouping adds up to the ungrouped total.
+A project's records keep to its permissions (`usage_policy`): completions only of models its
+model policy allows, and no calls of a hosted tool it has disabled.
 
 Who uses a project: its API keys, each only between its `created_at` and its `last_used_at` (a
 key never used has no usage), at most `KEYS_PER_BUCKET` of them per bucket, and the project's
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.sandbox.state import State
+from reconciler.sandbox.usage_policy import allowed_choices, tool_disabled
 
 DAY = 86_400
 KEYS_PER_BUCKET = 3
@@ -202,6 +205,11 @@ def records(
         if project["created_at"] >= end:
             continue
         actors = _actors(state, pid, start, end) if "user_id" in endpoint.dims else [(None, None)]
+        if tool_disabled(state, pid, kind):
+            continue
+        choices = {d: allowed_choices(state, pid, kind, d, v) for d, v in endpoint.choices.items()}
+        if not all(choices.values()):
+            continue  # its policy allows none of this endpoint's models
         for key_id, user_id in actors:
             if not _adopts(kind, pid, key_id):
                 continue
@@ -209,7 +217,7 @@ def records(
             record: Record = {"project_id": pid}
             if "user_id" in endpoint.dims:
                 record |= {"user_id": user_id, "api_key_id": key_id}
-            for index, (dim, values) in enumerate(endpoint.choices.items(), start=10):
+            for index, (dim, values) in enumerate(choices.items(), start=10):
                 record[dim] = values[_n(digest, index, 0, len(values))]
             if "vector_store_id" in endpoint.dims:
                 record["vector_store_id"] = _vector_store(pid, _n(digest, 15, 0, 2))

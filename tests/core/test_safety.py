@@ -6,8 +6,11 @@ from dataclasses import replace
 
 import pytest
 
+from reconciler.core.breaks import RecentUse, Use, assess
+from reconciler.core.change import Action, Change, Kind
 from reconciler.core.model import (
     Desired,
+    IdIndex,
     Invite,
     Live,
     Organization,
@@ -16,7 +19,7 @@ from reconciler.core.model import (
     SafetySettings,
     Settings,
 )
-from reconciler.core.plan import make_plan
+from reconciler.core.plan import Plan, make_plan
 from reconciler.core.safety import Overrides, Refusal, check, raise_if_unsafe
 from reconciler.errors import UnsafePlanError
 from tests.support.scenario import users
@@ -138,3 +141,27 @@ def test_archive_needs_allow_archive_and_raise_names_rule_and_flag() -> None:
     with pytest.raises(UnsafePlanError, match=r"archive: .*old.*--allow-archive"):
         raise_if_unsafe(plan, desired=desired, live=live, overrides=Overrides())
     raise_if_unsafe(plan, desired=desired, live=live, overrides=Overrides(allow_archive=True))
+
+
+def test_taking_a_model_in_use_counts_for_max_deletes_and_says_why() -> None:
+    """With max_deletes 0, taking away a model the project used is refused (its message says a
+    model in use was taken); the same change taking an unused model passes."""
+    desired = Desired(Organization(), Settings(safety=SafetySettings(max_deletes=0)))
+    live = Live(Organization(), IdIndex(projects={"web": "proj_web"}))
+    before, after = {"mode": "allow", "models": ["gpt-4o", "o3"]}, {"mode": "allow", "models": []}
+    plan = Plan(
+        changes=(
+            Change(Kind.MODEL_PERMISSION, Action.UPDATE, ("web", "permissions"), before, after),
+        )
+    )
+
+    def refusals(use: Use) -> list[Refusal]:
+        usage = RecentUse(models={("proj_web", "o3"): use})
+        breaks = assess(plan, live, usage=usage)
+        return check(plan, desired=desired, live=live, overrides=Overrides(), breaks=breaks)
+
+    (refusal,) = refusals(Use(3, 0.1))
+    assert refusal.rule == "max_deletes"
+    assert refusal.objects == ("model permissions of web",)
+    assert "take away a model or hosted tool used in the last 30 days" in refusal.message
+    assert refusals(Use(0, 0.0)) == []
