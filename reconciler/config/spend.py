@@ -58,12 +58,19 @@ SpendLimitSetting = Annotated[
 ]
 
 
+def _none_if_empty(prefix: str | None) -> str | None:
+    """An empty subject prefix is no prefix (the API hands one back as none)."""
+    return prefix or None
+
+
 class SpendAlertConfig(_Strict):
     """An email when the scope's spend this month reaches `usd_per_month`."""
 
     usd_per_month: Dollars
     notify: list[Email] = Field(min_length=1, description="Who gets the email.")
-    subject_prefix: str | None = Field(default=None, description="Starts the email's subject.")
+    subject_prefix: Annotated[str | None, AfterValidator(_none_if_empty)] = Field(
+        default=None, description="Starts the email's subject."
+    )
 
 
 def _one_per_threshold(alerts: list[SpendAlertConfig]) -> list[SpendAlertConfig]:

@@ -37,3 +37,13 @@ def test_dollars_become_cents_and_round_trip() -> None:
         {"version": 1, "projects": []}, base_dir=Path("."), source="org.yaml"
     ).desired
     assert plain.org.spend_limit is None
+
+
+def test_an_empty_subject_prefix_is_no_prefix() -> None:
+    """`subject_prefix: ""` reads as no prefix, as the API reports one, so the plan never
+    updates an alert from none to "" over and over."""
+    alert = {"usd_per_month": 5, "notify": ["a@example.com"], "subject_prefix": ""}
+    doc = {"version": 1, "organization": {"spend_alerts": [alert]}, "projects": []}
+    desired = config_from_dict(doc, base_dir=Path("."), source="org.yaml").desired
+    assert desired.org.spend_alerts is not None
+    assert desired.org.spend_alerts[500].subject_prefix is None

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tests.support.convergence import ADMIN, ORG_LIMITS, PEMS, run_property
 from tests.support.examples import examples
+from tests.support.policies import config_policies, seed_project_policies, seed_spend
 
 EMAILS = [f"{n}@example.com" for n in ("ann", "ben", "cat", "dov", "eli")]
 PROJECTS = ["alpha", "beta", "gamma", "delta"]
@@ -52,7 +53,8 @@ def _limits(draw: st.DrawFn) -> dict[str, dict[str, int]]:
 
 @st.composite
 def seeds(draw: st.DrawFn) -> dict[str, Any]:
-    """A live organization: users, invites, projects (some archived), accounts, certificates."""
+    """A live organization: users, invites, projects (some archived), accounts, certificates,
+    spend limits and alerts, model and hosted-tool permissions."""
     users = {e: draw(roles) for e in draw(_subset(EMAILS))}
     names = draw(_subset(PROJECTS))
     projects: list[dict[str, Any]] = []
@@ -65,6 +67,7 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
         spec["service_accounts"] = [
             {"name": n, "role": draw(project_roles)} for n in draw(_subset(ACCOUNTS))
         ]
+        spec.update(draw(seed_project_policies()))
         projects.append(spec)
     if projects and not projects[0]["archived"] and draw(st.integers(0, 3)) == 0:
         projects.append({"name": projects[0]["name"], "archived": True})  # an archived twin
@@ -98,6 +101,7 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
         "invites": invites,
         "projects": projects,
         "certificates": certificates,
+        **draw(seed_spend(["organization", *active])),
     }
 
 
@@ -111,6 +115,8 @@ def configs(draw: st.DrawFn, members: list[str]) -> dict[str, Any]:
         for k in ("invites", "project_users", "service_accounts", "users", "certificates")
     }
     config: dict[str, Any] = {"version": 1, "settings": {"prune": prune}}
+    if organization := draw(config_policies(org=True)):
+        config["organization"] = organization
     declared = members
     if draw(_mostly):
         users = {e: draw(roles) for e in draw(_subset(EMAILS))}
@@ -152,6 +158,7 @@ def _project(
         project["rate_limits"] = draw(_limits())
     if draw(st.booleans()) and cert_names:
         project["certificates"] = draw(_subset(cert_names))
+    project.update(draw(config_policies()))
     return project
 
 
