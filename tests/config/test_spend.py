@@ -12,6 +12,7 @@ from reconciler.config import config_from_dict
 from reconciler.config.convert import desired_to_config_dict
 from reconciler.config.schema import json_schema
 from reconciler.core.model import SpendLimit
+from reconciler.errors import ConfigError
 
 
 def _doc(limit: Any) -> dict[str, Any]:
@@ -47,3 +48,15 @@ def test_an_empty_subject_prefix_is_no_prefix() -> None:
     desired = config_from_dict(doc, base_dir=Path("."), source="org.yaml").desired
     assert desired.org.spend_alerts is not None
     assert desired.org.spend_alerts[500].subject_prefix is None
+
+
+def test_an_alert_may_be_at_zero_and_email_nobody_but_a_limit_may_not_be_zero() -> None:
+    """An alert at $0 that notifies nobody reads as the API holds it (0 cents, no recipients);
+    a limit of $0 is still refused."""
+    alert = {"usd_per_month": 0, "notify": []}
+    doc = {"version": 1, "organization": {"spend_alerts": [alert]}, "projects": []}
+    desired = config_from_dict(doc, base_dir=Path("."), source="org.yaml").desired
+    assert desired.org.spend_alerts is not None
+    assert desired.org.spend_alerts[0].recipients == ()
+    with pytest.raises(ConfigError, match="greater than 0"):
+        config_from_dict(_doc({"usd_per_month": 0}), base_dir=Path("."), source="org.yaml")

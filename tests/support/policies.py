@@ -110,15 +110,22 @@ def seed_project_policies(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def seed_spend(
-    draw: st.DrawFn, scopes: list[str], *, zero: bool = False, nobody: bool = False
+    draw: st.DrawFn,
+    scopes: list[str],
+    *,
+    zero: bool = False,
+    nobody: bool = False,
+    copies: bool = True,
 ) -> dict[str, Any]:
     """A seed's `spend_limits` and `spend_alerts` over `scopes` (organization and project
-    names). Alerts may share a threshold in a scope, as the API allows; `zero` lets one be at
-    $0 (the API's minimum) and `nobody` let one email nobody, which no config can declare."""
+    names). Alerts may share a threshold in a scope, as the API allows (unless not `copies`);
+    `zero` lets one be at $0 (the API's minimum) and `nobody` lets one email nobody."""
     limits = {scope: draw(cents) for scope in draw(st.lists(st.sampled_from(scopes), unique=True))}
-    alerts = []
+    alerts: list[dict[str, Any]] = []
     for scope in draw(st.lists(st.sampled_from(scopes), max_size=4)):
         amount = draw(st.just(0) | cents) if zero else draw(cents)
+        if not copies and any((a["scope"], a["cents"]) == (scope, amount) for a in alerts):
+            continue
         alert = {
             "scope": scope,
             "cents": amount,
