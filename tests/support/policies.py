@@ -56,11 +56,13 @@ def config_spend_limit(draw: st.DrawFn) -> Any:
 
 @st.composite
 def config_spend_alerts(draw: st.DrawFn) -> list[dict[str, Any]]:
-    """`spend_alerts:` as a config writes it: one alert per threshold (maybe none at all)."""
-    thresholds = draw(st.lists(cents, unique=True, max_size=3))
+    """`spend_alerts:` as a config writes it: one alert per threshold (maybe none at all; one
+    may be at $0, or email nobody, as the API allows)."""
+    thresholds = draw(st.lists(st.just(0) | cents, unique=True, max_size=3))
     alerts = []
     for amount in thresholds:
-        alert: dict[str, Any] = {"usd_per_month": dollars(amount), "notify": draw(recipients())}
+        notify = draw(recipients(min_size=0))
+        alert: dict[str, Any] = {"usd_per_month": dollars(amount), "notify": notify}
         prefix = draw(prefixes)
         if prefix is not None or draw(st.booleans()):
             alert["subject_prefix"] = prefix

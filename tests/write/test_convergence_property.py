@@ -101,7 +101,7 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
         "invites": invites,
         "projects": projects,
         "certificates": certificates,
-        **draw(seed_spend(["organization", *active])),
+        **draw(seed_spend(["organization", *active], zero=True, nobody=True)),
     }
 
 
