@@ -19,7 +19,8 @@ from reconciler.core.model import HOSTED_TOOLS
 # Amounts in cents: a cent, whole dollars, dollars and cents, large ones.
 CENTS = [1, 29, 100, 150_000, 199_950, 200_000, 5_000_000]
 NOTIFY = ["ann@example.com", "finance@example.com", "oncall@example.com"]
-MODELS = ["gpt-4o", "gpt-4o-mini", "o3", "dall-e-3"]
+# Models, a fine-tuned one among them (colons, which YAML must quote where they start a key).
+MODELS = ["gpt-4o", "gpt-4o-mini", "o3", "dall-e-3", "ft:gpt-4o-mini-2024-07-18:acme::9abc"]
 PREFIXES = ["[OpenAI]", "spend: ", "Ünïcode ✓"]
 
 cents = st.sampled_from(CENTS) | st.integers(1, 10**8)
