@@ -29,7 +29,7 @@ unit: $(STAMP)
 
 # The property tests with thousands of examples each (by hand; minutes, not CI's seconds).
 thorough: $(STAMP)
-	HYPOTHESIS_PROFILE=thorough ROUNDTRIP_EXAMPLES=500 $(BIN)/pytest -n auto tests/core/test_property.py tests/write/test_convergence_property.py tests/reports/test_export_roundtrip.py tests/config/test_roundtrip.py tests/sandbox/test_fuzz.py tests/cli/test_validate.py
+	HYPOTHESIS_PROFILE=thorough ROUNDTRIP_EXAMPLES=500 $(BIN)/pytest -n auto tests/core/test_property.py tests/write/test_convergence_property.py tests/reports/test_export_roundtrip.py tests/config/test_roundtrip.py tests/sandbox/test_fuzz.py tests/cli/test_validate.py tests/read/test_spend_to_date.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -1,7 +1,7 @@
 """The file format of money settings: spend limits, in US dollars (cents allowed).
 
-Amounts are numbers (strict: `"500"` is not an amount), above zero, in whole cents; they are
-kept in cents in the model, as the API counts them.
+Amounts are numbers (strict: `"500"` is not an amount), above zero (an alert's may be zero),
+in whole cents; they are kept in cents in the model, as the API counts them.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ Dollars = Annotated[
     Field(gt=0, allow_inf_nan=False, description="US dollars (cents allowed: 1999.50)."),
     AfterValidator(_whole_cents),
 ]
+# An alert's threshold may be $0, as the API allows (a limit of $0 it refuses).
+Threshold = Annotated[
+    float,
+    Field(ge=0, allow_inf_nan=False, description="US dollars (cents allowed: 1999.50)."),
+    AfterValidator(_whole_cents),
+]
 
 
 class SpendLimitConfig(_Strict):
@@ -60,12 +66,20 @@ SpendLimitSetting = Annotated[
 ]
 
 
+def _none_if_empty(prefix: str | None) -> str | None:
+    """An empty subject prefix is no prefix (the API hands one back as none)."""
+    return prefix or None
+
+
 class SpendAlertConfig(_Strict):
     """An email when the scope's spend this month reaches `usd_per_month`."""
 
-    usd_per_month: Dollars
-    notify: list[Email] = Field(min_length=1, description="Who gets the email.")
-    subject_prefix: str | None = Field(default=None, description="Starts the email's subject.")
+    usd_per_month: Threshold
+    # The API allows an alert that emails nobody; so does the file, so export can write one.
+    notify: list[Email] = Field(description="Who gets the email.")
+    subject_prefix: Annotated[str | None, AfterValidator(_none_if_empty)] = Field(
+        default=None, description="Starts the email's subject."
+    )
 
 
 def _one_per_threshold(alerts: list[SpendAlertConfig]) -> list[SpendAlertConfig]:

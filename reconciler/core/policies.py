@@ -39,11 +39,14 @@ class SpendLimit:
 @dataclass(frozen=True, slots=True)
 class SpendAlert:
     """An email alert when a scope's monthly spend reaches `cents` (one per threshold per
-    scope): its recipients (lower-cased, sorted) and the emails' optional subject prefix."""
+    scope): its recipients (lower-cased, sorted) and the emails' optional subject prefix.
+    `copies` is how many live alerts share the threshold (the API allows several, say two
+    overlapping applies each created one; a config declares one)."""
 
     cents: int
     recipients: tuple[str, ...]
     subject_prefix: str | None = None
+    copies: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,8 @@ and delete one, at `/organization/spend_alerts` and `/organization/projects/{id}
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reconciler.api.parsing import optional_int, optional_text, text
 from reconciler.api.protocols import JSON, Reader
 from reconciler.core.change import Action, Change
@@ -40,13 +42,24 @@ def parse_spend_alert(item: JSON) -> tuple[SpendAlert, str]:
 async def read_spend_alerts(
     client: Reader, project_id: str | None
 ) -> dict[int, tuple[SpendAlert, str]]:
-    """Every alert of a scope by threshold in cents, with its id (of two alerts at one
-    threshold, the first listed)."""
-    items = await client.list_all(spend_alerts_path(project_id), params={"limit": 100})
+    """Every alert of a scope by threshold in cents, with its id (of alerts sharing a
+    threshold, the first listed, with `copies` saying how many there are)."""
     found: dict[int, tuple[SpendAlert, str]] = {}
+    for cents, listed in (await _by_threshold(client, project_id)).items():
+        alert, ident = listed[0]
+        found[cents] = (replace(alert, copies=len(listed)), ident)
+    return found
+
+
+async def _by_threshold(
+    client: Reader, project_id: str | None
+) -> dict[int, list[tuple[SpendAlert, str]]]:
+    """Every alert of a scope with its id, grouped by threshold in cents, as listed."""
+    items = await client.list_all(spend_alerts_path(project_id), params={"limit": 100})
+    found: dict[int, list[tuple[SpendAlert, str]]] = {}
     for item in items:
         alert, ident = parse_spend_alert(item)
-        found.setdefault(alert.cents, (alert, ident))
+        found.setdefault(alert.cents, []).append((alert, ident))
     return found
 
 
@@ -98,6 +111,7 @@ async def apply_spend_alert(change: Change, ctx: ApplyContext) -> str | None:
             return {} if await current() is None else None
 
         await send_write(lambda: ctx.client.delete(path), settled=gone, what=what, delete=True)
+        await _drop_copies(ctx, change, project_id, keep=None)
         return None
     if change.action is not Action.UPDATE:
         raise unsupported(change)
@@ -109,7 +123,36 @@ async def apply_spend_alert(change: Change, ctx: ApplyContext) -> str | None:
         return {"id": ident} if found is not None and found[0].recipients == wanted else None
 
     await send_write(lambda: ctx.client.post(path, json=body), settled=updated, what=what)
+    await _drop_copies(ctx, change, project_id, keep=ident)
     return None
+
+
+async def _drop_copies(
+    ctx: ApplyContext, change: Change, project_id: str | None, *, keep: str | None
+) -> None:
+    """Delete the other alerts at the change's threshold when the plan saw several there (an
+    update keeps `keep`; a delete keeps none), so one alert, or none, is left."""
+    if int((change.before or {}).get("copies", 1)) < 2:
+        return
+    cents = int((change.before or {})["cents"])
+    listed = (await _by_threshold(ctx.client, project_id)).get(cents, [])
+    what = f"spend alert {change.key[1]} of {change.key[0] or 'the organization'} (a copy)"
+    for _, ident in listed:
+        if ident != keep:
+            await _delete_copy(ctx, project_id, ident, cents=cents, what=what)
+
+
+async def _delete_copy(
+    ctx: ApplyContext, project_id: str | None, ident: str, *, cents: int, what: str
+) -> None:
+    """Delete one alert by id; settled once no alert at the threshold has that id."""
+
+    async def gone() -> JSON | None:
+        listed = (await _by_threshold(ctx.client, project_id)).get(cents, [])
+        return {} if all(other != ident for _, other in listed) else None
+
+    path = f"{spend_alerts_path(project_id)}/{ident}"
+    await send_write(lambda: ctx.client.delete(path), settled=gone, what=what, delete=True)
 
 
 SPEC = KindSpec(SPEND_ALERT, write=apply_spend_alert)

@@ -5,9 +5,11 @@ A seed names things the way people do: projects by name, users by email. Top-lev
 `org_rate_limits` ({model: {field: max}}), `users` ([{email, role, name?}]), `invites`
 ([{email, role, projects?: {project name: role}, status?, days_ago?}]), `default_project`
 (its name), `projects` ([{name, archived?, members?, rate_limits?, models?: {allow|deny:
-[model]}, api_keys?, service_accounts?}]), `certificates` ([{name, pem, active?,
-projects?}]), `audit_logs` ([{type, actor, via?, days_ago?, user?|project?|invite?, data?,
-changes_requested?}]) and
+[model]}, hosted_tools?: {tool: enabled}, api_keys?, service_accounts?}]), `certificates`
+([{name, pem, active?, projects?}]), `audit_logs` ([{type, actor, via?, days_ago?,
+user?|project?|invite?, data?, changes_requested?}]), `spend_limits` ({organization|project
+name: cents}), `spend_alerts` ([{scope: organization|project name, cents, notify,
+subject_prefix?}]) and
 `api_keys` ([{project, name, owner, created_days_ago?, last_used_days_ago?}]: more user keys,
 made last so earlier ids stay put; the owner need not be a member, as for someone who left the
 project). A key in a project's `api_keys` is {name, owner, created_days_ago?,
@@ -135,6 +137,8 @@ def _add_project(state: State, spec: Mapping[str, Any], *, created_at: int, now:
     if spec.get("models"):
         mode, ids = next(iter(dict(spec["models"]).items()))
         state.model_permissions[pid] = {"mode": f"{mode}_list", "model_ids": list(ids)}
+    if spec.get("hosted_tools"):
+        state.hosted_tools[pid] = {str(t): bool(on) for t, on in spec["hosted_tools"].items()}
     for key in spec.get("api_keys") or []:
         _add_key(state, pid, key, created_at=created_at, now=now)
     for account in spec.get("service_accounts") or []:

@@ -4,7 +4,9 @@ Random sandbox seeds (the format of reconciler/sandbox/data/demo.yaml) with user
 emails, pending, accepted and expired invites (an email invited twice), active and archived
 projects (names with spaces, unicode and case variants, archived names repeated), members,
 service accounts of every role, rate limits off the organization's default and certificates
-(unnamed, or sharing a name) active at organization and project level go through the real CLI:
+(unnamed, or sharing a name) active at organization and project level, spend limits and
+alerts (at $0, emailing nobody; not two at one threshold, which a file holds as one, so its
+plan removes a copy), model policies and hosted tools turned off go through the real CLI:
 `export`, then `validate`, `plan --detailed-exitcode` and `drift` of the exported file must all
 exit 0. ROUNDTRIP_EXAMPLES=1000 hunts further (about 45 s).
 """
@@ -26,6 +28,7 @@ from reconciler.reports.export import probe
 from reconciler.sandbox import Sandbox
 from tests.support import make_pem
 from tests.support.examples import examples
+from tests.support.policies import seed_project_policies, seed_spend
 
 EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", str(examples(25))))
 PEMS = [make_pem(f"roundtrip-{n}", days=365 + n) for n in range(3)]
@@ -58,6 +61,7 @@ def _project(draw: st.DrawFn, name: str, emails: list[str]) -> dict[str, Any]:
         "members": members,
         "service_accounts": [{"name": f"bot {n} ü", "role": r} for n, r in enumerate(roles)],
         "rate_limits": limits,
+        **draw(seed_project_policies()),
     }
 
 
@@ -117,6 +121,7 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
         "projects": [_project(draw, name, emails) for name in active]
         + [{"name": name, "archived": True} for name in archived],
         "certificates": _certificates(draw, active),
+        **draw(seed_spend(["organization", *active], zero=True, nobody=True, copies=False)),
     }
 
 
@@ -224,3 +229,14 @@ def test_names_the_file_cannot_hold_twice_are_a_one_line_error(tmp_path: Path) -
     assert "project 'search' (2 active projects)" in line
     assert "service account 'bot' in project 'p' (2 accounts)" in line
     assert not out.exists()
+
+
+def test_an_alert_at_zero_that_emails_nobody_round_trips(tmp_path: Path) -> None:
+    """The API allows an alert at $0 and one with no recipients; the export writes them as
+    `usd_per_month: 0` and `notify: []`, which validate and plan empty."""
+    alerts = [{"scope": "organization", "cents": 0, "notify": ["a@example.com"]},
+              {"scope": "p", "cents": 500, "notify": []}]  # fmt: skip
+    roundtrip(tmp_path, _org(projects=[{"name": "p"}], spend_alerts=alerts))
+    text = (tmp_path / "org.yaml").read_text()
+    assert "usd_per_month: 0," in text
+    assert "notify: []" in text

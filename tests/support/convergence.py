@@ -12,6 +12,7 @@ import asyncio
 import json
 import tempfile
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -24,6 +25,7 @@ from reconciler.core.model import Desired
 from reconciler.core.plan import Plan, make_plan
 from reconciler.core.safety import Overrides, check
 from reconciler.read.live import fetch_live
+from reconciler.read.spend_to_date import month_to_date
 from reconciler.sandbox import Sandbox
 from reconciler.write.apply import ApplyReport, apply_plan
 from reconciler.write.secrets import DirSink
@@ -44,6 +46,7 @@ ALL_OVERRIDES = Overrides(
     allow_fewer_owners=True,
     allow_key_owner_change=True,
     allow_protected_removal=True,
+    allow_spend_stop=True,
 )
 
 
@@ -84,6 +87,8 @@ async def _converge(box: Sandbox, desired: Desired, sink: DirSink) -> Outcome | 
     async with client_for(box) as client:
         live = await fetch_live(client, desired)
         plan = make_plan(desired, live, config_digest="")
+        spent = await month_to_date(client, plan, live, now=client.clock.time())
+        live = replace(live, spend_to_date=spent)
         if plan.has_errors:
             errors = [f for f in plan.findings if f.severity is Severity.ERROR]
             assert all(UNARCHIVE in f.message for f in errors), errors

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tests.support.convergence import ADMIN, ORG_LIMITS, PEMS, run_property
 from tests.support.examples import examples
+from tests.support.policies import config_policies, seed_project_policies, seed_spend
 from tests.support.rotation import with_rotations
 
 EMAILS = [f"{n}@example.com" for n in ("ann", "ben", "cat", "dov", "eli")]
@@ -53,7 +54,8 @@ def _limits(draw: st.DrawFn) -> dict[str, dict[str, int]]:
 
 @st.composite
 def seeds(draw: st.DrawFn) -> dict[str, Any]:
-    """A live organization: users, invites, projects (some archived), accounts, certificates."""
+    """A live organization: users, invites, projects (some archived), accounts, certificates,
+    spend limits and alerts, model and hosted-tool permissions."""
     users = {e: draw(roles) for e in draw(_subset(EMAILS))}
     names = draw(_subset(PROJECTS))
     projects: list[dict[str, Any]] = []
@@ -66,6 +68,7 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
         spec["service_accounts"] = [
             {"name": n, "role": draw(project_roles)} for n in draw(_subset(ACCOUNTS))
         ]
+        spec.update(draw(seed_project_policies()))
         projects.append(spec)
     if projects and not projects[0]["archived"] and draw(st.integers(0, 3)) == 0:
         projects.append({"name": projects[0]["name"], "archived": True})  # an archived twin
@@ -99,6 +102,7 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
         "invites": invites,
         "projects": projects,
         "certificates": certificates,
+        **draw(seed_spend(["organization", *active], zero=True, nobody=True)),
     }
 
 
@@ -112,6 +116,8 @@ def configs(draw: st.DrawFn, members: list[str]) -> dict[str, Any]:
         for k in ("invites", "project_users", "service_accounts", "users", "certificates")
     }
     config: dict[str, Any] = {"version": 1, "settings": {"prune": prune}}
+    if organization := draw(config_policies(org=True)):
+        config["organization"] = organization
     declared = members
     if draw(_mostly):
         users = {e: draw(roles) for e in draw(_subset(EMAILS))}
@@ -153,6 +159,7 @@ def _project(
         project["rate_limits"] = draw(_limits())
     if draw(st.booleans()) and cert_names:
         project["certificates"] = draw(_subset(cert_names))
+    project.update(draw(config_policies()))
     return project
 
 

@@ -96,3 +96,27 @@ def test_a_pruned_certificate_is_first_deactivated_in_projects_the_config_leaves
     }
     box = run_property(seed, config)
     assert box.state.certificates == {}
+
+
+def test_an_empty_subject_prefix_converges() -> None:
+    """An alert declared with `subject_prefix: ""` is one without a prefix (the API hands an
+    empty prefix back as none): one apply leaves nothing to update."""
+    config = {
+        "version": 1,
+        "organization": {
+            "spend_alerts": [{"usd_per_month": 0.01, "notify": [ADMIN], "subject_prefix": ""}]
+        },
+    }
+    run_property(ONLY_ADMIN, config)
+
+
+def test_alerts_sharing_a_threshold_leave_one_or_none() -> None:
+    """Two live alerts at one threshold (as two overlapping applies leave them) are one alert
+    to the plan: a declared list without it removes both, and one that declares it keeps one."""
+    alert = {"scope": "organization", "cents": 1, "notify": [ADMIN]}
+    seed = {**ONLY_ADMIN, "spend_alerts": [alert, alert]}
+    declared = {"usd_per_month": 0.01, "notify": [ADMIN]}
+    for alerts, left in (([], 0), ([declared], 1)):
+        config = {"version": 1, "organization": {"spend_alerts": alerts}}
+        box = run_property(seed, config)
+        assert len(box.state.spend_alerts[""]) == left

@@ -3,8 +3,9 @@
 An alert is identified by its threshold: one per threshold per scope, so changing who is
 notified (or the subject prefix) is an update, and a new threshold is a new alert. A declared
 list is authoritative for its scope (`spend_alerts: []` removes them all); left out, alerts
-are not managed. A key is (scope, threshold as the plan shows it, `$1,500`), scope "" the
-organization; the threshold in cents travels in the change.
+are not managed. Live alerts that share a threshold (`copies`) are one alert to the plan: an
+update leaves one of them, a delete removes them all. A key is (scope, threshold as the plan
+shows it, `$1,500`), scope "" the organization; the threshold in cents travels in the change.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.core.change import Action, Change, Kind
+from reconciler.core.change import Action, Change, FieldChange, Kind
 from reconciler.core.kinds.base import DiffContext, KindInfo, field_changes
 from reconciler.core.kinds.spend_limits import usd
 from reconciler.core.model import SpendAlert
@@ -32,6 +33,12 @@ def fields(alert: SpendAlert) -> dict[str, Any]:
     return {"notify": ", ".join(alert.recipients), "subject_prefix": alert.subject_prefix}
 
 
+def _before(have: SpendAlert) -> dict[str, Any]:
+    """A live alert as a change's `before`, with how many share its threshold when several."""
+    before = {**fields(have), "cents": have.cents, "recipients": list(have.recipients)}
+    return before | ({"copies": have.copies} if have.copies > 1 else {})
+
+
 def _plan(
     scope: str,
     wanted: Mapping[int, SpendAlert] | None,
@@ -47,8 +54,10 @@ def _plan(
         if have is None:
             ctx.out.change(Change(Kind.SPEND_ALERT, Action.CREATE, key, after=after))
         elif have != alert:
-            before = {**fields(have), "cents": cents, "recipients": list(have.recipients)}
+            before = _before(have)
             changed = field_changes(fields(have), fields(alert))
+            if have.copies != alert.copies:  # the update leaves one alert at the threshold
+                changed += (FieldChange("copies", have.copies, alert.copies),)
             ctx.out.change(
                 Change(
                     Kind.SPEND_ALERT, Action.UPDATE, key, before=before, after=after,
@@ -57,7 +66,7 @@ def _plan(
             )  # fmt: skip
     for cents, have in sorted(existing.items()):
         if cents not in wanted:
-            before = {**fields(have), "cents": cents, "recipients": list(have.recipients)}
+            before = _before(have)
             reason = "not in the config; a declared spend_alerts list is authoritative"
             key = (scope, usd(cents))
             ctx.out.change(

@@ -46,3 +46,14 @@ def test_a_declared_list_is_authoritative() -> None:
     assert "authoritative" in deleted.reason
     assert [c.action for c in _plan({}, {FIN.cents: FIN}).changes] == [Action.DELETE]
     assert _plan({FIN.cents: FIN}, {FIN.cents: FIN}).changes == ()
+
+
+def test_live_copies_at_a_threshold_are_an_update_to_one() -> None:
+    """Two live alerts at the declared threshold, both as declared, are one update that says
+    how many there are (the apply keeps one); the delete of such a threshold says so too."""
+    twice = SpendAlert(FIN.cents, FIN.recipients, FIN.subject_prefix, copies=2)
+    (change,) = _plan({FIN.cents: FIN}, {FIN.cents: twice}).changes
+    assert change.action is Action.UPDATE
+    assert [(f.field, f.before, f.after) for f in change.fields] == [("copies", 2, 1)]
+    (deleted,) = _plan({}, {FIN.cents: twice}).changes
+    assert (deleted.action, (deleted.before or {})["copies"]) == (Action.DELETE, 2)
