@@ -105,7 +105,9 @@ class KindInfo:
     says of a create or delete (role, upload, "activate"); `unmanaged_is_drift` False when an
     undeclared live object is left alone by design and drift does not count it. `live_count`
     counts the live objects whose deletion safety's `max_delete_share` weighs (None: the kind
-    is not deleted in numbers, like projects, which are archived one by one).
+    is not deleted in numbers, like projects, which are archived one by one). `audit_by_principal`
+    when its events name the object only as a role assignment's `principal_id`, which the audit
+    log's `resource_ids` filter does not match: drift then asks by project and event type.
     """
 
     kind: Kind
@@ -119,6 +121,7 @@ class KindInfo:
     detail: Detail | None = None
     unmanaged_is_drift: bool = True
     live_count: Count | None = None
+    audit_by_principal: bool = False
     suffix: str = ""
     within: str = "of"
     plural: str = ""
