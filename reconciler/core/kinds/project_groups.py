@@ -34,6 +34,8 @@ PART = "groups"
 DIRECTORY = "group_directory"
 # The project role that owns a project; a downgrade from it lists who loses ownership.
 OWNER = "owner"
+# The plan-file name of the root `groups:`'s kind, whose creates a grant follows.
+GROUP_KIND = "group"
 # How many names a plan line lists before "and N more" (json lists every one).
 SHOWN = 10
 
@@ -216,6 +218,13 @@ def _detail(change: Change) -> str:
     return str((values or {}).get("role", ""))
 
 
+def _follows(change: Change) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A grant or role change follows the create of its group (the root `groups:`'s kind)."""
+    if change.action is Action.DELETE:
+        return ()
+    return ((GROUP_KIND, (change.key[1],)),)
+
+
 def _audit_id(key: tuple[str, ...], ids: IdIndex) -> str | None:
     """Grants and removals are logged as role assignments naming the group as principal."""
     return ids_of(ids, PART).get(key)
@@ -232,4 +241,5 @@ PROJECT_GROUP = KindInfo(
     detail=_detail,
     live_count=lambda org: sum(len(groups_of(p) or {}) for p in org.projects.values()),
     audit_by_principal=True,
+    follows=_follows,
 )

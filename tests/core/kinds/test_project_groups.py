@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reconciler.core.change import Action, Kind, Severity
+from reconciler.core.change import Action, Change, Kind, Severity
 from reconciler.core.kinds.project_groups import DIRECTORY, PROJECT_GROUP, GroupDirectory
 from reconciler.core.model import Desired, Live, Organization, Project, ProjectRole
 from reconciler.core.plan import Plan, make_plan
@@ -158,3 +158,13 @@ def test_deletes_are_weighed_against_the_live_project_groups() -> None:
     )
     assert PROJECT_GROUP.live_count is not None
     assert PROJECT_GROUP.live_count(org) == 2
+
+
+def test_a_grant_follows_its_groups_create() -> None:
+    """A grant or role change follows the create of its group (the root groups' kind, by its
+    plan-file name); a removal follows nothing."""
+    assert PROJECT_GROUP.follows is not None
+    grant = Change(Kind.PROJECT_GROUP, Action.CREATE, ("web", "ml"), after={"role": "member"})
+    assert list(PROJECT_GROUP.follows(grant)) == [("group", ("ml",))]
+    removal = Change(Kind.PROJECT_GROUP, Action.DELETE, ("web", "ml"), before={"role": "member"})
+    assert list(PROJECT_GROUP.follows(removal)) == []
