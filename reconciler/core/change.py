@@ -42,6 +42,8 @@ class Kind(StrEnum):
     HOSTED_TOOL = "hosted_tool"
     # A data-retention mode: key (scope, "mode"), scope "" = organization.
     DATA_RETENTION = "data_retention"
+    # A group's access to a project: key (project, group name).
+    PROJECT_GROUP = "project_group"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

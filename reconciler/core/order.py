@@ -5,7 +5,9 @@ Rules (a change follows the changes it depends on):
   whose key places it in the project), and every invite that carries the project;
 - a certificate's upload or rename precedes its activations;
 - a certificate's deactivations precede its deletion;
-- every other change inside a project precedes that project's archive.
+- every other change inside a project precedes that project's archive;
+- a change follows the creates its kind names (`KindInfo.follows`: a group's grant to a
+  project follows the group's create).
 Within one dependency depth, changes sort by kind (in registry order, core/kinds/registry.py),
 action, then key, so the same inputs always give the same order (and byte-identical plan files).
 """
@@ -16,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from reconciler.core.change import Action, Change, Kind
-from reconciler.core.kinds.registry import kinds, project_of
+from reconciler.core.kinds.registry import info, kinds, project_of
 
 ACTION_ORDER: dict[Action, int] = {
     action: i
@@ -43,9 +45,13 @@ def dependencies_of(changes: Sequence[Change]) -> list[frozenset[int]]:
         project = project_of(kind, key)
         if project is not None and kind is not Kind.PROJECT:
             in_project[project].append(i)
+    creates = {(c.kind.value, c.key): i for i, c in enumerate(changes) if c.action is Action.CREATE}
     result: list[frozenset[int]] = []
     for change in changes:
         deps = _parents(change, project_parent, cert_parent)
+        follows = info(change.kind).follows
+        if follows is not None:
+            deps.update(creates[ref] for ref in follows(change) if ref in creates)
         if change.kind is Kind.CERTIFICATE and change.action is Action.DELETE:
             deps.update(deactivations.get(change.key[0], ()))
         elif change.kind is Kind.PROJECT and change.action is Action.ARCHIVE:

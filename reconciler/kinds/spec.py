@@ -14,7 +14,7 @@ from typing import Any
 from reconciler.api.protocols import Reader
 from reconciler.core.change import Kind
 from reconciler.core.kinds.base import KindInfo
-from reconciler.core.model import Desired
+from reconciler.core.model import Desired, Live
 from reconciler.write.context import BatchHandler, Handler
 
 # What reading a part gives: the live value, and server ids by natural key (for a project's
@@ -22,6 +22,9 @@ from reconciler.write.context import BatchHandler, Handler
 PartRead = tuple[object, Mapping[tuple[str, ...], str]]
 OrgPartReader = Callable[[Reader, Desired], Coroutine[Any, Any, PartRead]]
 ProjectPartReader = Callable[[Reader, str], Coroutine[Any, Any, PartRead]]  # (client, project id)
+# A read after the rest of the live state, for what only comparing the file with it tells:
+# (client, desired, live read so far) → live with what it adds.
+AfterRead = Callable[[Reader, Desired, Live], Coroutine[Any, Any, Live]]
 
 
 def as_read(value: object) -> object | None:
@@ -41,7 +44,10 @@ class KindSpec:
     config declares it (or when `wanted` says so), and `read_project` for each declared
     project's part, when that project declares it. `everything` is what export declares to
     read all of it (an empty collection, usually), and `exported` turns a live value into what
-    the exported file declares (None: left out, i.e. not managed).
+    the exported file declares (None: left out, i.e. not managed). `read_after`, when set,
+    runs once the rest of the live state is read and returns it with what it adds (project
+    groups read the members of the groups a plan would remove, which only the comparison of
+    the file with the live groups tells).
     """
 
     info: KindInfo
@@ -51,6 +57,7 @@ class KindSpec:
     read_org: OrgPartReader | None = None
     read_project: ProjectPartReader | None = None
     wanted: Callable[[Desired], bool] | None = None
+    read_after: AfterRead | None = None
     everything: object = None
     exported: Callable[[object], object | None] = as_read
 
@@ -66,3 +73,13 @@ class KindSpec:
         if self.wanted is not None:
             return self.wanted(desired)
         return desired.org.parts.get(self.part) is not None
+
+    def after_wanted(self, desired: Desired) -> bool:
+        """Whether a fetch for `desired` runs `read_after`: when the file declares the part,
+        in the organization or in a project."""
+        if self.part is None or self.read_after is None:
+            return False
+        part = self.part
+        return self.org_wanted(desired) or any(
+            part in project.parts for project in desired.org.projects.values()
+        )

@@ -51,7 +51,9 @@ def parse_audit_event(entry: Mapping[str, Any]) -> AuditEvent:
     subject = optional_text(details, "id")
     certificates = details.get("certificates")
     listed = certificates if isinstance(certificates, list) else []
-    ids = [subject, *(optional_text(c, "id") for c in listed if isinstance(c, dict))]
+    # A role assignment's event is about its principal too (a group granted a project role).
+    principal = optional_text(details, "principal_id")
+    ids = [subject, principal, *(optional_text(c, "id") for c in listed if isinstance(c, dict))]
     actor, via = _actor(nested(entry, "actor"))
     return AuditEvent(
         type=event,

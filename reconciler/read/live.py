@@ -124,7 +124,12 @@ async def fetch_live(
     read = details.results(cert_keys)
     if _may_prune_a_certificate(desired, org):
         await _read_activations(client, tracker, keyed, read, cert_keys)
-    return replace(_assemble(keyed, read, org), read_at=int(client.clock.time()))
+    live = _assemble(keyed, read, org)
+    for spec in registry.specs():
+        if spec.read_after is not None and spec.part is not None and spec.after_wanted(desired):
+            label = spec.part.replace("_", " ")
+            live = await tracker.run(label, spec.read_after(client, desired, live))
+    return replace(live, read_at=int(client.clock.time()))
 
 
 def _may_prune_a_certificate(desired: Desired, org: OrgReads) -> bool:

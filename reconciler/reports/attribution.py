@@ -125,9 +125,31 @@ def _member_role(live: Live, key: tuple[str, ...]) -> str | None:
 
 def queries(found: Sequence[Target]) -> list[dict[str, Any]]:
     """Query parameters for the fewest audit-log requests that cover every target."""
-    org = [t for t in found if t.project_id is None]
-    scoped = [t for t in found if t.project_id is not None]
-    return _group_queries(org, with_projects=False) + _group_queries(scoped, with_projects=True)
+    by_id = [t for t in found if not info(t.kind).audit_by_principal]
+    org = [t for t in by_id if t.project_id is None]
+    scoped = [t for t in by_id if t.project_id is not None]
+    by_principal = [t for t in found if info(t.kind).audit_by_principal]
+    return (
+        _group_queries(org, with_projects=False)
+        + _group_queries(scoped, with_projects=True)
+        + _principal_queries(by_principal)
+    )
+
+
+def _principal_queries(group: Sequence[Target]) -> list[dict[str, Any]]:
+    """Queries by project and event type for objects named only as a principal (the
+    `resource_ids` filter does not match a principal); `match` picks their events."""
+    if not group:
+        return []
+    types = sorted({e for t in group for e in info(t.kind).audit_events})
+    projects = sorted({t.project_id for t in group if t.project_id})
+    queries = [
+        {"event_types": types, "project_ids": projects[start : start + CHUNK]}
+        for start in range(0, len(projects), CHUNK)
+    ]
+    if any(t.project_id is None for t in group):
+        queries.append({"event_types": types})
+    return queries
 
 
 def _group_queries(group: Sequence[Target], *, with_projects: bool) -> list[dict[str, Any]]:

@@ -39,6 +39,7 @@ from reconciler.errors import ExportError
 from reconciler.kinds import registry
 from reconciler.kinds.certificates import read_pem
 from reconciler.kinds.projects import read_projects
+from reconciler.kinds.spec import KindSpec
 from reconciler.read.live import FetchProgress, fetch_live
 
 log = logging.getLogger(__name__)
@@ -88,18 +89,23 @@ def probe(listed: Iterable[Project]) -> Desired:
 
 def _everything(scope: str) -> dict[str, object]:
     """What a probe declares of each plug-in kind (kinds/spec.py) to read all of it."""
-    return {
-        spec.part: spec.everything
+    return {spec.part: spec.everything for spec in _specs_at(scope) if spec.part is not None}
+
+
+def _specs_at(scope: str) -> list[KindSpec]:
+    """The plug-in kinds whose part sits at `scope` (a part name may sit at both: the root
+    `groups:` and a project's `groups:` are two kinds)."""
+    return [
+        spec
         for spec in registry.specs()
-        if spec.part is not None
-        and (spec.read_org if scope == "organization" else spec.read_project) is not None
-    }
+        if (spec.read_org if scope == "organization" else spec.read_project) is not None
+    ]
 
 
-def _exported(parts: Mapping[str, object]) -> dict[str, object]:
+def _exported(parts: Mapping[str, object], scope: str) -> dict[str, object]:
     """Plug-in kinds' live values as the exported file declares them (left out when None)."""
     out: dict[str, object] = {}
-    for spec in registry.specs():
+    for spec in _specs_at(scope):
         if spec.part is not None and spec.part in parts:
             value = spec.exported(parts[spec.part])
             if value is not None:
@@ -149,7 +155,7 @@ def exported_desired(live: Live, *, pems: Mapping[str, str] | None = None) -> Ex
     org_limit = _spend_limit(org.spend_limit)
     organization = Organization(
         users=users, certificates=certs, projects=projects, spend_limit=org_limit,
-        spend_alerts=org.spend_alerts or None, parts=_exported(org.parts),
+        spend_alerts=org.spend_alerts or None, parts=_exported(org.parts, "organization"),
     )  # fmt: skip
     desired = Desired(org=organization)
     return Exported(
@@ -205,7 +211,7 @@ def _project(project: Project, defaults: Mapping[str, RateLimit], live: Live) ->
         spend_alerts=project.spend_alerts or None,  # none: left out, as a limit
         models=models,
         hosted_tools=_disabled(project.hosted_tools),
-        parts=_exported(project.parts),
+        parts=_exported(project.parts, "project"),
     )
 
 

@@ -216,3 +216,22 @@ def test_org_scope_is_the_default_project_by_its_name() -> None:
     live = Live(org=Organization(), ids=IdIndex(projects={"Default project": "proj_d", "x": "p"}))
     assert org_scope_id(live) == "proj_d"
     assert org_scope_id(LIVE) is None
+
+
+def test_a_project_group_is_asked_for_by_project_and_matched_by_its_principal() -> None:
+    """A group's project access is logged as a role assignment naming the group only as its
+    principal: the query filters by project and event type (not resource ids), and the event
+    whose `principal_id` is the group, in that project, is the certain match."""
+    found = [Target(Kind.PROJECT_GROUP, ("web", "ml"), "group_ml", "proj_web")]
+    assert queries(found) == [
+        {
+            "event_types": ["role.assignment.created", "role.assignment.deleted"],
+            "project_ids": ["proj_web"],
+        }
+    ]
+    details = {"id": "role_assignment_1", "principal_id": "group_ml", "principal_type": "group"}
+    elsewhere = _entry("role.assignment.created", details, project="proj_api", at=7)
+    here = _entry("role.assignment.created", details, project="proj_web", at=5)
+    got = match([elsewhere, here], found)
+    attribution = got[(Kind.PROJECT_GROUP, ("web", "ml"))]
+    assert (attribution.at, attribution.certain) == (5, True)

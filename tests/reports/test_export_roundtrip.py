@@ -104,6 +104,28 @@ def _certificates(draw: st.DrawFn, active: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+GROUP_NAMES = ["ml-platform", "Ops: prod", "données", "#tag", "a  b", "研究"]
+
+
+def _with_groups(draw: st.DrawFn, seed: dict[str, Any]) -> dict[str, Any]:
+    """`seed` with groups (names unique, some SCIM-managed) of its users, and their access to
+    some of its active projects."""
+    emails = [u["email"] for u in seed["users"]]
+    names = draw(st.lists(st.sampled_from(GROUP_NAMES), max_size=3, unique=True))
+    groups = [
+        {"name": n, "scim": draw(st.booleans()),
+         "members": draw(st.lists(st.sampled_from(emails), unique=True))}
+        for n in names
+    ]  # fmt: skip
+    active = [p["name"] for p in seed["projects"] if not p.get("archived")]
+    roles = st.sampled_from(["owner", "member"])
+    granted: dict[str, dict[str, str]] = {}
+    if active and names:
+        for project in draw(st.lists(st.sampled_from(active), unique=True)):
+            granted[project] = draw(st.dictionaries(st.sampled_from(names), roles))
+    return {**seed, "groups": groups, "project_groups": granted}
+
+
 @st.composite
 def seeds(draw: st.DrawFn) -> dict[str, Any]:
     """A sandbox seed of a random organization (see the module docstring)."""
@@ -111,18 +133,21 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
     emails = [_cased(draw, f"{name}@example.com") for name in local]
     active = draw(st.lists(st.sampled_from(NAMES), max_size=4, unique=True))
     archived = draw(st.lists(st.sampled_from([*NAMES, "old"]), max_size=3))
-    return {
-        "organization": "org-roundtrip",
-        "admin_key": {"owner": "admin@example.com"},
-        "org_rate_limits": MODELS,
-        "users": [{"email": "admin@example.com", "role": "owner"}]
-        + [{"email": e, "role": draw(st.sampled_from(["owner", "reader"]))} for e in emails],
-        "invites": _invites(draw, emails, active),
-        "projects": [_project(draw, name, emails) for name in active]
-        + [{"name": name, "archived": True} for name in archived],
-        "certificates": _certificates(draw, active),
-        **draw(seed_spend(["organization", *active], zero=True, nobody=True, copies=False)),
-    }
+    return _with_groups(
+        draw,
+        {
+            "organization": "org-roundtrip",
+            "admin_key": {"owner": "admin@example.com"},
+            "org_rate_limits": MODELS,
+            "users": [{"email": "admin@example.com", "role": "owner"}]
+            + [{"email": e, "role": draw(st.sampled_from(["owner", "reader"]))} for e in emails],
+            "invites": _invites(draw, emails, active),
+            "projects": [_project(draw, name, emails) for name in active]
+            + [{"name": name, "archived": True} for name in archived],
+            "certificates": _certificates(draw, active),
+            **draw(seed_spend(["organization", *active], zero=True, nobody=True, copies=False)),
+        },
+    )
 
 
 def _cli(*args: str) -> Result:

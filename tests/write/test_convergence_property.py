@@ -3,8 +3,8 @@
 Drives the real pipeline (tests.support.convergence: config dict → `config_from_dict` →
 `fetch_live` → `make_plan` → safety (every override on) → `apply_plan` → fetch again →
 `make_plan`) against an in-process sandbox seeded with a generated organization, over shared
-pools of emails, project names, models, service-account names and certificates, so desired and
-live overlap in every way.
+pools of emails, project names, models, service-account names, certificates and groups, so
+desired and live overlap in every way.
 """
 
 from __future__ import annotations
@@ -169,6 +169,36 @@ def _account(name: str, role: str, api_key: bool) -> dict[str, Any]:
     return {"name": name, "role": role, "api_key": api_key}
 
 
+GROUPS = ["team-a", "team-b", "team-c"]
+
+
+@st.composite
+def with_project_groups(
+    draw: st.DrawFn, seed: dict[str, Any], config: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`seed` with groups (some SCIM-managed) of its users and their access to its active
+    projects, and `config` with `groups:` in some declared projects over the same group names,
+    so that grants, role changes and removals all occur."""
+    users = [u["email"] for u in seed["users"]]
+    groups = [
+        {"name": n, "scim": draw(st.booleans()), "members": draw(_subset(users))}
+        for n in draw(_subset(GROUPS))
+    ]
+    names = [g["name"] for g in groups]
+    active = sorted({p["name"] for p in seed["projects"] if not p["archived"]})
+    granted = {
+        p: {g: draw(project_roles) for g in draw(_subset(names))} for p in draw(_subset(active))
+    }
+    projects: list[dict[str, Any]] = []
+    for project in config["projects"]:
+        if names and not project.get("archived") and draw(st.booleans()):
+            chosen: list[str] = draw(_subset(names))
+            projects.append({**project, "groups": {g: draw(project_roles) for g in chosen}})
+        else:
+            projects.append(project)
+    return {**seed, "groups": groups, "project_groups": granted}, {**config, "projects": projects}
+
+
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_one_apply_converges_for_any_config(data: st.DataObject) -> None:
@@ -177,6 +207,7 @@ def test_one_apply_converges_for_any_config(data: st.DataObject) -> None:
     the keys of the keyed service accounts it created."""
     seed = data.draw(seeds(), label="seed")
     config = data.draw(configs([u["email"] for u in seed["users"]]), label="config")
+    seed, config = data.draw(with_project_groups(seed, config), label="project groups")
     run_property(seed, config)
 
 
@@ -189,3 +220,30 @@ def test_one_apply_converges_with_rotation_policies(data: st.DataObject) -> None
     seed = data.draw(seeds(), label="seed")
     config = data.draw(configs([u["email"] for u in seed["users"]]), label="config")
     run_property(seed, data.draw(with_rotations(seed, config), label="rotations"))
+
+
+def test_project_groups_converge_in_one_apply() -> None:
+    """A grant (of a SCIM-managed group), a role change, a removal and a new project's group
+    converge in one apply, as the property checks of any pair."""
+    seed = {
+        "organization": "org-prop",
+        "admin_key": {"owner": ADMIN, "name": "prop admin key"},
+        "org_rate_limits": ORG_LIMITS,
+        "users": [{"email": ADMIN, "role": "owner"}, {"email": EMAILS[0], "role": "reader"}],
+        "projects": [{"name": "alpha"}],
+        "groups": [
+            {"name": "team-a", "members": [EMAILS[0]]},
+            {"name": "team-b", "scim": True, "members": [ADMIN]},
+            {"name": "team-c"},
+        ],
+        "project_groups": {"alpha": {"team-a": "owner", "team-c": "member"}},
+    }
+    config = {
+        "version": 1,
+        "projects": [
+            {"name": "alpha", "groups": {"team-a": "member", "team-b": "owner"}},
+            {"name": "beta", "groups": {"team-c": "member"}},
+        ],
+    }
+    box = run_property(seed, config)
+    assert sum(len(granted) for granted in box.state.project_groups.values()) == 3

@@ -9,7 +9,7 @@ projects in scope, the users leaving, the renamed certificates). Steps run in re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -89,6 +89,9 @@ AuditId = Callable[[tuple[str, ...], IdIndex], str | None]
 Detail = Callable[[Change], str]
 # How many objects of the kind an organization holds.
 Count = Callable[[Organization], int]
+# The creates a change must follow, as (kind name, key): a kind named by its plan-file name,
+# so that a kind may follow one registered by another module.
+Follows = Callable[[Change], Iterable[tuple[str, tuple[str, ...]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +108,10 @@ class KindInfo:
     says of a create or delete (role, upload, "activate"); `unmanaged_is_drift` False when an
     undeclared live object is left alone by design and drift does not count it. `live_count`
     counts the live objects whose deletion safety's `max_delete_share` weighs (None: the kind
-    is not deleted in numbers, like projects, which are archived one by one).
+    is not deleted in numbers, like projects, which are archived one by one). `audit_by_principal`
+    when its events name the object only as a role assignment's `principal_id`, which the audit
+    log's `resource_ids` filter does not match: drift then asks by project and event type.
+    `follows` names the creates a change must follow beyond its project's (core/order.py).
     """
 
     kind: Kind
@@ -119,6 +125,8 @@ class KindInfo:
     detail: Detail | None = None
     unmanaged_is_drift: bool = True
     live_count: Count | None = None
+    audit_by_principal: bool = False
+    follows: Follows | None = None
     suffix: str = ""
     within: str = "of"
     plural: str = ""

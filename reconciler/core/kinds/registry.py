@@ -16,6 +16,7 @@ from reconciler.core.kinds.certificates import CERTIFICATE, CERTIFICATE_ACTIVATI
 from reconciler.core.kinds.data_retention import DATA_RETENTION
 from reconciler.core.kinds.hosted_tools import HOSTED_TOOL
 from reconciler.core.kinds.model_permissions import MODEL_PERMISSION
+from reconciler.core.kinds.project_groups import PROJECT_GROUP
 from reconciler.core.kinds.project_users import PROJECT_USER
 from reconciler.core.kinds.projects import PROJECT
 from reconciler.core.kinds.rate_limits import RATE_LIMIT
@@ -31,6 +32,7 @@ _KINDS: list[KindInfo] = [
     USER,
     INVITE,
     PROJECT_USER,
+    PROJECT_GROUP,
     SERVICE_ACCOUNT,
     SERVICE_ACCOUNT_KEY,
     RATE_LIMIT,

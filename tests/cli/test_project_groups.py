@@ -1,0 +1,108 @@
+"""Project groups end to end on the demo sandbox: plan, apply, plan empty; members who lose
+access in text, markdown and json; drift with who; export's round trip; unknown groups."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from reconciler.cli import main
+from reconciler.sandbox import Sandbox
+
+# The demo: search-prod has ml-platform (member); data-platform has ml-platform (owner) and
+# finance (SCIM, member). ml-platform is alice, bob and grace; grace is a data-platform member.
+CONFIG = """\
+version: 1
+projects:
+  - name: search-prod
+    groups: {ml-platform: owner, finance: member}
+  - name: data-platform
+    groups: {finance: member}
+"""
+LOSING = "2 members lose access: alice@example.com, bob@example.com"
+
+
+def _run(tmp_path: Path, *args: str) -> Result:
+    state = ["--sandbox", "--sandbox-state", str(tmp_path / "state.json")]
+    return CliRunner().invoke(main, [*args, *state], env={"OPENAI_ADMIN_KEY": ""})
+
+
+def _config(tmp_path: Path, text: str = CONFIG) -> Path:
+    path = tmp_path / "org.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_plan_shows_members_losing_access_in_every_rendering(tmp_path: Path) -> None:
+    """Removing ml-platform from data-platform names alice and bob (grace stays a direct
+    member) in text, in markdown's destructive changes, and in json's change."""
+    org = _config(tmp_path)
+    text = _run(tmp_path, "plan", str(org))
+    assert text.exit_code == 0, text.output
+    assert f"group ml-platform                  owner (not in the config; {LOSING})" in text.stdout
+    assert "group ml-platform                  role: member → owner" in text.stdout
+    assert "group finance                      member" in text.stdout
+    markdown = _run(tmp_path, "plan", str(org), "--format", "markdown")
+    assert f"- `-` delete group ml-platform of data-platform — not in the config; {LOSING}" in (
+        markdown.stdout
+    )
+    plan = json.loads(_run(tmp_path, "plan", str(org), "--format", "json").stdout)
+    (removal,) = [c for c in plan["changes"] if c["action"] == "delete"]
+    assert removal["key"] == ["data-platform", "ml-platform"]
+    assert removal["before"]["members_losing_access"] == ["alice@example.com", "bob@example.com"]
+
+
+def test_plan_apply_plan_is_empty_then_drift_names_who_and_export_round_trips(
+    tmp_path: Path,
+) -> None:
+    """After apply the plan is empty; a group granted in the dashboard is drift attributed to
+    who did it; export writes every project's groups and plans empty."""
+    org = _config(tmp_path)
+    applied = _run(tmp_path, "apply", str(org), "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert "3 applied, 0 failed" in applied.output
+    assert _run(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
+    box = Sandbox.load(tmp_path / "state.json")
+    box.act_as("alice@example.com").grant_project_group("data-platform", "ml-platform", "member")
+    drift = _run(tmp_path, "drift", str(org), "--format", "json")
+    assert drift.exit_code == 2, drift.output
+    items = {(i["kind"], tuple(i["key"])): i for i in json.loads(drift.stdout)["items"]}
+    found = items[("project_group", ("data-platform", "ml-platform"))]
+    assert found["changed_by"]["actor"] == "alice@example.com"
+    assert found["changed_by"]["event"] == "role.assignment.created"
+    exported = tmp_path / "exported.yaml"
+    assert _run(tmp_path, "export", "-o", str(exported)).exit_code == 0
+    text = exported.read_text()
+    assert "    groups: {finance: member, ml-platform: member}\n" in text
+    assert "    groups: {finance: member, ml-platform: owner}\n" in text
+    replan = _run(tmp_path, "plan", str(exported), "--detailed-exitcode")
+    assert replan.exit_code == 0, replan.output
+
+
+def test_an_unknown_group_is_a_plan_error(tmp_path: Path) -> None:
+    """A group that exists neither live nor in the file's `groups:` makes the plan fail with a
+    line that names it."""
+    org = _config(
+        tmp_path, "version: 1\nprojects:\n  - name: search-prod\n    groups: {ghost: member}\n"
+    )
+    planned = _run(tmp_path, "plan", str(org))
+    assert "group 'ghost' is neither an organization group nor declared in groups:" in (
+        planned.output
+    )
+    applied = _run(tmp_path, "apply", str(org), "--auto-approve")
+    assert applied.exit_code == 1
+    assert "Traceback" not in applied.output
+
+
+def test_removals_count_for_max_deletes(tmp_path: Path) -> None:
+    """Taking every group from data-platform is two deletes: over `max_deletes: 1` the plan is
+    refused without --force."""
+    text = (
+        "version: 1\nsettings:\n  safety: {max_deletes: 1}\n"
+        "projects:\n  - name: data-platform\n    groups: {}\n"
+    )
+    planned = _run(tmp_path, "plan", str(_config(tmp_path, text)))
+    assert planned.exit_code == 1
+    assert "max_deletes" in planned.output
