@@ -28,7 +28,7 @@ from reconciler.reports.export import probe
 from reconciler.sandbox import Sandbox
 from tests.support import make_pem
 from tests.support.examples import examples
-from tests.support.policies import seed_project_policies, seed_spend
+from tests.support.policies import seed_project_policies, seed_retention, seed_spend
 
 EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", str(examples(25))))
 PEMS = [make_pem(f"roundtrip-{n}", days=365 + n) for n in range(3)]
@@ -146,6 +146,7 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
             + [{"name": name, "archived": True} for name in archived],
             "certificates": _certificates(draw, active),
             **draw(seed_spend(["organization", *active], zero=True, nobody=True, copies=False)),
+            **draw(seed_retention(active)),
         },
     )
 

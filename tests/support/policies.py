@@ -84,6 +84,15 @@ def config_models(draw: st.DrawFn) -> Any:
 hosted_tools = st.dictionaries(st.sampled_from(HOSTED_TOOLS), st.booleans())
 
 
+ORG_MODES = (
+    "zero_data_retention",
+    "modified_abuse_monitoring",
+    "enhanced_zero_data_retention",
+    "enhanced_modified_abuse_monitoring",
+)
+PROJECT_MODES = ("organization_default", "none", *ORG_MODES)
+
+
 @st.composite
 def config_policies(draw: st.DrawFn, *, org: bool = False) -> dict[str, Any]:
     """Some of the money and model keys of a project (or, with `org`, of `organization:`)."""
@@ -96,7 +105,21 @@ def config_policies(draw: st.DrawFn, *, org: bool = False) -> dict[str, Any]:
         out["models"] = draw(config_models())
     if not org and draw(st.booleans()):
         out["hosted_tools"] = draw(hosted_tools)
+    if draw(st.booleans()):
+        out["data_retention"] = draw(st.sampled_from(ORG_MODES if org else PROJECT_MODES))
     return out
+
+
+@st.composite
+def seed_retention(draw: st.DrawFn, projects: list[str]) -> dict[str, Any]:
+    """A seed's data retention: an agreement for every mode (the refusal of a mode without one
+    is tested on its own), maybe an organization mode, and some projects' modes."""
+    spec: dict[str, Any] = {"eligible": list(ORG_MODES)}
+    if draw(st.booleans()):
+        spec["organization"] = draw(st.sampled_from(ORG_MODES))
+    chosen = draw(st.lists(st.sampled_from(projects), unique=True)) if projects else []
+    spec["projects"] = {name: draw(st.sampled_from(PROJECT_MODES)) for name in chosen}
+    return {"data_retention": spec}
 
 
 @st.composite

@@ -16,7 +16,12 @@ from hypothesis import strategies as st
 
 from tests.support.convergence import ADMIN, ORG_LIMITS, PEMS, run_property
 from tests.support.examples import examples
-from tests.support.policies import config_policies, seed_project_policies, seed_spend
+from tests.support.policies import (
+    config_policies,
+    seed_project_policies,
+    seed_retention,
+    seed_spend,
+)
 from tests.support.rotation import with_rotations
 
 EMAILS = [f"{n}@example.com" for n in ("ann", "ben", "cat", "dov", "eli")]
@@ -103,6 +108,7 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
         "projects": projects,
         "certificates": certificates,
         **draw(seed_spend(["organization", *active], zero=True, nobody=True)),
+        **draw(seed_retention(active)),
     }
 
 
