@@ -40,6 +40,8 @@ class Kind(StrEnum):
     HOSTED_TOOL = "hosted_tool"
     # A data-retention mode: key (scope, "mode"), scope "" = organization.
     DATA_RETENTION = "data_retention"
+    ROLE = "role"  # A custom organization role: key (name,).
+    ROLE_USER = "role_user"  # A user holding a custom role directly: key (role, email).
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

@@ -4,6 +4,7 @@ Rules (a change follows the changes it depends on):
 - a project's create or rename precedes everything created or updated inside it (of any kind
   whose key places it in the project), and every invite that carries the project;
 - a certificate's upload or rename precedes its activations;
+- an object a kind says it needs (`KindInfo.needs`, a role before its holders) is created first;
 - a certificate's deactivations precede its deletion;
 - every other change inside a project precedes that project's archive.
 Within one dependency depth, changes sort by kind (in registry order, core/kinds/registry.py),
@@ -16,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from reconciler.core.change import Action, Change, Kind
-from reconciler.core.kinds.registry import kinds, project_of
+from reconciler.core.kinds.registry import info, kinds, project_of
 
 ACTION_ORDER: dict[Action, int] = {
     action: i
@@ -32,6 +33,7 @@ def dependencies_of(changes: Sequence[Change]) -> list[frozenset[int]]:
     cert_parent: dict[str, int] = {}
     deactivations: dict[str, list[int]] = defaultdict(list)
     in_project: dict[str, list[int]] = defaultdict(list)
+    made = {(c.kind, c.key): i for i, c in enumerate(changes) if c.action is Action.CREATE}
     for i, change in enumerate(changes):
         kind, action, key = change.kind, change.action, change.key
         if kind is Kind.PROJECT and action in (Action.CREATE, Action.UPDATE):
@@ -46,6 +48,7 @@ def dependencies_of(changes: Sequence[Change]) -> list[frozenset[int]]:
     result: list[frozenset[int]] = []
     for change in changes:
         deps = _parents(change, project_parent, cert_parent)
+        deps.update(_needed(change, made))
         if change.kind is Kind.CERTIFICATE and change.action is Action.DELETE:
             deps.update(deactivations.get(change.key[0], ()))
         elif change.kind is Kind.PROJECT and change.action is Action.ARCHIVE:
@@ -71,6 +74,14 @@ def _parents(
             if entry["project"] in project_parent:
                 deps.add(project_parent[entry["project"]])
     return deps
+
+
+def _needed(change: Change, made: dict[tuple[Kind, tuple[str, ...]], int]) -> set[int]:
+    """The creates in this plan of what the change's kind says it needs."""
+    needs = info(change.kind).needs
+    if change.action is Action.DELETE or needs is None:
+        return set()
+    return {made[wanted] for wanted in needs(change) if wanted in made}
 
 
 def order(changes: Sequence[Change]) -> tuple[Change, ...]:

@@ -9,7 +9,7 @@ projects in scope, the users leaving, the renamed certificates). Steps run in re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -89,6 +89,9 @@ AuditId = Callable[[tuple[str, ...], IdIndex], str | None]
 Detail = Callable[[Change], str]
 # How many objects of the kind an organization holds.
 Count = Callable[[Organization], int]
+# The objects (kind, natural key) a create or update needs to exist first, when the same plan
+# creates them (a role's holder needs the role).
+Needs = Callable[[Change], Iterable[tuple[Kind, tuple[str, ...]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +108,10 @@ class KindInfo:
     says of a create or delete (role, upload, "activate"); `unmanaged_is_drift` False when an
     undeclared live object is left alone by design and drift does not count it. `live_count`
     counts the live objects whose deletion safety's `max_delete_share` weighs (None: the kind
-    is not deleted in numbers, like projects, which are archived one by one).
+    is not deleted in numbers, like projects, which are archived one by one). `needs` names
+    the objects a create or update must follow when the plan creates them (core/order.py), and
+    `set_fields` the fields whose values are sets: a plan line shows what is added and removed
+    rather than the whole before → after.
     """
 
     kind: Kind
@@ -122,6 +128,8 @@ class KindInfo:
     suffix: str = ""
     within: str = "of"
     plural: str = ""
+    needs: Needs | None = None
+    set_fields: tuple[str, ...] = ()
 
     def project_of(self, key: tuple[str, ...]) -> str | None:
         """The project an object of this kind with this key belongs to (None: organization)."""
@@ -133,9 +141,12 @@ class KindInfo:
         """A person's name for an object: `member eve@example.com of search-prod`.
 
         `short` is the name inside a group of lines (renderers group by project): the noun and
-        the last part of the key only.
+        the last part of the key only; an organization-level object keeps the rest of its name,
+        since the organization's group title does not say it (`role holder bob of auditors`).
         """
         text = f"{self.noun} {key[-1] if key else '(unknown)'}"
+        if short and self.scope == "organization" and len(key) > 1 and key[0]:
+            return f"{text} {self.within} {key[0]}"
         if short:
             return text
         text += self.suffix

@@ -19,6 +19,7 @@ from reconciler.core.kinds.model_permissions import MODEL_PERMISSION
 from reconciler.core.kinds.project_users import PROJECT_USER
 from reconciler.core.kinds.projects import PROJECT
 from reconciler.core.kinds.rate_limits import RATE_LIMIT
+from reconciler.core.kinds.roles import ROLE, ROLE_USER
 from reconciler.core.kinds.service_accounts import SERVICE_ACCOUNT
 from reconciler.core.kinds.spend_alerts import SPEND_ALERT
 from reconciler.core.kinds.spend_limits import SPEND_LIMIT
@@ -29,6 +30,8 @@ _KINDS: list[KindInfo] = [
     CERTIFICATE,
     USER,
     INVITE,
+    ROLE,
+    ROLE_USER,
     PROJECT_USER,
     SERVICE_ACCOUNT,
     RATE_LIMIT,
