@@ -118,7 +118,8 @@ async def apply_role(change: Change, ctx: ApplyContext) -> str | None:
 
     async def settled() -> JSON | None:
         current = await ctx.client.get(role_path(ident))
-        return current if _body(_definition(current)) == body else None
+        now = _body(_definition(current))
+        return current if all(now.get(k) == v for k, v in body.items()) else None
 
     post = ctx.client.post
     await send_write(

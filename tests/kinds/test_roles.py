@@ -7,9 +7,12 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any, cast
 
+from reconciler.core.change import Action, Change, Kind
 from reconciler.core.kinds.roles import Role
-from reconciler.core.model import Desired, Organization
-from reconciler.kinds.roles import EVERY_ROLE, SPEC, read_roles_part
+from reconciler.core.model import Desired, Live, Organization
+from reconciler.errors import ServerError
+from reconciler.kinds.roles import EVERY_ROLE, SPEC, apply_role, read_roles_part
+from reconciler.write.context import ApplyContext, Ids
 
 ROLES = [
     {"id": "role_o", "name": "owner", "permissions": ["x"], "predefined_role": True},
@@ -87,3 +90,37 @@ def test_export_reads_everything_and_leaves_no_roles_out() -> None:
     assert SPEC.exported({}) is None
     roles = {"ops": Role("ops")}
     assert SPEC.exported(roles) == roles
+
+
+class LostResponse:
+    """A write client whose first POST takes effect but answers 502 (the response was lost)."""
+
+    def __init__(self, role: dict[str, Any]) -> None:
+        self.role = role
+        self.posts = 0
+
+    async def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
+        return self.role
+
+    async def post(self, path: str, *, json: Mapping[str, Any] | None = None) -> Any:
+        self.posts += 1
+        self.role = {**self.role, **(json or {})}
+        if self.posts == 1:
+            raise ServerError("bad gateway", status=502)
+        return self.role
+
+
+def test_an_update_whose_response_is_lost_is_read_back_not_sent_again() -> None:
+    """A permissions-only update that took effect despite a 502 is found done on read-back,
+    even though the role has a description the update does not manage."""
+    client = LostResponse({"id": "role_1", "name": "ops", "description": "Ops", "permissions": []})
+    ids = Ids(parts={"roles": {("ops",): "role_1"}})
+    ctx = ApplyContext(
+        client=cast("Any", client), live=Live(Organization()), sink=cast("Any", None), ids=ids
+    )
+    change = Change(
+        Kind.ROLE, Action.UPDATE, ("ops",), before={"permissions": []}, after={"permissions": ["a"]}
+    )
+    asyncio.run(apply_role(change, ctx))
+    assert client.posts == 1
+    assert client.role["permissions"] == ["a"]
