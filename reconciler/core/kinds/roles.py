@@ -66,11 +66,18 @@ def diff_roles(ctx: DiffContext) -> None:
     wanted, have = roles_of(ctx.desired.org), roles_of(ctx.live.org)
     if wanted is None or have is None:
         return
+    folded = {name.lower(): name for name in have}
     for name, role in sorted(wanted.items()):
         if is_predefined(name):
             continue
         current = have.get(name)
-        if current is None:
+        if current is None and name.lower() in folded:
+            message = (
+                f"role {name}: the organization has a role named {folded[name.lower()]} "
+                "(the API compares role names ignoring case); write its name as it is"
+            )
+            ctx.out.finding(Severity.ERROR, Kind.ROLE, (name,), message)
+        elif current is None:
             _create(role, ctx.out)
         else:
             _update(role, current, ctx.out)

@@ -118,3 +118,11 @@ def test_attribution_ids() -> None:
     ids = IdIndex(parts={"roles": {**USERS, ("ops",): "role_1"}})
     assert ROLE.audit_id(("ops",), ids) == "role_1"
     assert ROLE_USER.audit_id(("ops", "bob@x.com"), ids) == "user_b"
+
+
+def test_a_name_differing_from_a_live_one_only_in_case_is_an_error() -> None:
+    """The API would refuse to create `Ops` beside `ops`: the plan says so instead of trying."""
+    plan = _plan({"Ops": _role("Ops", "a")}, {"ops": _role("ops", "a")}, prune=True)
+    assert [c.action for c in plan.changes] == [Action.DELETE]
+    (finding,) = plan.findings
+    assert "has a role named ops (the API compares role names ignoring case)" in finding.message
