@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli import main
-from reconciler.config import config_from_dict, desired_to_config_dict
+from reconciler.config import config_from_dict, desired_to_config_dict, load_config
 from reconciler.core.kinds.roles import Role
+from reconciler.errors import ConfigError
 
 USERS = "users:\n  - {email: ann@x.com, role: reader}\n"
 
@@ -93,3 +94,20 @@ def test_round_trip_through_the_model() -> None:
     }
     again = config_from_dict(written, base_dir=Path()).desired
     assert again == desired
+
+
+def test_a_directory_joins_roles_and_names_a_repeat(tmp_path: Path) -> None:
+    """Fragments' `roles:` lists join into one; a role declared in two files is one located
+    error naming both."""
+    root = tmp_path / "org"
+    root.mkdir()
+    (root / "a.yaml").write_text("version: 1\nroles:\n  - {name: ops, permissions: [a]}\n")
+    (root / "b.yaml").write_text("roles:\n  - {name: audit}\n")
+    assert set(load_config(root).desired.org.parts["roles"]) == {"ops", "audit"}  # type: ignore[call-overload]
+    (root / "c.yaml").write_text("roles:\n  - {name: ops}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(root)
+    (problem,) = info.value.problems
+    assert str(problem).endswith(
+        f"org/c.yaml:2:6: roles[0].name: role 'ops' is also declared at {root}/a.yaml:3:6"
+    )
