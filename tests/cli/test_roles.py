@@ -69,7 +69,7 @@ def test_plan_apply_plan_is_empty_then_drift_with_who_and_export(tmp_path: Path)
     _out_of_band(tmp_path)
     drift = _run(tmp_path, "drift", str(org))
     assert drift.exit_code == 2, drift.output
-    assert "role auditor: permissions: ['x.y'] live, ['api.audit_logs.read'] in the file" in (
+    assert "role auditor: permissions: x.y live only; api.audit_logs.read in the file only" in (
         drift.stdout
     )
     assert "changed by: alice@example.com via dashboard" in drift.stdout

@@ -110,8 +110,8 @@ class KindInfo:
     counts the live objects whose deletion safety's `max_delete_share` weighs (None: the kind
     is not deleted in numbers, like projects, which are archived one by one). `needs` names
     the objects a create or update must follow when the plan creates them (core/order.py), and
-    `set_fields` the fields whose values are sets: a plan line shows what is added and removed
-    rather than the whole before → after.
+    `set_fields` the fields whose values are sets: a plan line shows what is added and removed,
+    and drift what only one side holds, rather than the whole before → after.
     """
 
     kind: Kind
