@@ -44,6 +44,8 @@ class Kind(StrEnum):
     DATA_RETENTION = "data_retention"
     # A group's access to a project: key (project, group name).
     PROJECT_GROUP = "project_group"
+    ROLE = "role"  # A custom organization role: key (name,).
+    ROLE_USER = "role_user"  # A user holding a custom role directly: key (role, email).
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

@@ -6,8 +6,8 @@ Rules (a change follows the changes it depends on):
 - a certificate's upload or rename precedes its activations;
 - a certificate's deactivations precede its deletion;
 - every other change inside a project precedes that project's archive;
-- a change follows the creates its kind names (`KindInfo.follows`: a group's grant to a
-  project follows the group's create).
+- a change other than a delete follows the creates its kind names (`KindInfo.follows`: a
+  role's holder follows the role's create, a group's grant to a project the group's).
 Within one dependency depth, changes sort by kind (in registry order, core/kinds/registry.py),
 action, then key, so the same inputs always give the same order (and byte-identical plan files).
 """
@@ -50,7 +50,7 @@ def dependencies_of(changes: Sequence[Change]) -> list[frozenset[int]]:
     for change in changes:
         deps = _parents(change, project_parent, cert_parent)
         follows = info(change.kind).follows
-        if follows is not None:
+        if follows is not None and change.action is not Action.DELETE:
             deps.update(creates[ref] for ref in follows(change) if ref in creates)
         if change.kind is Kind.CERTIFICATE and change.action is Action.DELETE:
             deps.update(deactivations.get(change.key[0], ()))

@@ -8,8 +8,9 @@ An entry names its subject in a field called after its event type (`"user.update
 …}`); certificate (de)activations list their certificates there instead. The actor is a
 dashboard session (a person, from an IP address) or an API key (a user's or a service
 account's). A project member's role change names the *project* as its subject, with the new
-role in `changes_requested` (the spec says so). A malformed part reads as absent: attribution
-is context for a reviewer, never a reason to fail.
+role in `changes_requested` (the spec says so). A role assignment's event carries the
+assignment's own id and names the user or group as `principal_id`. A malformed part reads as
+absent: attribution is context for a reviewer, never a reason to fail.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ class AuditEvent:
 
     `resource_ids` are the ids the event is about; `subject_id` the id its details name
     (a project's, for a member's role change) and `requested_role` the role it asked for;
-    `id` is the entry's own id (incremental drift deduplicates by it).
+    `id` is the entry's own id (incremental drift deduplicates by it); `principal_id` the user
+    or group a role assignment event names (its own id is the assignment's).
     """
 
     type: str
@@ -42,6 +44,7 @@ class AuditEvent:
     actor: str
     via: str
     id: str = ""
+    principal_id: str | None = None
 
 
 def parse_audit_event(entry: Mapping[str, Any]) -> AuditEvent:
@@ -51,9 +54,7 @@ def parse_audit_event(entry: Mapping[str, Any]) -> AuditEvent:
     subject = optional_text(details, "id")
     certificates = details.get("certificates")
     listed = certificates if isinstance(certificates, list) else []
-    # A role assignment's event is about its principal too (a group granted a project role).
-    principal = optional_text(details, "principal_id")
-    ids = [subject, principal, *(optional_text(c, "id") for c in listed if isinstance(c, dict))]
+    ids = [subject, *(optional_text(c, "id") for c in listed if isinstance(c, dict))]
     actor, via = _actor(nested(entry, "actor"))
     return AuditEvent(
         type=event,
@@ -65,6 +66,7 @@ def parse_audit_event(entry: Mapping[str, Any]) -> AuditEvent:
         actor=actor,
         via=via,
         id=str(entry.get("id") or ""),
+        principal_id=optional_text(details, "principal_id"),
     )
 
 

@@ -1,7 +1,8 @@
 """The plain-text line for each change, shared by the text and markdown renderings.
 
 A line is a marker (`+` create, `~` update, `-` delete, `-/+` replace, `!` archive), a short
-label, and a detail: field-level before → after for updates, what a create carries, and why a
+label, and a detail: field-level before → after for updates (what is added and removed, for a
+set such as a role's permissions), what a create carries, and why a
 delete or replace happens. Changes are grouped: organization first, then each project by name.
 """
 
@@ -11,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from reconciler.core.change import Action, Change, Unmanaged
+from reconciler.core.change import Action, Change, FieldChange, Unmanaged
 from reconciler.core.kinds.registry import info, project_of
 from reconciler.core.plan import Plan, label
 
@@ -64,10 +65,25 @@ def _details(change: Change) -> list[str]:
         return [" ".join(x for x in (_detail(change), _reason(change)) if x)]
     if action is Action.CREATE:
         return [_detail(change)]
-    lines = [f"{f.field}: {_value(f.before)} → {_value(f.after)}" for f in change.fields]
+    lines = [_field_line(change, f) for f in change.fields]
     if action is Action.REPLACE and change.reason:
         lines.append(_reason(change))
     return lines or [_reason(change)]
+
+
+def _field_line(change: Change, field: FieldChange) -> str:
+    """`role: reader → owner`; a set field says what is added and removed instead
+    (`permissions: added api.costs.read; removed api.usage.read`)."""
+    before, after = field.before, field.after
+    listed = isinstance(before, list | None) and isinstance(after, list)
+    if listed and field.field in info(change.kind).set_fields:
+        had, has = before or [], after or []
+        added = [item for item in has if item not in had]
+        removed = [item for item in had if item not in has]
+        said = [f"added {', '.join(map(str, added))}"] if added else []
+        said += [f"removed {', '.join(map(str, removed))}"] if removed else []
+        return f"{field.field}: {'; '.join(said) or 'unchanged'}"
+    return f"{field.field}: {_value(before)} → {_value(after)}"
 
 
 def _reason(change: Change) -> str:

@@ -9,7 +9,10 @@ Requests: one per group of up to `CHUNK` resource ids, organization-level object
 and project-level ones in another (filtered by `project_ids[]`, since the API files project
 events under their project); every request also filters by `event_types[]`. A project member's
 role change is logged with the *project* id as its resource (the spec says so), so such an
-event is matched by project and role and reported as likely rather than certain.
+event is matched by project and role and reported as likely rather than certain. A role
+assignment's event names the assignment, and its user or group only as the principal: it is
+matched by the principal (a holder's `audit_id` is the user's) and reported as likely too, since
+it does not say which role.
 
 Scope: a project-level object matches only events filed under its project; an organization-level
 one only events with no project or filed under the organization scope, the default project (the
@@ -209,6 +212,10 @@ def _hits(
             continue
         if target.resource_id in event.resource_ids:
             yield target, True
+        elif target.resource_id == event.principal_id:
+            # Certain for a kind known by its principal in a project (a group's one grant
+            # there); likely otherwise (a user's role assignment does not say which role).
+            yield target, info(target.kind).audit_by_principal
         elif _role_change_of(target, event):
             yield target, False
 

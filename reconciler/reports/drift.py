@@ -121,10 +121,23 @@ def _from_change(change: Change) -> DriftItem:
 
 
 def _fields(change: Change) -> str:
+    sets = info(change.kind).set_fields
     parts = [
-        f"{f.field}: {_show(f.before)} live, {_show(f.after)} in the file" for f in change.fields
+        _set_field(f.field, f.before, f.after)
+        if f.field in sets and isinstance(f.before, list) and isinstance(f.after, list)
+        else f"{f.field}: {_show(f.before)} live, {_show(f.after)} in the file"
+        for f in change.fields
     ]
     return "; ".join(parts) or change.reason or "differs from the file"
+
+
+def _set_field(name: str, live: list[Any], declared: list[Any]) -> str:
+    """A set field (a role's permissions) as what only one side holds."""
+    extra = ", ".join(str(item) for item in live if item not in declared)
+    missing = ", ".join(str(item) for item in declared if item not in live)
+    said = [f"{extra} live only"] if extra else []
+    said += [f"{missing} in the file only"] if missing else []
+    return f"{name}: {'; '.join(said) or 'the same'}"
 
 
 def _show(value: object) -> str:

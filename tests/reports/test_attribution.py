@@ -235,3 +235,15 @@ def test_a_project_group_is_asked_for_by_project_and_matched_by_its_principal() 
     got = match([elsewhere, here], found)
     attribution = got[(Kind.PROJECT_GROUP, ("web", "ml"))]
     assert (attribution.at, attribution.certain) == (5, True)
+
+
+def test_a_role_assignment_is_matched_by_its_principal_as_likely() -> None:
+    """A role assignment's event names the assignment and, as principal, the user: a holder
+    (looked up by the user's id) gets it as likely, since the event does not name the role."""
+    found = [Target(Kind.ROLE_USER, ("ops", "bob@x.io"), "user_bob")]
+    details = {"id": "role_assignment_1", "principal_id": "user_bob", "principal_type": "user"}
+    got = match([_entry("role.assignment.deleted", details, project=None, at=4)], found)
+    attribution = got[(Kind.ROLE_USER, ("ops", "bob@x.io"))]
+    assert (attribution.event, attribution.certain) == ("role.assignment.deleted", False)
+    other = {**details, "principal_id": "user_eve"}
+    assert match([_entry("role.assignment.deleted", other, project=None, at=4)], found) == {}

@@ -253,3 +253,57 @@ def test_project_groups_converge_in_one_apply() -> None:
     }
     box = run_property(seed, config)
     assert sum(len(granted) for granted in box.state.project_groups.values()) == 3
+
+
+ROLE_NAMES = ["ops", "audit", "billing"]
+PERMISSIONS = ["api.usage.read", "api.costs.read", "api.audit_logs.read"]
+
+
+@st.composite
+def role_seeds(draw: st.DrawFn, users: list[str]) -> dict[str, Any]:
+    """Live custom roles and who holds them directly, over the seed's users."""
+    names = draw(_subset(ROLE_NAMES))
+    held = {e: draw(_subset(names)) for e in draw(_subset(users))}
+    return {
+        "roles": [{"name": n, "permissions": draw(_subset(PERMISSIONS))} for n in names],
+        "user_roles": {e: held[e] for e in held if held[e]},
+    }
+
+
+@st.composite
+def role_configs(
+    draw: st.DrawFn, live: list[str], users: list[str], declared: list[str] | None
+) -> dict[str, Any]:
+    """A `roles:` list and prune.roles: roles new or live, permissions left out only where
+    the role is live (a role must declare them to be created), holders among the users who
+    stay (live, and declared when the file declares users)."""
+    holders = [e for e in users if declared is None or e in declared]
+    roles: list[dict[str, Any]] = []
+    for name in draw(_subset(ROLE_NAMES)):
+        role: dict[str, Any] = {"name": name}
+        if draw(st.booleans()):
+            role["description"] = draw(st.sampled_from(["Reads", "Audits"]))
+        if name not in live or draw(_mostly):
+            role["permissions"] = draw(_subset(PERMISSIONS))
+        if draw(_mostly):
+            role["users"] = [draw(_cased(e)) for e in draw(_subset(holders))]
+        roles.append(role)
+    if draw(st.booleans()):
+        roles.append({"name": "reader"})
+    return {"roles": roles, "prune": draw(st.booleans())}
+
+
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_one_apply_converges_with_roles(data: st.DataObject) -> None:
+    """With custom roles and their holders live and declared, one apply still converges."""
+    seed = data.draw(seeds(), label="seed")
+    users = [u["email"] for u in seed["users"]]
+    seed |= data.draw(role_seeds(users), label="role seed")
+    config = data.draw(configs(users), label="config")
+    declared = [u["email"].lower() for u in config["users"]] if "users" in config else None
+    live_roles = [r["name"] for r in seed["roles"]]
+    drawn = data.draw(role_configs(live_roles, users, declared), label="roles")
+    config["roles"] = drawn["roles"]
+    config["settings"]["prune"]["roles"] = drawn["prune"]
+    run_property(seed, config)

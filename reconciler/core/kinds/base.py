@@ -89,8 +89,9 @@ AuditId = Callable[[tuple[str, ...], IdIndex], str | None]
 Detail = Callable[[Change], str]
 # How many objects of the kind an organization holds.
 Count = Callable[[Organization], int]
-# The creates a change must follow, as (kind name, key): a kind named by its plan-file name,
-# so that a kind may follow one registered by another module.
+# The creates a change (other than a delete) must follow when the same plan makes them, as
+# (kind name, key): a kind named by its plan-file name, so that a kind may follow one
+# registered by another module (a role's holder follows the role; a group's grant, the group).
 Follows = Callable[[Change], Iterable[tuple[str, tuple[str, ...]]]]
 
 
@@ -111,7 +112,9 @@ class KindInfo:
     is not deleted in numbers, like projects, which are archived one by one). `audit_by_principal`
     when its events name the object only as a role assignment's `principal_id`, which the audit
     log's `resource_ids` filter does not match: drift then asks by project and event type.
-    `follows` names the creates a change must follow beyond its project's (core/order.py).
+    `follows` names the creates a change must follow beyond its project's (core/order.py), and
+    `set_fields` the fields whose values are sets: a plan line shows what is added and removed,
+    and drift what only one side holds, rather than the whole before → after.
     """
 
     kind: Kind
@@ -130,6 +133,7 @@ class KindInfo:
     suffix: str = ""
     within: str = "of"
     plural: str = ""
+    set_fields: tuple[str, ...] = ()
 
     def project_of(self, key: tuple[str, ...]) -> str | None:
         """The project an object of this kind with this key belongs to (None: organization)."""
@@ -141,9 +145,12 @@ class KindInfo:
         """A person's name for an object: `member eve@example.com of search-prod`.
 
         `short` is the name inside a group of lines (renderers group by project): the noun and
-        the last part of the key only.
+        the last part of the key only; an organization-level object keeps the rest of its name,
+        since the organization's group title does not say it (`role holder bob of auditors`).
         """
         text = f"{self.noun} {key[-1] if key else '(unknown)'}"
+        if short and self.scope == "organization" and len(key) > 1 and key[0]:
+            return f"{text} {self.within} {key[0]}"
         if short:
             return text
         text += self.suffix

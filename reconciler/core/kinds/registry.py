@@ -20,6 +20,7 @@ from reconciler.core.kinds.project_groups import PROJECT_GROUP
 from reconciler.core.kinds.project_users import PROJECT_USER
 from reconciler.core.kinds.projects import PROJECT
 from reconciler.core.kinds.rate_limits import RATE_LIMIT
+from reconciler.core.kinds.roles import ROLE, ROLE_USER
 from reconciler.core.kinds.service_account_keys import SERVICE_ACCOUNT_KEY
 from reconciler.core.kinds.service_accounts import SERVICE_ACCOUNT
 from reconciler.core.kinds.spend_alerts import SPEND_ALERT
@@ -31,6 +32,8 @@ _KINDS: list[KindInfo] = [
     CERTIFICATE,
     USER,
     INVITE,
+    ROLE,
+    ROLE_USER,
     PROJECT_USER,
     PROJECT_GROUP,
     SERVICE_ACCOUNT,
