@@ -40,6 +40,11 @@ class Kind(StrEnum):
     HOSTED_TOOL = "hosted_tool"
     # A data-retention mode: key (scope, "mode"), scope "" = organization.
     DATA_RETENTION = "data_retention"
+    # An organization group: key (group name,); its members (group, email); its organization
+    # roles (group, role name).
+    GROUP = "group"
+    GROUP_USER = "group_user"
+    GROUP_ROLE = "group_role"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

@@ -4,6 +4,7 @@ Rules (a change follows the changes it depends on):
 - a project's create or rename precedes everything created or updated inside it (of any kind
   whose key places it in the project), and every invite that carries the project;
 - a certificate's upload or rename precedes its activations;
+- a group's create precedes its members and roles (`GROUP_KEY`: where a kind's key names it);
 - a certificate's deactivations precede its deletion;
 - every other change inside a project precedes that project's archive.
 Within one dependency depth, changes sort by kind (in registry order, core/kinds/registry.py),
@@ -25,11 +26,15 @@ ACTION_ORDER: dict[Action, int] = {
     )
 }
 
+# Kinds whose key names a group, and which part of the key does: the group's create precedes them.
+GROUP_KEY: dict[Kind, int] = {Kind.GROUP_USER: 0, Kind.GROUP_ROLE: 0}
+
 
 def dependencies_of(changes: Sequence[Change]) -> list[frozenset[int]]:
     """For each change (by index), the indices of the changes it must follow."""
     project_parent: dict[str, int] = {}
     cert_parent: dict[str, int] = {}
+    group_parent: dict[str, int] = {}
     deactivations: dict[str, list[int]] = defaultdict(list)
     in_project: dict[str, list[int]] = defaultdict(list)
     for i, change in enumerate(changes):
@@ -38,6 +43,8 @@ def dependencies_of(changes: Sequence[Change]) -> list[frozenset[int]]:
             project_parent[key[0]] = i
         elif kind is Kind.CERTIFICATE and action in (Action.CREATE, Action.UPDATE):
             cert_parent[key[0]] = i
+        elif kind is Kind.GROUP and action is Action.CREATE:
+            group_parent[key[0]] = i
         elif kind is Kind.CERTIFICATE_ACTIVATION and action is Action.DELETE:
             deactivations[key[1]].append(i)
         project = project_of(kind, key)
@@ -46,6 +53,9 @@ def dependencies_of(changes: Sequence[Change]) -> list[frozenset[int]]:
     result: list[frozenset[int]] = []
     for change in changes:
         deps = _parents(change, project_parent, cert_parent)
+        if change.kind in GROUP_KEY and change.action is not Action.DELETE:
+            parent = group_parent.get(change.key[GROUP_KEY[change.kind]])
+            deps.update(() if parent is None else (parent,))
         if change.kind is Kind.CERTIFICATE and change.action is Action.DELETE:
             deps.update(deactivations.get(change.key[0], ()))
         elif change.kind is Kind.PROJECT and change.action is Action.ARCHIVE:

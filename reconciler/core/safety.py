@@ -4,9 +4,11 @@ Each gate has a rule name, names the objects it refuses, and has exactly one ove
 
     rule               refuses                                             override
     min_owners         fewer than settings.safety.min_owners org owners    --allow-fewer-owners
-                       remain (role downgrades count, not only removals)
+                       remain (role downgrades count, not only removals;
+                       members of a group holding the role owner count)
     admin_key_owner    removing or demoting the owner of the admin key     --allow-key-owner-change
-                       (when that owner is unknown: removing any org owner)
+                       (when that owner is unknown: removing any org owner;
+                       taking away a group that is its only owner access)
     protected_users    removing a protected user from the organization     --allow-protected-removal
                        or a project, or demoting one from org owner
     max_deletes        more deletes than settings.safety.max_deletes       --force
@@ -28,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from reconciler.core import owners
 from reconciler.core.change import Action, Change, Kind
 from reconciler.core.kinds.registry import kinds
 from reconciler.core.kinds.spend_limits import spend_stops, usd
@@ -115,23 +118,17 @@ def _user_losses(changes: Iterable[Change]) -> Iterator[tuple[str, bool]]:
 
 
 def _min_owners(changes: Sequence[Change], desired: Desired, live: Live) -> list[Refusal]:
-    users = live.org.users
-    if users is None:
+    """Owners counted directly and through groups holding the role owner (core/owners.py)."""
+    now = owners.live_access(live)
+    if now is None:
         return []
-    roles = {email: user.role for email, user in users.items()}
-    before = sum(role == "owner" for role in roles.values())
-    for change in changes:
-        if change.kind is Kind.USER and change.action is Action.DELETE:
-            roles.pop(change.key[0], None)
-        elif change.kind is Kind.USER and change.after is not None:
-            roles[change.key[0]] = change.after["role"]
-    after = sum(role == "owner" for role in roles.values())
+    before, later = now.owners(), owners.after(now, changes).owners()
     minimum = desired.settings.safety.min_owners
-    if after >= minimum or after >= before:
+    if len(later) >= minimum or len(later) >= len(before):
         return []
-    lost = sorted(e for e, r in users.items() if r.role == "owner" and roles.get(e) != "owner")
+    lost = sorted(before - later)
     message = (
-        f"{after} organization owner(s) would remain, fewer than min_owners={minimum}; "
+        f"{len(later)} organization owner(s) would remain, fewer than min_owners={minimum}; "
         f"losing owner: {_names(lost)}"
     )
     return [Refusal("min_owners", tuple(lost), "--allow-fewer-owners", message)]
@@ -147,9 +144,22 @@ def _admin_key_owner(changes: Sequence[Change], live: Live) -> list[Refusal]:
         and (c.action is Action.DELETE or (c.after or {}).get("role") != "owner")
     ]  # fmt: skip
     if not hit:
-        return []
+        return _key_owner_groups(changes, owner, live)
     what = "removes" if hit[0].action is Action.DELETE else "demotes"
     message = f"the plan {what} {owner}, who owns the admin key in use (it would lock itself out)"
+    return [Refusal("admin_key_owner", (owner,), "--allow-key-owner-change", message)]
+
+
+def _key_owner_groups(changes: Sequence[Change], owner: str, live: Live) -> list[Refusal]:
+    """The key's owner losing the owner access it holds only through groups (the group, its
+    role owner, or the owner's membership in it removed) is a demotion too."""
+    now = owners.live_access(live)
+    if now is None or owner not in now.owners() or owner in owners.after(now, changes).owners():
+        return []
+    message = (
+        f"the plan takes away the owner access {owner}, who owns the admin key in use, holds "
+        f"through group(s) {_names(now.owner_groups(owner))} (it would lock itself out)"
+    )
     return [Refusal("admin_key_owner", (owner,), "--allow-key-owner-change", message)]
 
 

@@ -28,7 +28,8 @@ PATH = "/organization/audit_logs"
 class AuditEvent:
     """One audit-log entry: what happened to which ids, where, when, and by whom.
 
-    `resource_ids` are the ids the event is about; `subject_id` the id its details name
+    `resource_ids` are the ids the event is about (a role assignment's and its principal's);
+    `subject_id` the id its details name
     (a project's, for a member's role change) and `requested_role` the role it asked for;
     `id` is the entry's own id (incremental drift deduplicates by it).
     """
@@ -51,7 +52,8 @@ def parse_audit_event(entry: Mapping[str, Any]) -> AuditEvent:
     subject = optional_text(details, "id")
     certificates = details.get("certificates")
     listed = certificates if isinstance(certificates, list) else []
-    ids = [subject, *(optional_text(c, "id") for c in listed if isinstance(c, dict))]
+    principal = optional_text(details, "principal_id")  # who a role assignment is about
+    ids = [subject, principal, *(optional_text(c, "id") for c in listed if isinstance(c, dict))]
     actor, via = _actor(nested(entry, "actor"))
     return AuditEvent(
         type=event,

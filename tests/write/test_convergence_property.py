@@ -21,6 +21,8 @@ EMAILS = [f"{n}@example.com" for n in ("ann", "ben", "cat", "dov", "eli")]
 PROJECTS = ["alpha", "beta", "gamma", "delta"]
 ACCOUNTS = ["sa-one", "sa-two", "sa-three"]
 CERT_NAMES = ["cert-a", "cert-b", "cert-c", "cert-d"]
+GROUPS = ["g-one", "g-two", "g-idp"]
+SCIM_GROUP = "g-idp"  # when seeded, managed by SCIM: a config never declares its members
 
 roles = st.sampled_from(["owner", "reader"])
 _mostly = st.integers(0, 3).map(bool)  # True three times in four
@@ -98,6 +100,7 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
         "invites": invites,
         "projects": projects,
         "certificates": certificates,
+        "groups": draw(_seed_groups([ADMIN, *users])),
     }
 
 
@@ -131,7 +134,41 @@ def configs(draw: st.DrawFn, members: list[str]) -> dict[str, Any]:
     config["projects"] = [
         draw(_project(name, declared, cert_names)) for name in draw(_subset(PROJECTS))
     ]
+    if draw(st.booleans()):
+        config["groups"] = draw(_config_groups(declared))
+        prune["groups"] = draw(st.booleans())
     return config
+
+
+group_roles = st.lists(st.sampled_from(["owner", "reader"]), unique=True)
+
+
+@st.composite
+def _seed_groups(draw: st.DrawFn, users: list[str]) -> list[dict[str, Any]]:
+    """Live groups over the pool: members among the users, predefined roles, one maybe SCIM."""
+    return [
+        {
+            "name": name,
+            "scim": name == SCIM_GROUP,
+            "members": draw(_subset(users)),
+            "roles": draw(group_roles),
+        }
+        for name in draw(_subset(GROUPS))
+    ]
+
+
+@st.composite
+def _config_groups(draw: st.DrawFn, declared: list[str]) -> list[dict[str, Any]]:
+    """Declared groups: members (never of the SCIM group) among the declared users, roles."""
+    groups: list[dict[str, Any]] = []
+    for name in draw(_subset(GROUPS)):
+        group: dict[str, Any] = {"name": name}
+        if name != SCIM_GROUP and draw(_mostly):
+            group["members"] = draw(_subset(declared))
+        if draw(_mostly):
+            group["roles"] = draw(group_roles)
+        groups.append(group)
+    return groups
 
 
 @st.composite

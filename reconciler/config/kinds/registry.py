@@ -12,12 +12,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reconciler.config.kinds import data_retention
+from reconciler.config.kinds import data_retention, groups
 from reconciler.config.parts import ConfigPart, Place
 
 _PARTS: tuple[ConfigPart, ...] = (
     data_retention.ORGANIZATION,
     data_retention.PROJECT,
+    groups.ROOT,
 )
 
 

@@ -133,10 +133,11 @@ class KindInfo:
         """A person's name for an object: `member eve@example.com of search-prod`.
 
         `short` is the name inside a group of lines (renderers group by project): the noun and
-        the last part of the key only.
+        the last part of the key only, when the key's first part is the project (the group's
+        title); an organization-level object keeps its whole label (`group member eve of ops`).
         """
         text = f"{self.noun} {key[-1] if key else '(unknown)'}"
-        if short:
+        if short and self.scope != "organization":
             return text
         text += self.suffix
         if self.scope == "either" and not key[0]:

@@ -2,7 +2,9 @@
 
 The spec states no order, but its example lists `effective_at` 1722461446 before 1720804190, and
 the real service pages backwards in time: `after` gives older entries, `before` newer ones.
-Entries made in the same second list the later one first.
+Entries made in the same second list the later one first. `resource_ids[]` matches an entry's
+`details.id`, a certificate's in it, and a role assignment's `principal_id` ([inferred]: the
+spec's "events performed on these targets"; a role assignment's target is its principal).
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def _time_bounds(ctx: Context) -> list[tuple[str, int]]:
 def _matches(entry: JSON, filters: dict[str, set[str]]) -> bool:
     actor_ids, actor_emails = _actor_keys(entry)
     details = entry.get(entry["type"], {})
-    resources = {details.get("id")} | {c["id"] for c in details.get("certificates", [])}
+    resources = {details.get("id"), details.get("principal_id")}
+    resources |= {c["id"] for c in details.get("certificates", [])}
     checks = (
         ("project", {entry.get("project", {}).get("id")}),
         ("type", {entry["type"]}),
