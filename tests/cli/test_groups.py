@@ -1,6 +1,7 @@
-"""Groups end to end on the sandbox: plan, apply, plan empty; a role given out of band is
-drift attributed to who gave it; export declares every group (a SCIM group without members)
-and plans empty; a SCIM group's members and the last owner group's removal are refused."""
+"""Groups end to end on the sandbox: plan, apply, plan empty; a role given and a group made
+out of band are drift attributed to who did it; export declares every group (a SCIM group
+without members) and plans empty; a SCIM group's members and the last owner group's removal
+are refused; the markdown and json renderings."""
 
 from __future__ import annotations
 
@@ -73,16 +74,22 @@ def test_plan_apply_plan_is_empty_then_drift_and_export(tmp_path: Path) -> None:
     path = f"/organization/groups/{_group_id(tmp_path, 'support')}/roles"
     given = _exec(tmp_path, "POST", path, {"role_id": _role_id(tmp_path, "owner")})
     assert given.exit_code == 0, given.output
+    assert _exec(tmp_path, "POST", "/organization/groups", {"name": "shadow"}).exit_code == 0
     drift = _run(tmp_path, "drift", str(org))
     assert drift.exit_code == 2, drift.output
     assert "group role owner of support: in the organization, not in the file" in drift.stdout
     assert "changed by: alice@example.com via dashboard" in drift.stdout
     assert "(role.assignment.created)" in drift.stdout
+    assert "? group shadow: not in the file, left alone (not in the config; prune.groups" in (
+        drift.stdout
+    )
+    assert "(group.created)" in drift.stdout
     exported = tmp_path / "exported.yaml"
     assert _run(tmp_path, "export", "-o", str(exported)).exit_code == 0
     text = exported.read_text()
     assert "  - {name: finance, roles: [billing-viewer, reader]}\n" in text
     assert "  - {name: support, members: [carol@example.com], roles: [owner, reader]}\n" in text
+    assert "  - {name: shadow, members: [], roles: []}\n" in text
     replan = _run(tmp_path, "plan", str(exported), "--detailed-exitcode")
     assert replan.exit_code == 0, replan.output
 

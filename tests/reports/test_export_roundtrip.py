@@ -4,7 +4,8 @@ Random sandbox seeds (the format of reconciler/sandbox/data/demo.yaml) with user
 emails, pending, accepted and expired invites (an email invited twice), active and archived
 projects (names with spaces, unicode and case variants, archived names repeated), members,
 service accounts of every role, rate limits off the organization's default and certificates
-(unnamed, or sharing a name) active at organization and project level go through the real CLI:
+(unnamed, or sharing a name) active at organization and project level, and groups (some
+managed by SCIM) with members and roles go through the real CLI:
 `export`, then `validate`, `plan --detailed-exitcode` and `drift` of the exported file must all
 exit 0. ROUNDTRIP_EXAMPLES=1000 hunts further (about 45 s).
 """
@@ -117,7 +118,22 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
         "projects": [_project(draw, name, emails) for name in active]
         + [{"name": name, "archived": True} for name in archived],
         "certificates": _certificates(draw, active),
+        "groups": _groups(draw, ["admin@example.com", *emails]),
     }
+
+
+def _groups(draw: st.DrawFn, emails: list[str]) -> list[dict[str, Any]]:
+    """Groups named like projects (spaces, unicode, case variants), some managed by SCIM, with
+    members among the users and predefined organization roles."""
+    return [
+        {
+            "name": name,
+            "scim": draw(st.booleans()),
+            "members": draw(st.lists(st.sampled_from(emails), unique=True)),
+            "roles": draw(st.lists(st.sampled_from(["owner", "reader"]), unique=True)),
+        }
+        for name in draw(st.lists(st.sampled_from(NAMES), max_size=3, unique=True))
+    ]
 
 
 def _cli(*args: str) -> Result:
