@@ -24,7 +24,8 @@ def _desired(groups: Mapping[str, Group]) -> Desired:
 
 def test_every_group_is_read_with_its_members_roles_and_id() -> None:
     """The demo's groups read with their members' emails, their roles' names, whether SCIM
-    manages them, and their ids by name; the organization's roles include the predefined ones."""
+    manages them, and their ids by name, in two requests a group beyond the two lists; the
+    organization's roles include the predefined ones."""
     box = fast_box()
 
     async def read() -> tuple[PartRead, PartRead]:
@@ -44,6 +45,7 @@ def test_every_group_is_read_with_its_members_roles_and_id() -> None:
     assert ids[("finance",)] == finance
     assert roles == frozenset({"owner", "reader", "billing-viewer"})
     assert set(role_ids) == {(r,) for r in roles}
+    assert box.requests.total == 2 + 2 * len(groups)  # both lists, each group's users and roles
 
 
 def test_a_new_group_gets_its_members_and_roles_in_the_same_apply() -> None:
