@@ -4,7 +4,8 @@ Rules (a change follows the changes it depends on):
 - a project's create or rename precedes everything created or updated inside it (of any kind
   whose key places it in the project), and every invite that carries the project;
 - a certificate's upload or rename precedes its activations;
-- a group's create precedes its members and roles (`GROUP_KEY`: where a kind's key names it);
+- an object's create precedes the changes whose keys name it (`REFERS`: a group's create
+  precedes its members and roles, a role's create the groups given it);
 - a certificate's deactivations precede its deletion;
 - every other change inside a project precedes that project's archive.
 Within one dependency depth, changes sort by kind (in registry order, core/kinds/registry.py),
@@ -26,15 +27,20 @@ ACTION_ORDER: dict[Action, int] = {
     )
 }
 
-# Kinds whose key names a group, and which part of the key does: the group's create precedes them.
-GROUP_KEY: dict[Kind, int] = {Kind.GROUP_USER: 0, Kind.GROUP_ROLE: 0}
+# What a kind's key names, by the named kind's plan-file name (so a kind added later, such as
+# custom roles' "role", needs no change here) and the key part that names it: the create of
+# the object so named (a one-part key) precedes every change but a delete of the referring kind.
+REFERS: dict[Kind, tuple[tuple[str, int], ...]] = {
+    Kind.GROUP_USER: (("group", 0),),
+    Kind.GROUP_ROLE: (("group", 0), ("role", 1)),
+}
 
 
 def dependencies_of(changes: Sequence[Change]) -> list[frozenset[int]]:
     """For each change (by index), the indices of the changes it must follow."""
     project_parent: dict[str, int] = {}
     cert_parent: dict[str, int] = {}
-    group_parent: dict[str, int] = {}
+    created: dict[tuple[str, str], int] = {}
     deactivations: dict[str, list[int]] = defaultdict(list)
     in_project: dict[str, list[int]] = defaultdict(list)
     for i, change in enumerate(changes):
@@ -43,19 +49,19 @@ def dependencies_of(changes: Sequence[Change]) -> list[frozenset[int]]:
             project_parent[key[0]] = i
         elif kind is Kind.CERTIFICATE and action in (Action.CREATE, Action.UPDATE):
             cert_parent[key[0]] = i
-        elif kind is Kind.GROUP and action is Action.CREATE:
-            group_parent[key[0]] = i
         elif kind is Kind.CERTIFICATE_ACTIVATION and action is Action.DELETE:
             deactivations[key[1]].append(i)
+        if action is Action.CREATE and len(key) == 1:
+            created[(kind.value, key[0])] = i
         project = project_of(kind, key)
         if project is not None and kind is not Kind.PROJECT:
             in_project[project].append(i)
     result: list[frozenset[int]] = []
     for change in changes:
         deps = _parents(change, project_parent, cert_parent)
-        if change.kind in GROUP_KEY and change.action is not Action.DELETE:
-            parent = group_parent.get(change.key[GROUP_KEY[change.kind]])
-            deps.update(() if parent is None else (parent,))
+        if change.action is not Action.DELETE:
+            refs = REFERS.get(change.kind, ())
+            deps.update(created[r] for r in ((k, change.key[i]) for k, i in refs) if r in created)
         if change.kind is Kind.CERTIFICATE and change.action is Action.DELETE:
             deps.update(deactivations.get(change.key[0], ()))
         elif change.kind is Kind.PROJECT and change.action is Action.ARCHIVE:

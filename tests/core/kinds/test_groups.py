@@ -5,8 +5,10 @@ lets a new group's members and roles follow its create."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
-from reconciler.core.change import Action, Kind, Severity
+from reconciler.core.change import Action, Change, Kind, Severity, plug_kind
+from reconciler.core.kinds import registry
 from reconciler.core.kinds.groups import GROUP, GROUP_ROLE, Group
 from reconciler.core.kinds.registry import label
 from reconciler.core.model import (
@@ -18,6 +20,7 @@ from reconciler.core.model import (
     Settings,
     User,
 )
+from reconciler.core.order import dependencies_of
 from reconciler.core.plan import Plan, make_plan
 
 ROLES = frozenset({"owner", "reader", "billing-viewer"})
@@ -174,3 +177,24 @@ def test_audit_events_name_a_group_and_its_role_assignments_by_the_group_id() ->
     assert GROUP_ROLE.audit_id(("ml", "owner"), ids) == "group_1"
     assert GROUP.live_count is not None
     assert GROUP.live_count(Organization(parts={"groups": {"a": _group(), "b": _group()}})) == 2
+
+
+def test_a_role_created_in_the_same_plan_precedes_the_group_given_it() -> None:
+    """A group role follows the create of the role it names (by the kind's plan-file name,
+    `role`), as it follows its group's create; a delete follows nothing."""
+    role = plug_kind("role")
+    plugged = role not in [known.kind for known in registry.kinds()]
+    if plugged:  # before the kind of custom roles is merged, a stand-in of the same name
+        registry.register(replace(GROUP, kind=role, noun="role", diff=None, diffed_by=Kind.GROUP))
+    changes = [
+        Change(role, Action.CREATE, ("auditor",)),
+        Change(Kind.GROUP_ROLE, Action.CREATE, ("ml", "auditor")),
+        Change(Kind.GROUP_ROLE, Action.DELETE, ("ml", "owner")),
+        Change(Kind.GROUP, Action.CREATE, ("ml",)),
+    ]
+    try:
+        found = dependencies_of(changes)
+    finally:
+        if plugged:
+            registry.unregister(role)
+    assert found == [frozenset(), frozenset({0, 3}), frozenset(), frozenset()]
