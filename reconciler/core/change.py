@@ -46,6 +46,11 @@ class Kind(StrEnum):
     PROJECT_GROUP = "project_group"
     ROLE = "role"  # A custom organization role: key (name,).
     ROLE_USER = "role_user"  # A user holding a custom role directly: key (role, email).
+    # An organization group: key (group name,); its members (group, email); its organization
+    # roles (group, role name).
+    GROUP = "group"
+    GROUP_USER = "group_user"
+    GROUP_ROLE = "group_role"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:

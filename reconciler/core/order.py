@@ -7,7 +7,8 @@ Rules (a change follows the changes it depends on):
 - a certificate's deactivations precede its deletion;
 - every other change inside a project precedes that project's archive;
 - a change other than a delete follows the creates its kind names (`KindInfo.follows`: a
-  role's holder follows the role's create, a group's grant to a project the group's).
+  role's holder follows the role's create; a group's members and roles, the group's; a group's
+  role, the role's; a group's grant to a project, the group's).
 Within one dependency depth, changes sort by kind (in registry order, core/kinds/registry.py),
 action, then key, so the same inputs always give the same order (and byte-identical plan files).
 """

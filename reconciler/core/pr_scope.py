@@ -9,7 +9,8 @@ what it introduces from drift that was already there.
     not_read(head, scoped) -> NotRead            what the scoped plan leaves out of the head file
 
 A project is in scope when its declared config differs between the two files (or is new in the
-head file); `users` and `certificates` when their declarations differ. Someone not yet an
+head file); `users`, `certificates` and a plug-in kind's organization-level part (`groups`)
+when their declarations differ. Someone not yet an
 organization member joins projects through an invite that lists all of their declared projects,
 so once the live users are read (`with_invitees`), a scoped project declaring such a member
 puts `users` in scope (the invite is how they join), and with `users` in scope every project
@@ -42,6 +43,8 @@ class PrScope:
     users: bool = False
     certificates: bool = False
     everything: bool = False
+    # Organization-level parts of plug-in kinds (core/parts.py) whose declarations differ.
+    parts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +67,17 @@ class NotRead:
     """What a scoped plan leaves out of the head file: not read, not planned, not applied.
 
     `projects`: declared projects the pull request does not change (sorted); `users`: the
-    organization's users and invites; `certificates`: the organization's certificates.
+    organization's users and invites; `certificates`: the organization's certificates;
+    `parts`: the file's organization-level keys of plug-in kinds (sorted).
     """
 
     projects: tuple[str, ...] = ()
     users: bool = False
     certificates: bool = False
+    parts: tuple[str, ...] = ()  # organization-level parts of plug-in kinds (`groups`)
 
     def __bool__(self) -> bool:
-        return bool(self.projects) or self.users or self.certificates
+        return bool(self.projects) or self.users or self.certificates or bool(self.parts)
 
 
 def not_read(head: Desired, scoped: Desired) -> NotRead:
@@ -81,6 +86,7 @@ def not_read(head: Desired, scoped: Desired) -> NotRead:
         projects=tuple(sorted(set(head.org.projects) - set(scoped.org.projects))),
         users=head.org.users is not None and scoped.org.users is None,
         certificates=head.org.certificates is not None and scoped.org.certificates is None,
+        parts=tuple(sorted(set(head.org.parts) - set(scoped.org.parts))),
     )
 
 
@@ -101,6 +107,11 @@ def changed_scope(base: Desired, head: Desired) -> PrScope:
         projects=changed,
         users=base.org.users != head.org.users,
         certificates=declares_certs or base.org.certificates != head.org.certificates,
+        parts=frozenset(
+            name
+            for name in set(base.org.parts) | set(head.org.parts)
+            if base.org.parts.get(name) != head.org.parts.get(name)
+        ),
     )
 
 
@@ -115,6 +126,7 @@ def restrict(desired: Desired, scope: PrScope) -> Desired:
         users=org.users if scope.users else None,
         certificates=org.certificates if scope.certificates else None,
         projects=projects,
+        parts={name: value for name, value in org.parts.items() if name in scope.parts},
     )
     return replace(desired, org=narrowed)
 

@@ -4,9 +4,11 @@ Each gate has a rule name, names the objects it refuses, and has exactly one ove
 
     rule               refuses                                             override
     min_owners         fewer than settings.safety.min_owners org owners    --allow-fewer-owners
-                       remain (role downgrades count, not only removals)
+                       remain (role downgrades count, not only removals;
+                       members of a group holding the role owner count)
     admin_key_owner    removing or demoting the owner of the admin key     --allow-key-owner-change
-                       (when that owner is unknown: removing any org owner)
+                       (when that owner is unknown: removing any org owner;
+                       taking away a group that is its only owner access)
     protected_users    removing a protected user from the organization     --allow-protected-removal
                        or a project, or demoting one from org owner
     max_deletes        more deletes than settings.safety.max_deletes       --force
@@ -27,15 +29,18 @@ The gates read values only (the plan, desired settings and live state) and retur
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reconciler.core import owner_gates
 from reconciler.core.breaks import Breaks
 from reconciler.core.change import Action, Change, Kind
 from reconciler.core.kinds.registry import kinds
 from reconciler.core.kinds.spend_limits import spend_stops, usd
 from reconciler.core.model import Desired, Live
 from reconciler.core.plan import Plan, label, noun
+from reconciler.core.refusal import Refusal as Refusal  # noqa: PLC0414 (re-export)
+from reconciler.core.refusal import names as listed
 from reconciler.errors import UnsafePlanError
 
 # Below this many existing objects of a kind, a share of deletions says little (1 of 2 is 50%).
@@ -56,19 +61,6 @@ class Overrides:
     allow_spend_stop: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """One gate refusing the plan: which rule, which objects, and the flag that overrides it."""
-
-    rule: str
-    objects: tuple[str, ...]
-    override_flag: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.rule}: {self.message} (override with {self.override_flag})"
-
-
 def check(
     plan: Plan,
     *,
@@ -81,9 +73,9 @@ def check(
     `breaks` (what the plan takes away, with its use) adds to max_deletes."""
     refusals: list[Refusal] = []
     if not overrides.allow_fewer_owners:
-        refusals.extend(_min_owners(plan.changes, desired, live))
+        refusals.extend(owner_gates.min_owners(plan.changes, desired, live))
     if not overrides.allow_key_owner_change:
-        refusals.extend(_admin_key_owner(plan.changes, live))
+        refusals.extend(owner_gates.admin_key_owner(plan.changes, live))
     if not overrides.allow_protected_removal:
         refusals.extend(_protected(plan.changes, desired))
     if not overrides.force:
@@ -117,81 +109,6 @@ def refusal_message(refusals: Sequence[Refusal]) -> str:
     return "\n".join(lines)
 
 
-def _names(objects: Iterable[str], *, limit: int = 10) -> str:
-    items = list(objects)
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
-def _user_losses(changes: Iterable[Change]) -> Iterator[tuple[str, bool]]:
-    """(email, removed) for each user the plan removes (True) or whose role changes (False)."""
-    for change in changes:
-        if change.kind is Kind.USER and change.action is Action.DELETE:
-            yield change.key[0], True
-        elif change.kind is Kind.USER and change.action is Action.UPDATE:
-            yield change.key[0], False
-
-
-def _min_owners(changes: Sequence[Change], desired: Desired, live: Live) -> list[Refusal]:
-    users = live.org.users
-    if users is None:
-        return []
-    roles = {email: user.role for email, user in users.items()}
-    before = sum(role == "owner" for role in roles.values())
-    for change in changes:
-        if change.kind is Kind.USER and change.action is Action.DELETE:
-            roles.pop(change.key[0], None)
-        elif change.kind is Kind.USER and change.after is not None:
-            roles[change.key[0]] = change.after["role"]
-    after = sum(role == "owner" for role in roles.values())
-    minimum = desired.settings.safety.min_owners
-    if after >= minimum or after >= before:
-        return []
-    lost = sorted(e for e, r in users.items() if r.role == "owner" and roles.get(e) != "owner")
-    message = (
-        f"{after} organization owner(s) would remain, fewer than min_owners={minimum}; "
-        f"losing owner: {_names(lost)}"
-    )
-    return [Refusal("min_owners", tuple(lost), "--allow-fewer-owners", message)]
-
-
-def _admin_key_owner(changes: Sequence[Change], live: Live) -> list[Refusal]:
-    owner = live.admin_key_owner
-    if owner is None:
-        return _unknown_key_owner(changes, live)
-    hit = [
-        c for c in changes
-        if c.kind is Kind.USER and c.key[0] == owner
-        and (c.action is Action.DELETE or (c.after or {}).get("role") != "owner")
-    ]  # fmt: skip
-    if not hit:
-        return []
-    what = "removes" if hit[0].action is Action.DELETE else "demotes"
-    message = f"the plan {what} {owner}, who owns the admin key in use (it would lock itself out)"
-    return [Refusal("admin_key_owner", (owner,), "--allow-key-owner-change", message)]
-
-
-def _unknown_key_owner(changes: Sequence[Change], live: Live) -> list[Refusal]:
-    """Fail closed: only owners hold admin keys, so with the key's owner unknown, removing any
-    organization owner may delete the key in use. (A demotion stays a warning finding: with a
-    service account's admin key, the common unknown case, no person is at risk.)"""
-    users = live.org.users
-    if users is None:
-        return []
-    hit = sorted(
-        email
-        for email, removed in _user_losses(changes)
-        if removed and email in users and users[email].role == "owner"
-    )
-    if not hit:
-        return []
-    message = (
-        "the owner of the admin key in use could not be identified, and the plan removes "
-        f"organization owner(s) {_names(hit)}: the key may be theirs (it would lock itself out)"
-    )
-    return [Refusal("admin_key_owner", tuple(hit), "--allow-key-owner-change", message)]
-
-
 def _protected(changes: Sequence[Change], desired: Desired) -> list[Refusal]:
     protected = desired.settings.safety.protected_users
     hit = [
@@ -201,7 +118,7 @@ def _protected(changes: Sequence[Change], desired: Desired) -> list[Refusal]:
     ]
     if not hit:
         return []
-    message = f"the plan removes or demotes protected user(s): {_names(hit)}"
+    message = f"the plan removes or demotes protected user(s): {listed(hit)}"
     return [Refusal("protected_users", tuple(hit), "--allow-protected-removal", message)]
 
 
@@ -240,7 +157,7 @@ def _max_deletes(changes: Sequence[Change], desired: Desired, breaks: Breaks) ->
     names = tuple(label(c.kind, c.key) for c in deletes)
     message = (
         f"the plan deletes (or replaces) {len(deletes)} objects, more than "
-        f"max_deletes={limit}: {_names(names)}"
+        f"max_deletes={limit}: {listed(names)}"
     )
     if taken:
         message += (
@@ -271,7 +188,7 @@ def _max_delete_share(changes: Sequence[Change], desired: Desired, live: Live) -
         names = tuple(label(c.kind, c.key) for c in deletes)
         message = (
             f"the plan deletes {len(deletes)} of {base} {noun(kind)}s ({len(deletes) / base:.0%}),"
-            f" more than max_delete_share={share:.0%}: {_names(names)}"
+            f" more than max_delete_share={share:.0%}: {listed(names)}"
         )
         refusals.append(Refusal("max_delete_share", names, "--force", message))
     return refusals
@@ -281,7 +198,7 @@ def _archive(changes: Sequence[Change]) -> list[Refusal]:
     names = tuple(c.key[0] for c in changes if c.action is Action.ARCHIVE)
     if not names:
         return []
-    message = f"archiving is irreversible; the plan archives project(s): {_names(names)}"
+    message = f"archiving is irreversible; the plan archives project(s): {listed(names)}"
     return [Refusal("archive", tuple(f"project {n}" for n in names), "--allow-archive", message)]
 
 
@@ -295,5 +212,5 @@ def _spend_stop(changes: Sequence[Change], live: Live) -> list[Refusal]:
         + ("unknown (costs could not be read)" if spent is None else usd(spent))
         for name, (_, new, spent) in zip(names, stops, strict=True)
     ]
-    message = f"a spend limit below this month's spend stops its traffic at once: {_names(said)}"
+    message = f"a spend limit below this month's spend stops its traffic at once: {listed(said)}"
     return [Refusal("spend_stop", names, "--allow-spend-stop", message)]

@@ -32,6 +32,7 @@ def not_read_items(nr: NotRead) -> list[str]:
         items.append("organization users and invites (the pull request does not change `users`)")
     if nr.certificates:
         items.append("certificates (the pull request does not change `certificates`)")
+    items += [f"{name} (the pull request does not change `{name}`)" for name in nr.parts]
     return items
 
 

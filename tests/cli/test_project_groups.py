@@ -94,6 +94,8 @@ def test_an_unknown_group_is_a_plan_error(tmp_path: Path) -> None:
     applied = _run(tmp_path, "apply", str(org), "--auto-approve")
     assert applied.exit_code == 1
     assert "Traceback" not in applied.output
+    state = json.loads((tmp_path / "state.json").read_text())
+    assert "ml-platform" in {group["name"] for group in state["groups"].values()}
 
 
 def test_removals_count_for_max_deletes(tmp_path: Path) -> None:
@@ -106,3 +108,26 @@ def test_removals_count_for_max_deletes(tmp_path: Path) -> None:
     planned = _run(tmp_path, "plan", str(_config(tmp_path, text)))
     assert planned.exit_code == 1
     assert "max_deletes" in planned.output
+
+
+def test_granting_a_group_the_plan_deletes_is_a_plan_error(tmp_path: Path) -> None:
+    """A group the file deletes (left out of `groups:` with prune.groups on) cannot also be
+    granted to a project: the plan names the group and the fix, and nothing is applied."""
+    text = """\
+version: 1
+settings: {prune: {groups: true}}
+groups: []
+projects:
+  - name: search-prod
+    groups: {ml-platform: member}
+"""
+    org = _config(tmp_path, text)
+    planned = _run(tmp_path, "plan", str(org))
+    assert planned.exit_code == 1, planned.output
+    assert "group 'ml-platform' is deleted by this plan" in planned.output
+    assert "declare it in groups: to keep granting it" in planned.output
+    applied = _run(tmp_path, "apply", str(org), "--auto-approve")
+    assert applied.exit_code == 1
+    assert "Traceback" not in applied.output
+    state = json.loads((tmp_path / "state.json").read_text())
+    assert "ml-platform" in {group["name"] for group in state["groups"].values()}

@@ -40,7 +40,7 @@ def test_problems_go_to_stderr_with_a_count(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         f"{path}:3:22: users[0].role: Input should be 'owner' or 'reader', got 'boss'",
         f"{path}:4:1: zzz: unknown key 'zzz'; expected one of: version, settings, organization, "
-        "users, certificates, rate_limit_profiles, projects, budget, roles",
+        "users, certificates, rate_limit_profiles, projects, budget, roles, groups",
         f"error: 2 problems found in {path}",
     ]
 

@@ -30,7 +30,7 @@ def test_unknown_top_level_key_lists_the_allowed_ones(lab: ConfigLab) -> None:
     found = lab.problems("version: 1\nzzz: 1\n")
     assert found == [
         "org.yaml:2:1: zzz: unknown key 'zzz'; expected one of: version, settings, organization, "
-        "users, certificates, rate_limit_profiles, projects, budget, roles"
+        "users, certificates, rate_limit_profiles, projects, budget, roles, groups"
     ]
 
 

@@ -7,8 +7,15 @@ from pathlib import Path
 
 from reconciler.config import load_config
 from reconciler.core.change import Action, Change, Kind
+from reconciler.core.kinds.groups import Group
 from reconciler.core.model import Desired, PruneSettings, Settings, User
-from reconciler.core.pr_scope import base_scope, changed_scope, scope_to_changes, split_changes
+from reconciler.core.pr_scope import (
+    base_scope,
+    changed_scope,
+    not_read,
+    scope_to_changes,
+    split_changes,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.yaml"
 
@@ -106,3 +113,17 @@ def test_split_separates_introduced_drift_and_adopted() -> None:
     assert split.introduced == (add,)
     assert [c.key for c in split.drift] == [("carol@example.com",)]
     assert split.adopted == (adopted,)
+
+
+def test_an_organization_level_part_is_in_scope_only_when_it_changes() -> None:
+    """Unchanged `groups:` is not read by a scoped plan (and is named as not read); a changed
+    one is in scope, whole."""
+    groups = {"ml": Group(frozenset({"a@x.com"}), frozenset({"reader"}))}
+    base = replace(_demo(), org=replace(_demo().org, parts={"groups": groups}))
+    same = scope_to_changes(base, base)
+    assert same.org.parts == {}
+    assert not_read(base, same).parts == ("groups",)
+    changed = {**groups, "ops": Group(None, frozenset({"owner"}))}
+    head = replace(base, org=replace(base.org, parts={"groups": changed}))
+    assert changed_scope(base, head).parts == frozenset({"groups"})
+    assert scope_to_changes(base, head).org.parts == {"groups": changed}

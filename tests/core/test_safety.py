@@ -8,6 +8,7 @@ import pytest
 
 from reconciler.core.breaks import RecentUse, Use, assess
 from reconciler.core.change import Action, Change, Kind
+from reconciler.core.kinds.groups import Group
 from reconciler.core.model import (
     Desired,
     IdIndex,
@@ -165,3 +166,67 @@ def test_taking_a_model_in_use_counts_for_max_deletes_and_says_why() -> None:
     assert refusal.objects == ("model permissions of web",)
     assert "take away a model or hosted tool used in the last 30 days" in refusal.message
     assert refusals(Use(0, 0.0)) == []
+
+
+def _group_case(
+    want: dict[str, Group], have: dict[str, Group], **safety: object
+) -> tuple[Desired, Live]:
+    """Users ops (reader) and ann (owner); groups as given; ops owns the admin key."""
+    settings = Settings(prune=PruneSettings(groups=True), safety=SafetySettings(**safety))  # type: ignore[arg-type]
+    desired = Desired(Organization(parts={"groups": want}), settings)
+    org = Organization(
+        users=users(ops="reader", ann="owner"),
+        parts={"groups": have, "organization_roles": frozenset({"owner", "reader"})},
+    )
+    return desired, Live(org, admin_key_owner="ops@example.com")
+
+
+def _owners(*names: str) -> Group:
+    return Group(frozenset(f"{n}@example.com" for n in names), frozenset({"owner"}))
+
+
+@pytest.mark.parametrize(
+    ("want", "what"),
+    [
+        ({}, "the group deleted"),
+        ({"admins": Group(roles=frozenset())}, "its role owner taken away"),
+        ({"admins": Group(members=frozenset())}, "the key owner's membership removed"),
+    ],
+)
+def test_the_admin_key_owners_only_owner_access_through_a_group_is_not_taken(
+    want: dict[str, Group], what: str
+) -> None:
+    """When the admin key's owner is an owner only through a group, the plan may not take that
+    away (the group deleted, its role owner removed, or the owner's membership), like a
+    demotion; the flag lifts it."""
+    desired, live = _group_case(want, {"admins": _owners("ops")}, min_owners=1)
+    (refusal,) = _refusals(desired, live)
+    assert (refusal.rule, refusal.objects) == ("admin_key_owner", ("ops@example.com",)), what
+    assert "through group(s) admins" in refusal.message
+    assert _refusals(desired, live, Overrides(allow_key_owner_change=True)) == []
+
+
+def test_owner_access_through_another_group_keeps_the_key_owner_safe() -> None:
+    """Removing one owner group is no lockout when the key's owner holds owner through another."""
+    have = {"admins": _owners("ops"), "backup": _owners("ops")}
+    desired, live = _group_case({"backup": _owners("ops")}, have, min_owners=1)
+    assert _refusals(desired, live) == []
+
+
+def test_members_of_an_owner_group_count_for_min_owners() -> None:
+    """A group holding the role owner makes its members owners: removing that group below
+    min_owners is refused and names who loses owner access."""
+    have = {"admins": _owners("ops", "ann")}
+    desired, live = _group_case({}, have, min_owners=2)
+    rules = {r.rule: r for r in _refusals(desired, live, Overrides(allow_key_owner_change=True))}
+    assert rules["min_owners"].objects == ("ops@example.com",)
+    assert "1 organization owner(s) would remain" in rules["min_owners"].message
+
+
+def test_group_deletes_count_for_max_deletes() -> None:
+    """Deleting groups (prune.groups) counts for max_deletes like any delete."""
+    have = {f"g{i}": Group(frozenset(), frozenset()) for i in range(3)}
+    desired, live = _group_case({}, have, max_deletes=2)
+    (refusal,) = _refusals(desired, live)
+    assert refusal.rule == "max_deletes"
+    assert "group g0" in refusal.message

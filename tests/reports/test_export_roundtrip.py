@@ -6,7 +6,8 @@ projects (names with spaces, unicode and case variants, archived names repeated)
 service accounts of every role, rate limits off the organization's default and certificates
 (unnamed, or sharing a name) active at organization and project level, spend limits and
 alerts (at $0, emailing nobody; not two at one threshold, which a file holds as one, so its
-plan removes a copy), model policies and hosted tools turned off go through the real CLI:
+plan removes a copy), model policies and hosted tools turned off, data retention, and groups
+(some managed by SCIM) with members, roles and project access go through the real CLI:
 `export`, then `validate`, `plan --detailed-exitcode` and `drift` of the exported file must all
 exit 0. ROUNDTRIP_EXAMPLES=1000 hunts further (about 45 s).
 """
@@ -104,19 +105,11 @@ def _certificates(draw: st.DrawFn, active: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-GROUP_NAMES = ["ml-platform", "Ops: prod", "données", "#tag", "a  b", "研究"]
-
-
 def _with_groups(draw: st.DrawFn, seed: dict[str, Any]) -> dict[str, Any]:
     """`seed` with groups (names unique, some SCIM-managed) of its users, and their access to
     some of its active projects."""
-    emails = [u["email"] for u in seed["users"]]
-    names = draw(st.lists(st.sampled_from(GROUP_NAMES), max_size=3, unique=True))
-    groups = [
-        {"name": n, "scim": draw(st.booleans()),
-         "members": draw(st.lists(st.sampled_from(emails), unique=True))}
-        for n in names
-    ]  # fmt: skip
+    groups = _groups(draw, [u["email"] for u in seed["users"]])
+    names = [group["name"] for group in groups]
     active = [p["name"] for p in seed["projects"] if not p.get("archived")]
     roles = st.sampled_from(["owner", "member"])
     granted: dict[str, dict[str, str]] = {}
@@ -149,6 +142,20 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
             **draw(seed_retention(active)),
         },
     )
+
+
+def _groups(draw: st.DrawFn, emails: list[str]) -> list[dict[str, Any]]:
+    """Groups named like projects (spaces, unicode, case variants), some managed by SCIM, with
+    members among the users and predefined organization roles."""
+    return [
+        {
+            "name": name,
+            "scim": draw(st.booleans()),
+            "members": draw(st.lists(st.sampled_from(emails), unique=True)),
+            "roles": draw(st.lists(st.sampled_from(["owner", "reader"]), unique=True)),
+        }
+        for name in draw(st.lists(st.sampled_from(NAMES), max_size=3, unique=True))
+    ]
 
 
 def _cli(*args: str) -> Result:

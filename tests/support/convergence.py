@@ -115,6 +115,8 @@ def _assert_no_duplicates(box: Sandbox) -> None:
     assert all(n == 1 for n in pending.values()), pending
     prints = Counter(parse_pem(c["content"]).fingerprint for c in state.certificates.values())
     assert all(n == 1 for n in prints.values()), prints
+    groups = Counter(g["name"] for g in state.groups.values())
+    assert all(n == 1 for n in groups.values()), groups
 
 
 def _keyed_creates(plan: Plan) -> set[tuple[str, str]]:

@@ -28,6 +28,8 @@ EMAILS = [f"{n}@example.com" for n in ("ann", "ben", "cat", "dov", "eli")]
 PROJECTS = ["alpha", "beta", "gamma", "delta"]
 ACCOUNTS = ["sa-one", "sa-two", "sa-three"]
 CERT_NAMES = ["cert-a", "cert-b", "cert-c", "cert-d"]
+GROUPS = ["g-one", "g-two", "g-idp"]
+SCIM_GROUP = "g-idp"  # when seeded, managed by SCIM: a config never declares its members
 
 roles = st.sampled_from(["owner", "reader"])
 _mostly = st.integers(0, 3).map(bool)  # True three times in four
@@ -109,6 +111,7 @@ def seeds(draw: st.DrawFn) -> dict[str, Any]:
         "certificates": certificates,
         **draw(seed_spend(["organization", *active], zero=True, nobody=True)),
         **draw(seed_retention(active)),
+        "groups": draw(_seed_groups([ADMIN, *users])),
     }
 
 
@@ -144,7 +147,41 @@ def configs(draw: st.DrawFn, members: list[str]) -> dict[str, Any]:
     config["projects"] = [
         draw(_project(name, declared, cert_names)) for name in draw(_subset(PROJECTS))
     ]
+    if draw(st.booleans()):
+        config["groups"] = draw(_config_groups(declared))
+        prune["groups"] = draw(st.booleans())
     return config
+
+
+group_roles = st.lists(st.sampled_from(["owner", "reader"]), unique=True)
+
+
+@st.composite
+def _seed_groups(draw: st.DrawFn, users: list[str]) -> list[dict[str, Any]]:
+    """Live groups over the pool: members among the users, predefined roles, one maybe SCIM."""
+    return [
+        {
+            "name": name,
+            "scim": name == SCIM_GROUP,
+            "members": draw(_subset(users)),
+            "roles": draw(group_roles),
+        }
+        for name in draw(_subset(GROUPS))
+    ]
+
+
+@st.composite
+def _config_groups(draw: st.DrawFn, declared: list[str]) -> list[dict[str, Any]]:
+    """Declared groups: members (never of the SCIM group) among the declared users, roles."""
+    groups: list[dict[str, Any]] = []
+    for name in draw(_subset(GROUPS)):
+        group: dict[str, Any] = {"name": name}
+        if name != SCIM_GROUP and draw(_mostly):
+            group["members"] = draw(_subset(declared))
+        if draw(_mostly):
+            group["roles"] = draw(group_roles)
+        groups.append(group)
+    return groups
 
 
 @st.composite
@@ -182,18 +219,19 @@ GROUPS = ["team-a", "team-b", "team-c"]
 def with_project_groups(
     draw: st.DrawFn, seed: dict[str, Any], config: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """`seed` with groups (some SCIM-managed) of its users and their access to its active
-    projects, and `config` with `groups:` in some declared projects over the same group names,
-    so that grants, role changes and removals all occur."""
-    users = [u["email"] for u in seed["users"]]
-    groups = [
-        {"name": n, "scim": draw(st.booleans()), "members": draw(_subset(users))}
-        for n in draw(_subset(GROUPS))
-    ]
-    names = [g["name"] for g in groups]
+    """`seed` with its groups' access to its active projects, and `config` with `groups:` in
+    some declared projects over the live groups and the ones the file creates, so that grants,
+    role changes and removals all occur."""
+    groups = seed.get("groups") or []
+    live = [g["name"] for g in groups]
+    declared = [g["name"] for g in config.get("groups") or []]
+    # A group the file deletes (prune.groups; never a SCIM one) cannot be granted: a plan error.
+    pruned = "groups" in config and config["settings"]["prune"].get("groups", False)
+    kept = [g["name"] for g in groups if not pruned or g["name"] in declared or g.get("scim")]
+    names = sorted({*kept, *declared})
     active = sorted({p["name"] for p in seed["projects"] if not p["archived"]})
     granted = {
-        p: {g: draw(project_roles) for g in draw(_subset(names))} for p in draw(_subset(active))
+        p: {g: draw(project_roles) for g in draw(_subset(live))} for p in draw(_subset(active))
     }
     projects: list[dict[str, Any]] = []
     for project in config["projects"]:

@@ -12,13 +12,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reconciler.config.kinds import data_retention, project_groups, roles
+from reconciler.config.kinds import data_retention, groups, project_groups, roles
 from reconciler.config.parts import ConfigPart, Place
 
 _PARTS: tuple[ConfigPart, ...] = (
     data_retention.ORGANIZATION,
     data_retention.PROJECT,
     roles.PART_ROLES,
+    groups.ROOT,
     project_groups.PROJECT,
 )
 

@@ -96,6 +96,9 @@ def diff_project_groups(ctx: DiffContext) -> None:
     """Grant, re-role and remove the groups of every project in scope that declares `groups`."""
     directory = directory_of(ctx.live.org)
     declared = declared_group_names(ctx.desired)
+    doomed = {
+        c.key[0] for c in ctx.out.changes if c.kind is Kind.GROUP and c.action is Action.DELETE
+    }
     for name, want, have in ctx.projects():
         wanted = groups_of(want)
         if wanted is None:
@@ -103,7 +106,13 @@ def diff_project_groups(ctx: DiffContext) -> None:
         existing = groups_of(have) or {}
         for group, role in wanted.items():
             current = existing.get(group)
-            if current is None:
+            if group in doomed:
+                message = (
+                    f"group {group!r} is deleted by this plan (not in groups:, and "
+                    "settings.prune.groups is on): declare it in groups: to keep granting it"
+                )
+                ctx.out.finding(Severity.ERROR, Kind.PROJECT_GROUP, (name, group), message)
+            elif current is None:
                 if _known(name, group, directory, declared, ctx):
                     after = {"role": role}
                     ctx.out.change(

@@ -14,6 +14,7 @@ from reconciler.core.kinds.api_keys import API_KEY
 from reconciler.core.kinds.base import KindInfo
 from reconciler.core.kinds.certificates import CERTIFICATE, CERTIFICATE_ACTIVATION
 from reconciler.core.kinds.data_retention import DATA_RETENTION
+from reconciler.core.kinds.groups import GROUP, GROUP_ROLE, GROUP_USER
 from reconciler.core.kinds.hosted_tools import HOSTED_TOOL
 from reconciler.core.kinds.model_permissions import MODEL_PERMISSION
 from reconciler.core.kinds.project_groups import PROJECT_GROUP
@@ -33,6 +34,9 @@ _KINDS: list[KindInfo] = [
     USER,
     INVITE,
     ROLE,
+    GROUP,
+    GROUP_USER,
+    GROUP_ROLE,
     ROLE_USER,
     PROJECT_USER,
     PROJECT_GROUP,

@@ -2,9 +2,9 @@
 
 The spec states no order, but its example lists `effective_at` 1722461446 before 1720804190, and
 the real service pages backwards in time: `after` gives older entries, `before` newer ones.
-Entries made in the same second list the later one first. `resource_ids` also matches the
-principal (user or group) a role assignment's entry names ([inferred]: the entry's own id is the
-assignment's, which no read returns, so that is the only id a client can ask for).
+Entries made in the same second list the later one first. `resource_ids[]` matches an entry's
+`details.id`, a certificate's in it, and a role assignment's `principal_id` ([inferred]: the
+spec's "events performed on these targets"; a role assignment's target is its principal).
 """
 
 from __future__ import annotations
