@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 R=${RECONCILER:-.venv/bin/reconciler}
 DEMO=${DEMO_DIR:-.sandbox/demo}
 CONFIG=examples/org.yaml
+TEAMS=examples/teams.yaml
 rm -rf "$DEMO"
 mkdir -p "$DEMO"
 chmod 700 "$DEMO"
@@ -17,6 +18,11 @@ STATE="$DEMO/state.json"
 SANDBOX=(--sandbox --sandbox-state "$STATE")
 
 step() { printf '\n== %s\n' "$*"; }
+# The id of the object named NAME in the list at PATH (the sandbox answers JSON).
+id_of() {
+  $R sandbox exec get "$1" --state "$STATE" | "${PYTHON:-.venv/bin/python}" -c \
+    'import json, sys; print(next(o["id"] for o in json.load(sys.stdin)["data"] if o["name"] == sys.argv[1]))' "$2"
+}
 
 step "1. validate $CONFIG (offline, no API key)"
 $R validate "$CONFIG"
@@ -52,7 +58,26 @@ if [ "$rc" -ne 2 ]; then
   exit 1
 fi
 
-step "8. report usage: the last 7 days' cost (as invoiced) and usage, by project (exit 2: a spike)"
+step "8. access by team: $TEAMS adds two teams (one SCIM-managed), a custom role, project access by group"
+$R plan "$TEAMS" "${SANDBOX[@]}"
+$R apply "$TEAMS" "${SANDBOX[@]}" --auto-approve >"$DEMO/teams.log" 2>&1 || { cat "$DEMO/teams.log"; exit 1; }
+grep '^Apply:' "$DEMO/teams.log"
+$R plan "$TEAMS" "${SANDBOX[@]}" --detailed-exitcode
+
+step "9. alice grants the finance group ownership of research in the dashboard; drift says who"
+group=$(id_of /organization/groups finance)
+project=$(id_of /organization/projects research)
+owner=$(id_of "/projects/$project/roles" owner)
+$R sandbox exec post "/organization/projects/$project/groups" --state "$STATE" --as alice@example.com \
+  --data "{\"group_id\": \"$group\", \"role\": \"$owner\"}" >/dev/null
+rc=0
+$R drift "$TEAMS" "${SANDBOX[@]}" || rc=$?
+if [ "$rc" -ne 2 ]; then
+  echo "demo: expected drift to exit 2, got $rc" >&2
+  exit 1
+fi
+
+step "10. report usage: the last 7 days' cost (as invoiced) and usage, by project (exit 2: a spike)"
 rc=0
 $R report usage "${SANDBOX[@]}" --since 7d || rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
@@ -60,7 +85,7 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
   exit 1
 fi
 
-step "9. report keys: every project API key, its owner, age and last use, and the policy it breaks"
+step "11. report keys: every project API key, its owner, age and last use, and the policy it breaks"
 rc=0
 $R report keys "$CONFIG" "${SANDBOX[@]}" || rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
@@ -68,7 +93,7 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
   exit 1
 fi
 
-step "10. access review: every principal per scope, and the config line that grants it (CSV: $DEMO/access.csv)"
+step "12. access review: every principal per scope, and the config line that grants it (CSV: $DEMO/access.csv)"
 $R report access "$CONFIG" "${SANDBOX[@]}" --format csv >"$DEMO/access.csv"
 grep -E '^# (read_at|digest)|^principal,|,undeclared' "$DEMO/access.csv"
 
