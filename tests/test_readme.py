@@ -165,6 +165,11 @@ def test_demo_tells_the_story(tmp_path: Path) -> None:
     positions = [out.index(line) for line in story]
     assert positions == sorted(positions)
     assert "changed by: alice@example.com via dashboard" in out
+    teams = out[out.index("== 8. access by team") : out.index("== 10.")]
+    assert "+   group role billing-viewer of finance" in teams
+    assert "2 members lose access: carol@example.com, dan@example.com" in teams
+    assert "No changes." in teams
+    assert "(role.assignment.created)" in teams
     keys = sorted((tmp_path / "demo" / "keys").glob("*.key"))
     assert keys
     assert all(not key.stat().st_mode & 0o077 for key in keys)
