@@ -16,6 +16,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from reconciler.api.parsing import unique_key
 from reconciler.api.protocols import Reader
 from reconciler.core.kinds.groups import Group
 from reconciler.kinds import groups as group_kind
@@ -36,8 +37,14 @@ class Teams:
 async def read_teams(
     client: Reader, *, projects: Sequence[tuple[str, str]], user_ids: Mapping[str, str]
 ) -> Teams:
-    """Groups, project access by group, and custom roles held directly (module docstring)."""
-    listed, custom = await asyncio.gather(group_kind.list_groups(client), _custom_roles(client))
+    """Groups, project access by group, and custom roles held directly (module docstring).
+    Groups sharing a name are each read, the later listed as `name#id`; a project's groups
+    are matched to them by id."""
+    items, custom = await asyncio.gather(client.list_all(group_kind.PATH), _custom_roles(client))
+    listed: dict[str, tuple[str, bool]] = {}
+    for item in items:
+        name, ident, scim = group_kind.parse_group(item)
+        listed[unique_key(name, ident, listed)] = (ident, scim)
     read_groups = asyncio.gather(*(_group(client, ident, scim) for ident, scim in listed.values()))
     read_projects = asyncio.gather(
         *(project_groups.read_project_part(client, pid) for _, pid in projects if listed)
@@ -45,14 +52,16 @@ async def read_teams(
     emails = sorted(user_ids) if custom else []
     read_held = asyncio.gather(*(roles.read_held_roles(client, user_ids[e]) for e in emails))
     found, access, held = await asyncio.gather(read_groups, read_projects, read_held)
-    by_project = {
-        key: {str(group): str(role) for group, role in value.items()}
-        for (key, _), (value, _) in zip(projects if listed else (), access, strict=True)
-        if isinstance(value, Mapping)
-    }
+    named = {ident: name for name, (ident, _) in listed.items()}
+    by_project: dict[str, dict[str, str]] = {}
+    for (key, _), (value, ids) in zip(projects if listed else (), access, strict=True):
+        if isinstance(value, Mapping) and value:
+            by_project[key] = {
+                named.get(ids[(group,)], str(group)): str(role) for group, role in value.items()
+            }
     return Teams(
         groups=dict(zip(listed, found, strict=True)),
-        projects={key: value for key, value in by_project.items() if value},
+        projects=by_project,
         custom_roles={e: frozenset(names) for e, names in zip(emails, held, strict=True) if names},
     )
 

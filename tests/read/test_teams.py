@@ -69,3 +69,29 @@ def test_an_organization_without_groups_or_custom_roles_costs_two_lists() -> Non
     sandbox = Sandbox.from_seed(seed)
     assert read(sandbox) == Teams()
     assert sandbox.requests.total == 2
+
+
+def test_groups_sharing_a_name_are_each_read_and_matched_by_id() -> None:
+    """A second group named like another is read too, as `name#id`, and a project it has
+    access to names it so: its members' access is not lost behind the first one's name."""
+    sandbox = Sandbox.demo()
+
+    async def go() -> Teams:
+        async with sandbox_client(sandbox) as client:
+            found = await read_principals(client, memberships=True)
+            twin = (await client.post("/organization/groups", json={"name": "finance"}))["id"]
+            erin = found.user_ids["erin@example.com"]
+            await client.post(f"/organization/groups/{twin}/users", json={"user_id": erin})
+            research = next(p.id for p in found.projects if p.name == "research")
+            roles = await client.list_all(f"/projects/{research}/roles")
+            member = next(r["id"] for r in roles if r["name"] == "member")
+            path = f"/organization/projects/{research}/groups"
+            await client.post(path, json={"group_id": twin, "role": member})
+            projects = [(p.name, p.id) for p in found.projects]
+            return await read_teams(client, projects=projects, user_ids=found.user_ids)
+
+    teams = asyncio.run(go())
+    (twin,) = [name for name in teams.groups if name.startswith("finance#")]
+    assert teams.groups[twin].members == frozenset({"erin@example.com"})
+    assert teams.projects["research"] == {twin: "member"}
+    assert teams.projects["data-platform"]["finance"] == "member"
