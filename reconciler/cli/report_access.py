@@ -31,7 +31,10 @@ def access(config: Path | None, fmt: str, sandbox: bool, sandbox_state: Path) ->
 
     loaded = None if config is None else load_file(config)
     found, source = read_for_report(
-        config=config, sandbox_state=sandbox_state if sandbox else None, memberships=True
+        config=config,
+        sandbox_state=sandbox_state if sandbox else None,
+        memberships=True,
+        teams=True,
     )
     declared = None if loaded is None else loaded.declared
     rotating = {} if loaded is None else rotations(loaded.desired)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,10 +34,11 @@ def format_option(func: F) -> F:
 
 
 def read_for_report(
-    *, config: Path | None, sandbox_state: Path | None, memberships: bool
+    *, config: Path | None, sandbox_state: Path | None, memberships: bool, teams: bool = False
 ) -> tuple[Principals, Source]:
-    """The organization's principals (see read/principals.py) and where and when they were read."""
-    found, now = asyncio.run(_read(sandbox_state, memberships=memberships))
+    """The organization's principals (see read/principals.py), with `teams` the access held
+    through groups and custom roles too (read/teams.py), and where and when they were read."""
+    found, now = asyncio.run(_read(sandbox_state, memberships=memberships, teams=teams))
     organization = (
         f"the organization of admin key {found.admin_key}" if found.admin_key else UNNAMED
     )
@@ -50,13 +52,20 @@ def read_for_report(
     return found, source
 
 
-async def _read(sandbox_state: Path | None, *, memberships: bool) -> tuple[Principals, int]:
+async def _read(
+    sandbox_state: Path | None, *, memberships: bool, teams: bool
+) -> tuple[Principals, int]:
     """The principals, and when they were read on the client's clock (the sandbox's own on
     --sandbox, so key ages there follow its clock)."""
     from reconciler.cli.runtime import open_client
     from reconciler.read.principals import read_principals
+    from reconciler.read.teams import read_teams
 
     async with open_client(env=os.environ, sandbox_state=sandbox_state, read_only=True) as client:
         with fetch_progress() as progress:
             found = await read_principals(client, memberships=memberships, progress=progress)
+            if teams:
+                projects = [(p.name, p.id) for p in found.projects]
+                read = read_teams(client, projects=projects, user_ids=found.user_ids)
+                found = replace(found, teams=await read)
         return found, int(client.clock.time())

@@ -68,7 +68,7 @@ async def read_roles_part(client: Reader, desired: Desired) -> PartRead:
     if any(role.users is not None for role in declared.values()):
         users = await read_users(client)
         ids |= {user_key(user.email): ident for user, ident in users}
-        held = await asyncio.gather(*(_held(client, ident) for _, ident in users))
+        held = await asyncio.gather(*(read_held_roles(client, ident) for _, ident in users))
         holders: dict[str, set[str]] = {name: set() for name in roles}
         for (user, _), names in zip(users, held, strict=True):
             for name in names & holders.keys():
@@ -77,8 +77,8 @@ async def read_roles_part(client: Reader, desired: Desired) -> PartRead:
     return roles, ids
 
 
-async def _held(client: Reader, user_id: str) -> set[str]:
-    """The names of the custom roles a user holds directly."""
+async def read_held_roles(client: Reader, user_id: str) -> set[str]:
+    """The names of the custom roles a user holds directly (not through a group)."""
     return {
         text(item, "name", what=f"a role of user {user_id}")
         for item in await client.list_all(user_roles_path(user_id))

@@ -12,8 +12,8 @@ invites, and every active project's members and service accounts too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from reconciler.api import AdminClient
 from reconciler.api.parsing import unique_key
@@ -23,6 +23,7 @@ from reconciler.kinds.project_users import Member
 from reconciler.read import admin_keys
 from reconciler.read.progress import FetchProgress, Tracker
 from reconciler.read.tasks import read_group
+from reconciler.read.teams import Teams
 
 __all__ = ["Principals", "ProjectPrincipals", "read_principals"]
 
@@ -42,13 +43,16 @@ class ProjectPrincipals:
 @dataclass(frozen=True, slots=True)
 class Principals:
     """What `read_principals` found. `admin_key` names the admin key in use as the API lists
-    it (`key_… (sk-admin…abc)`), or None when no listed key matches it."""
+    it (`key_… (sk-admin…abc)`), or None when no listed key matches it. `user_ids` are the
+    users' ids by email; `teams` (read apart, by `read_teams`) is None when not read."""
 
     projects: tuple[ProjectPrincipals, ...]
     archived: tuple[str, ...] = ()
     users: tuple[User, ...] = ()
     invites: tuple[Invite, ...] = ()
     admin_key: str | None = None
+    user_ids: Mapping[str, str] = field(default_factory=dict)
+    teams: Teams | None = None
 
 
 async def read_principals(
@@ -79,6 +83,7 @@ async def read_principals(
         projects=tuple(task.result() for task in project_tasks),
         archived=tuple(sorted(p.name for p in listed if p.archived)),
         users=tuple(user for user, _ in (user_task.result() if user_task else ())),
+        user_ids={user.email: ident for user, ident in (user_task.result() if user_task else ())},
         invites=tuple(invite for invite, _ in pending if invite.status == "pending"),
         admin_key=f"{in_use[0].id} ({in_use[0].redacted_value})" if len(in_use) == 1 else None,
     )

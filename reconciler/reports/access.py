@@ -1,12 +1,16 @@
 """`report access`: one row per principal and scope, with the config entry that grants it.
 
     found = await read_principals(client, memberships=True)        (read/principals.py, I/O)
+    found = replace(found, teams=await read_teams(client, …))      (read/teams.py, I/O)
     report = access_report(found, declared, source=source)         (pure, here)
 
 Rows: each organization user and pending invite with its organization role; each project
 membership (and each project a pending invite brings) with its role; each service account
 with its project and role; and a user who holds keys in a project they are no longer a member
-of, with role `none`. Project API keys are counted per row (the organization row of a user
+of (and does not reach through a group), with role `none`; and, when `found.teams` was
+read, the access held through groups and custom roles (reports/access_teams.py), each such row
+saying how in its last column, `granted_through` (`direct` on every other row). Project API
+keys are counted per row (the organization row of a user
 counts their keys in every project), with the oldest key's age in days and the last use of any
 (`none` without keys, `never` when no key was ever used).
 `declared_in` is the `file:line` of the config entry that grants the row, `undeclared` when the
@@ -19,7 +23,7 @@ organization scope first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from reconciler.core.declared import Declarations
 from reconciler.core.key_policy import DAY
@@ -28,6 +32,14 @@ from reconciler.core.pending import rotating_of
 from reconciler.core.report_table import Cell, Report
 from reconciler.core.rotation import RotationState, project_states
 from reconciler.read.principals import Principals, ProjectPrincipals
+from reconciler.reports.access_teams import (
+    NO_CONFIG,
+    ORGANIZATION,
+    UNDECLARED,
+    Grant,
+    reached,
+    team_grants,
+)
 from reconciler.reports.source import Source, day, instant
 
 COLUMNS = (
@@ -41,10 +53,8 @@ COLUMNS = (
     "declared_in",
     "key_rotation",
     "next_rotation",
+    "granted_through",
 )
-ORGANIZATION = "organization"
-NO_CONFIG = "no config"
-UNDECLARED = "undeclared"
 NO_KEYS = "none"  # no keys at all (`never`: keys, none of them ever used)
 K = TypeVar("K", str, tuple[str, str])
 NOT_KNOWN = (
@@ -52,18 +62,11 @@ NOT_KNOWN = (
     "single sign-on: the Admin API does not say who signs in through SSO or was provisioned "
     "by SCIM",
     "when a person last signed in: only the last use of their project API keys is known",
-    "admin API keys and custom (RBAC) roles and groups: not read by this report",
+    "admin API keys: not read by this report",
 )
+TEAMS_NOT_READ = "access through groups and custom (RBAC) roles: not read"
 
-
-class Grant(NamedTuple):
-    """One principal's access in one scope, before its keys are counted."""
-
-    principal: str
-    type: str
-    scope: str
-    role: str
-    declared_in: str
+__all__ = ["COLUMNS", "NO_CONFIG", "ORGANIZATION", "UNDECLARED", "access_report"]
 
 
 def access_report(
@@ -75,7 +78,11 @@ def access_report(
 ) -> Report:
     """The access review of what `read_principals` found (see the module docstring);
     `rotations` are the config's key rotation policies, by (project, service account)."""
-    grants = [*_organization(found, declared), *_projects(found, declared)]
+    grants = [
+        *_organization(found, declared),
+        *_projects(found, declared),
+        *team_grants(found, declared),
+    ]
     keys = _keys_by_holder(found.projects)
     states = {
         ("service_account", f"project:{p.name}", name): state
@@ -88,8 +95,9 @@ def access_report(
         ).items()
     }
     rows = [
-        _row(g, keys.get((g.principal, g.type, g.scope), []), source.now)
+        _row(g, keys.get((g.principal, g.type, g.scope), []) if g.keys else [], source.now)
         + _rotation(states.get((g.type, g.scope, g.principal)))
+        + (g.through,)
         for g in grants
     ]
     rows.sort(key=lambda r: (r[0], r[2] != ORGANIZATION, r[2], r[1]))
@@ -114,7 +122,7 @@ def access_report(
         ),
         columns=COLUMNS,
         rows=tuple(rows),
-        not_known=NOT_KNOWN,
+        not_known=NOT_KNOWN if found.teams else (*NOT_KNOWN, TEAMS_NOT_READ),
         notes=tuple(notes),
     )
 
@@ -146,10 +154,11 @@ def _projects(found: Principals, declared: Declarations | None) -> Iterator[Gran
     invited = {(name, i.email): role for i in found.invites for name, role in i.projects}
     members_at = None if declared is None else declared.members
     accounts_at = None if declared is None else declared.service_accounts
+    through_groups = reached(found.teams)
     for project in found.projects:
         scope = f"project:{project.name}"
         config_name = declared.project(project.name, project.id) if declared else project.name
-        members = {m.email for m in project.members}
+        members = {m.email for m in project.members} | through_groups.get(project.name, set())
         for member in project.members:
             where = _where(members_at, (config_name, member.email))
             yield Grant(member.email, "user", scope, member.role, where)

@@ -33,6 +33,11 @@ def rows(result: Result) -> list[dict[str, Any]]:
     return found
 
 
+def direct(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of access held directly (not through a group or a custom role)."""
+    return [r for r in found if r["granted_through"] == "direct"]
+
+
 def line_of(needle: str, *, after: str = "") -> int:
     """The 1-based line of the first line holding `needle` (after the first holding `after`)."""
     lines = EXAMPLE.read_text().splitlines()
@@ -41,11 +46,11 @@ def line_of(needle: str, *, after: str = "") -> int:
 
 
 def test_every_principal_appears_once_per_scope_with_its_declaration(tmp_path: Path) -> None:
-    """Users and invites at the organization, members, invitees and key holders per project;
-    declared_in is the line of the granting entry in the config, else `undeclared`; a declared
-    user with no access at all is named in a note."""
+    """Users and invites at the organization, members, invitees and key holders per project,
+    each held directly once per scope; declared_in is the line of the granting entry in the
+    config, else `undeclared`; a declared user with no access at all is named in a note."""
     result = run(tmp_path / "s.json", str(EXAMPLE), "--format", "json")
-    found = rows(result)
+    found = direct(rows(result))
     notes = json.loads(result.stdout)["notes"]
     assert "declared in the config but neither a user nor invited: judy@example.com" in notes
     scopes = [(r["principal"], r["scope"]) for r in found]
@@ -154,3 +159,83 @@ def test_a_config_directory_names_the_fragment_that_grants_each_row(tmp_path: Pa
     heidi = next(i for i, line in enumerate(lines) if "heidi@example.com" in line) + 1
     assert by[("heidi@example.com", "project:data-platform")]["declared_in"] == f"{team}:{heidi}"
     assert all(not r["declared_in"].startswith(f"{directory}:") for r in from_dir)
+
+
+TEAMS = ROOT / "examples" / "teams.yaml"
+
+
+def teams_line(needle: str, *, after: str = "") -> str:
+    """`examples/teams.yaml:LINE` of the first line holding `needle` (after `after`)."""
+    lines = TEAMS.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line)
+    found = next(i for i, line in enumerate(lines) if i >= start and needle in line) + 1
+    return f"{TEAMS}:{found}"
+
+
+def test_access_through_teams_names_the_group_and_the_entry_that_grants_it(
+    tmp_path: Path,
+) -> None:
+    """On the demo's teams: a group member's project and organization rows say `group <name>`
+    and point at the project's `groups` entry or the group's `roles`; a member the config's
+    group does not list, or a group the project does not declare, is `undeclared`; a custom
+    role held directly points at the role's `users`; groups are no longer `not known`."""
+    result = run(tmp_path / "s.json", str(TEAMS), "--format", "json")
+    found = rows(result)
+    by = {
+        (r["principal"], r["scope"], r["role"], r["granted_through"]): r["declared_in"]
+        for r in found
+        if r["granted_through"] != "direct"
+    }
+    assert by == {
+        **{
+            (email, "project:search-prod", "member", "group ml-platform"): where
+            for email, where in (
+                ("alice@example.com", teams_line("groups: {ml-platform: member")),
+                ("bob@example.com", teams_line("groups: {ml-platform: member")),
+                ("grace@example.com", "undeclared"),
+            )
+        },
+        **{
+            (email, "project:data-platform", "owner", "group ml-platform"): where
+            for email, where in (
+                ("alice@example.com", teams_line("ml-platform: owner")),
+                ("bob@example.com", teams_line("ml-platform: owner")),
+                ("grace@example.com", "undeclared"),
+            )
+        },
+        **{
+            (email, "organization", "billing-viewer", "group ml-platform"): where
+            for email, where in (
+                ("alice@example.com", teams_line("roles: [billing-viewer]")),
+                ("bob@example.com", teams_line("roles: [billing-viewer]")),
+                ("grace@example.com", "undeclared"),
+            )
+        },
+        ("carol@example.com", "project:data-platform", "member", "group finance"): "undeclared",
+        ("dan@example.com", "project:data-platform", "member", "group finance"): "undeclared",
+        ("carol@example.com", "organization", "reader", "group finance"): teams_line(
+            "roles: [reader, billing-viewer]"
+        ),
+        ("dan@example.com", "organization", "reader", "group finance"): teams_line(
+            "roles: [reader, billing-viewer]"
+        ),
+        ("heidi@example.com", "organization", "billing-viewer", "custom role"): teams_line(
+            "users: [heidi@example.com"
+        ),
+    }
+    not_known = json.loads(result.stdout)["not_known"]
+    assert not any("groups" in line for line in not_known)
+    assert "admin API keys: not read by this report" in not_known
+
+
+def test_every_format_says_how_a_grant_is_held(tmp_path: Path) -> None:
+    """Table, CSV, JSON and Markdown all carry the `granted_through` column last, with the
+    group that grants a row."""
+    state = tmp_path / "s.json"
+    for fmt in ("table", "csv", "json", "markdown"):
+        result = run(state, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "group ml-platform" in result.stdout, fmt
+    table = csv.reader(io.StringIO(run(state, "--format", "csv").stdout))
+    header = next(row for row in table if not row[0].startswith("#"))
+    assert header[-1] == "granted_through"

@@ -1,4 +1,4 @@
-"""Every user, member and service-account entry of a config is located at its own line."""
+"""Every user, member, service-account and team entry of a config is located at its own line."""
 
 from __future__ import annotations
 
@@ -51,3 +51,42 @@ def test_a_config_without_lines_names_only_its_source(tmp_path: Path) -> None:
     data = {"version": 1, "users": [{"email": "a@example.com", "role": "owner"}]}
     loaded = config_from_dict(data, base_dir=tmp_path, source="<dict>")
     assert loaded.declared.users == {"a@example.com": "<dict>"}
+
+
+def test_each_team_entry_is_declared_at_its_line(lab: ConfigLab) -> None:
+    """A project's `groups` entry by (project, group), a group's `roles` item by (group, role),
+    its `members` items by email (only for a group declaring them), a custom role's `users`
+    item by (role, email), each at its own line."""
+    loaded = lab.load(
+        """
+        version: 1
+        roles:
+          - name: auditor
+            users:
+              - Carol@Example.com
+        groups:
+          - name: ops
+            members:
+              - alice@example.com
+            roles:
+              - reader
+              - auditor
+          - name: idp
+            roles: [reader]
+        projects:
+          - name: web
+            groups:
+              ops: member
+              idp: owner
+        """
+    )
+    src = str(lab.path)
+    declared = loaded.declared
+    assert declared.role_users == {("auditor", "carol@example.com"): f"{src}:5"}
+    assert declared.group_members == {"ops": {"alice@example.com": f"{src}:9"}}
+    assert declared.group_roles == {
+        ("ops", "reader"): f"{src}:11",
+        ("ops", "auditor"): f"{src}:12",
+        ("idp", "reader"): f"{src}:14",
+    }
+    assert declared.project_groups == {("web", "ops"): f"{src}:18", ("web", "idp"): f"{src}:19"}
