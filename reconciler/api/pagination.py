@@ -1,9 +1,11 @@
-"""Reading one page of an id-cursor list, failing closed.
+"""Reading one page of a list, failing closed.
 
 The Admin API's lists answer `{object: "list", data, first_id, last_id, has_more}`; the next
-page is asked for with `after=last_id` while `has_more`. A page that lacks what paging needs, or
-a cursor that does not advance, is an error and never a silently short list: a short list of
-project members would later drive deletions.
+page is asked for with `after=last_id` while `has_more`. The newer RBAC lists (groups, group
+users, roles, role assignments, project groups) answer `{object: "list", data, has_more, next}`
+instead, and take `after=next`: a page that has a `next` field is followed by it. A page that
+lacks what paging needs, or a cursor that does not advance, is an error and never a silently
+short list: a short list of project members would later drive deletions.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ def read_page(
         raise protocol_error("list page without a boolean `has_more`", operation=operation)
     if not has_more:
         return data, None
-    cursor = page.get("last_id")
+    field = "next" if "next" in page else "last_id"
+    cursor = page.get(field)
     if not isinstance(cursor, str) or not cursor:
-        raise protocol_error("`has_more` is true but no `last_id`", operation=operation)
+        raise protocol_error(f"`has_more` is true but no `{field}`", operation=operation)
     if not data:
         raise protocol_error("`has_more` is true on an empty page", operation=operation)
     if cursor in seen:

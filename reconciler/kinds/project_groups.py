@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from types import MappingProxyType
 
-from reconciler.api.next_cursor import list_next
 from reconciler.api.parsing import optional_text, text, unique_key
 from reconciler.api.protocols import JSON, Reader
 from reconciler.core.change import Action, Change
@@ -79,7 +78,7 @@ def group_users_path(group_id: str) -> str:
 
 async def read_group_role(client: Reader, project_id: str, group_id: str) -> str | None:
     """The group's project role in the project, or None when it has no access."""
-    roles = await list_next(client, group_roles_path(project_id, group_id))
+    roles = await client.list_all(group_roles_path(project_id, group_id))
     names = [
         text(role, "name", what=f"a role of group {group_id}")
         for role in roles
@@ -90,7 +89,7 @@ async def read_group_role(client: Reader, project_id: str, group_id: str) -> str
 
 async def read_project_part(client: Reader, project_id: str) -> PartRead:
     """A project's groups, {group name: project role}, and their ids by (group name,)."""
-    listed = await list_next(client, project_groups_path(project_id))
+    listed = await client.list_all(project_groups_path(project_id))
     pairs = [
         (text(item, "group_name", what="a project group"),
          text(item, "group_id", what="a project group"))
@@ -110,7 +109,7 @@ async def read_project_part(client: Reader, project_id: str) -> PartRead:
 
 async def read_group_emails(client: Reader, group_id: str) -> frozenset[str]:
     """The emails of a group's members."""
-    users = await list_next(client, group_users_path(group_id))
+    users = await client.list_all(group_users_path(group_id))
     return frozenset(normalize_email(e) for u in users if (e := optional_text(u, "email")))
 
 
@@ -121,7 +120,7 @@ async def read_directory(client: Reader, desired: Desired, live: Live) -> Live:
     declaring = {n: g for n, p in desired.org.projects.items() if (g := groups_of(p)) is not None}
     if not declaring:
         return live
-    listed = await list_next(client, GROUPS)
+    listed = await client.list_all(GROUPS)
     found: dict[str, list[str]] = {}
     for item in listed:
         name = text(item, "name", what="a group")
@@ -175,7 +174,7 @@ async def _group_id(ctx: ApplyContext, project: str, group: str) -> str:
     found = ids.get((project, group)) or ids.get((group,))
     if found is not None:
         return found
-    matching = [text(g, "id", what="a group") for g in await list_next(ctx.client, GROUPS)
+    matching = [text(g, "id", what="a group") for g in await ctx.client.list_all(GROUPS)
                 if g.get("name") == group]  # fmt: skip
     if len(matching) != 1:
         why = "no organization group" if not matching else "several organization groups"
@@ -188,7 +187,7 @@ async def _role_id(ctx: ApplyContext, project: str, project_id: str, role: str) 
     """The id of a project role by name (one list of the project's roles, then cached)."""
     cache = ctx.ids.part(ROLE_IDS)
     if (project, role) not in cache:
-        for item in await list_next(ctx.client, project_roles_path(project_id)):
+        for item in await ctx.client.list_all(project_roles_path(project_id)):
             name = text(item, "name", what=f"a role of project {project}")
             cache.setdefault((project, name), text(item, "id", what=f"project role {name}"))
     found = cache.get((project, role))

@@ -1,4 +1,5 @@
-"""Pagination: limit=100, after=last_id while has_more, and failing closed on a bad page."""
+"""Pagination: limit=100, after=last_id (or, for the newer lists, after=next) while has_more,
+and failing closed on a bad page."""
 
 from __future__ import annotations
 
@@ -46,6 +47,12 @@ BAD_PAGES: dict[str, dict[str, Any]] = {
     "has_more without last_id": {"object": "list", "data": [{"id": "a"}], "has_more": True},
     "has_more on an empty page": {"object": "list", "data": [], "has_more": True, "last_id": "a"},
     "has_more as a string": {"object": "list", "data": [], "has_more": "false"},
+    "has_more with a null next": {
+        "object": "list",
+        "data": [{"id": "a"}],
+        "has_more": True,
+        "next": None,
+    },
 }
 
 
@@ -127,3 +134,43 @@ def test_redirect_is_not_followed(make_client: Callable[..., AdminClient]) -> No
         with pytest.raises(ProtocolError, match="redirect"):
             asyncio.run(scenario())
     assert elsewhere.call_count == 0
+
+
+def test_a_next_cursor_list_is_followed_by_its_next(
+    make_client: Callable[..., AdminClient],
+) -> None:
+    """The RBAC lists (groups, roles, project groups) page with `next`, not `last_id`: every
+    page is read, the second asked for with `after=next`, 100 a page."""
+    first = {"object": "list", "data": [{"id": "g1"}], "has_more": True, "next": "cur_1"}
+    last = {"object": "list", "data": [{"id": "g2"}], "has_more": False, "next": None}
+
+    async def scenario() -> list[dict[str, Any]]:
+        async with make_client() as client:
+            return await client.list_all("/organization/groups")
+
+    with respx.mock(base_url=BASE) as router:
+        route = router.get("/organization/groups").mock(
+            side_effect=lambda request: respx.MockResponse(
+                200, json=last if request.url.params.get("after") == "cur_1" else first
+            )
+        )
+        result = asyncio.run(scenario())
+    assert result == [{"id": "g1"}, {"id": "g2"}]
+    sent = [call.request.url.params for call in route.calls]
+    assert [(p["limit"], p.get("after")) for p in sent] == [("100", None), ("100", "cur_1")]
+
+
+def test_a_next_cursor_that_does_not_advance_is_a_protocol_error(
+    make_client: Callable[..., AdminClient],
+) -> None:
+    """A `next` cursor answered again is caught, as a `last_id` one is."""
+    page = {"object": "list", "data": [{"id": "a"}], "has_more": True, "next": "cur"}
+
+    async def scenario() -> None:
+        async with make_client() as client:
+            await client.list_all("/organization/groups")
+
+    with respx.mock(base_url=BASE) as router:
+        router.get("/organization/groups").respond(200, json=page)
+        with pytest.raises(ProtocolError, match="did not advance"):
+            asyncio.run(scenario())

@@ -12,6 +12,7 @@ from reconciler.core.model import Desired, Organization, Settings
 from reconciler.kinds.group_roles import read_roles_part
 from reconciler.kinds.groups import SPEC, read_groups_part
 from reconciler.kinds.spec import PartRead
+from reconciler.sandbox import Sandbox
 from reconciler.sandbox.faults import FaultConfig
 from reconciler.write.apply import Outcome
 from reconciler.write.secrets import NoSink
@@ -84,3 +85,29 @@ def test_export_declares_a_scim_groups_roles_but_not_its_members() -> None:
         "fin": Group(None, frozenset({"reader"})),
         "ml": Group(frozenset({"b@x.com"}), frozenset()),
     }
+
+
+def test_more_groups_than_a_page_are_all_read() -> None:
+    """The groups list pages with a `next` cursor: 150 groups take two pages of the list, and
+    every one is read (before, a second page was a protocol error)."""
+    box = fast_box()
+    listed = asyncio.run(_create_groups(box, 150))
+    assert listed == 150
+
+    async def read() -> PartRead:
+        async with client_for(box) as client:
+            return await read_groups_part(client, _desired({}))
+
+    before = box.requests.total
+    groups, ids = asyncio.run(read())
+    assert isinstance(groups, dict)
+    assert {f"team-{n:03d}" for n in range(150)} <= set(groups)
+    assert len(ids) == len(groups)
+    assert box.requests.total - before == 2 + 2 * len(groups)  # two pages, then each group
+
+
+async def _create_groups(box: Sandbox, count: int) -> int:
+    async with client_for(box) as client:
+        for n in range(count):
+            await client.post("/organization/groups", json={"name": f"team-{n:03d}"})
+        return count
