@@ -97,17 +97,26 @@ def valid_email(email: str) -> bool:
     return bool(_EMAIL.match(email.strip()))
 
 
+_EMPTY_VALUE = "empty value: leave the key out to leave it alone, or give it a value"
+
+
 def _explicit_nulls(config: ConfigFile, loc: Locations) -> Iterator[Problem]:
     """`members:` with nothing after it is ambiguous: leave it out, or write `{}` / `[]`."""
     message = "empty value: leave the key out to leave these alone, or write [] or {} for none"
-    owners: list[tuple[Path, BaseModel, tuple[str, ...]]] = [
-        ((), config, ("users", "certificates"))
+    # Plug-in kinds' keys too (config/parts.py): `groups:` alone is as ambiguous as `members:`.
+    root = ("users", "certificates", *(part.name for part in parts("root")))
+    in_project = (*_PROJECT_COLLECTIONS, *(part.name for part in parts("project")))
+    owners: list[tuple[Path, BaseModel | None, tuple[str, ...]]] = [
+        ((), config, root),
+        (("organization",), config.organization, tuple(p.name for p in parts("organization"))),
     ]
-    owners += [(("projects", i), p, _PROJECT_COLLECTIONS) for i, p in enumerate(config.projects)]
+    owners += [(("projects", i), p, in_project) for i, p in enumerate(config.projects)]
+    single = {part.name for part in parts() if not part.collection}
     for path, obj, names in owners:
         for name in names:
-            if name in obj.model_fields_set and getattr(obj, name) is None:
-                yield loc.problem((*path, name), message)
+            if obj is not None and name in obj.model_fields_set and getattr(obj, name) is None:
+                said = _EMPTY_VALUE if name in single else message
+                yield loc.problem((*path, name), said)
 
 
 def _users(config: ConfigFile, loc: Locations) -> Iterator[Problem]:

@@ -46,7 +46,8 @@ class ConfigPart:
     `to_model` turns a validated value into the model's; `to_data` turns a model value into
     plain data as the file writes it (export, and config → model → data → model is the
     identity); `check` yields cross-reference problems; `joined` lets a top-level list be
-    split across fragments (otherwise the key is declared once).
+    split across fragments (otherwise the key is declared once); `collection` False for a
+    single value (a mode), which changes what `validate` says of the key left empty.
     """
 
     name: str
@@ -57,6 +58,7 @@ class ConfigPart:
     to_data: Callable[[Any], Any]
     check: PartCheck | None = None
     joined: Joined | None = None
+    collection: bool = True
 
 
 def with_parts(base: type[M], parts: tuple[ConfigPart, ...]) -> type[M]:

@@ -85,6 +85,26 @@ def test_explicit_null_is_ambiguous(lab: ConfigLab) -> None:
     ]
 
 
+def test_explicit_null_of_a_plug_in_kinds_key_is_ambiguous_too(lab: ConfigLab) -> None:
+    """`groups:`, `roles:` or `data_retention:` with no value is refused as `members:` is, at
+    the top, under `organization:` and in a project; a single value is asked for as such."""
+    text = (
+        "version: 1\norganization:\n  data_retention:\nroles:\ngroups:\n"
+        "projects:\n  - name: a\n    groups:\n    data_retention:\n"
+    )
+    collection = "empty value: leave the key out to leave these alone, or write [] or {} for none"
+    single = "empty value: leave the key out to leave it alone, or give it a value"
+    assert sorted(lab.problems(text)) == sorted(
+        [
+            f"org.yaml:3:3: organization.data_retention: {single}",
+            f"org.yaml:4:1: roles: {collection}",
+            f"org.yaml:5:1: groups: {collection}",
+            f"org.yaml:8:5: projects[0].groups: {collection}",
+            f"org.yaml:9:5: projects[0].data_retention: {single}",
+        ]
+    )
+
+
 def test_absent_and_empty_collections_differ(lab: ConfigLab) -> None:
     """A key left out is None (not managed); an empty one is an empty, authoritative collection."""
     loaded = lab.load("version: 1\nprojects:\n  - {name: a, members: {}}\n  - {name: b}\n")

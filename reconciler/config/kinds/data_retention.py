@@ -36,6 +36,7 @@ ORGANIZATION = ConfigPart(
     description="The organization's data-retention mode (each needs an agreement with OpenAI).",
     to_model=_as_is,
     to_data=_as_is,
+    collection=False,
 )
 PROJECT = ConfigPart(
     name=PART,
@@ -45,4 +46,5 @@ PROJECT = ConfigPart(
     "organization's.",
     to_model=_as_is,
     to_data=_as_is,
+    collection=False,
 )
