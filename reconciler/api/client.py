@@ -153,7 +153,8 @@ class AdminClient:
     async def list_all(
         self, path: str, *, params: Mapping[str, Any] | None = None
     ) -> list[dict[str, Any]]:
-        """Every item of a list, `limit=100` per page, following `after=last_id` (fails closed)."""
+        """Every item of a list, `limit=100` per page, following `after=last_id` (`after=next`
+        for the newer lists; fails closed: api/pagination.py)."""
         items: list[dict[str, Any]] = []
         seen: set[str] = set()
         after: str | None = None

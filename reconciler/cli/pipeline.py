@@ -217,7 +217,7 @@ async def pipeline(
     # Without the stakes read, what the plan takes away is still shown (apply's plan shows it).
     stakes = Stakes(breaks=breaks) if breaks.changes else None
     if with_stakes:
-        stakes = await read_stakes(client, plan, live, now=now, progress=progress, breaks=breaks)
+        stakes = await read_stakes(client, plan, live, now=at, progress=progress, breaks=breaks)
     return Pipeline(source, live, plan, refusals, stakes, base_plan)
 
 

@@ -18,8 +18,9 @@ A service account with `key: {rotate_every_days, overlap_days}` in the file:
 
 Never the only working key: the newest key of an account whose last rotation was interrupted
 is not trusted (it may not have reached the sink), so nothing is ever listed for retirement
-then; otherwise the newest key is never listed. Ages count on the API's clock (`now`, the time
-the keys were read); a key without `created_at` counts as created at 0 (as old as can be).
+then; otherwise the newest key is never listed. Ages count from `now`, when the keys were read
+by this machine's clock (a CI runner with a wrong clock rotates early or late by as much); a
+key without `created_at` counts as created at 0 (as old as can be).
 """
 
 from __future__ import annotations

@@ -7,26 +7,28 @@ part's ids), else the live roles read with the groups, else the organization's r
 
 from __future__ import annotations
 
-from reconciler.api.parsing import text
-from reconciler.api.protocols import JSON, Reader
-from reconciler.core.change import Action, Change
+from reconciler.api.protocols import Reader
+from reconciler.core.change import Change
 from reconciler.core.kinds.groups import GROUP_ROLE, PART, ROLES_PART
 from reconciler.core.model import Desired
 from reconciler.errors import ReconcilerError
-from reconciler.kinds.groups import group_roles_path, read_group_roles, resolve_group
+from reconciler.kinds.groups import (
+    group_roles_path,
+    read_group_roles,
+    resolve_group,
+    write_membership,
+)
+from reconciler.kinds.roles import list_organization_roles
 from reconciler.kinds.spec import KindSpec, PartRead
 from reconciler.write.context import ApplyContext
-from reconciler.write.recovery import delete_at, send_write, unsupported
 
-ROLES_PATH = "/organization/roles"
 # The part where the kind of custom roles records the ids of the roles it creates.
 CUSTOM_ROLES_PART = "roles"
 
 
 async def list_roles(client: Reader) -> dict[str, str]:
     """name → id of every organization role, predefined and custom."""
-    items = await client.list_all(ROLES_PATH)
-    return {text(item, "name", what="a role"): text(item, "id", what="a role") for item in items}
+    return {role.name: ident for role, ident, _ in await list_organization_roles(client)}
 
 
 async def read_roles_part(client: Reader, desired: Desired) -> PartRead:
@@ -50,20 +52,14 @@ async def apply_group_role(change: Change, ctx: ApplyContext) -> str | None:
     name, role = change.key
     group_id = await resolve_group(ctx, name)
     role_id = await _role_id(ctx, role)
-    what = f"role {role} of group {name}"
-    if change.action is Action.DELETE:
-        await delete_at(ctx.client, f"{group_roles_path(group_id)}/{role_id}", what=what)
-        return None
-    if change.action is not Action.CREATE:
-        raise unsupported(change)
 
-    async def settled() -> JSON | None:
-        held = role in await read_group_roles(ctx.client, group_id)
-        return {"role_id": role_id} if held else None
+    async def held() -> bool:
+        return role in await read_group_roles(ctx.client, group_id)
 
-    body = {"role_id": role_id}
-    path = group_roles_path(group_id)
-    await send_write(lambda: ctx.client.post(path, json=body), settled=settled, what=what)
+    path, what = group_roles_path(group_id), f"role {role} of group {name}"
+    await write_membership(
+        change, ctx, path=path, key="role_id", ident=role_id, held=held, what=what
+    )
     return None
 
 

@@ -11,6 +11,7 @@ index's, else the organization's user list filtered by email.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from reconciler.api.parsing import optional_text, text
@@ -133,21 +134,40 @@ async def apply_group_user(change: Change, ctx: ApplyContext) -> str | None:
     name, email = change.key[0], normalize_email(change.key[1])
     group_id = await resolve_group(ctx, name)
     user_id = await _user_id(ctx, email)
-    what = f"{email} in group {name}"
+
+    async def held() -> bool:
+        return email in await read_group_members(ctx.client, group_id)
+
+    path, what = group_users_path(group_id), f"{email} in group {name}"
+    await write_membership(
+        change, ctx, path=path, key="user_id", ident=user_id, held=held, what=what
+    )
+    return None
+
+
+async def write_membership(
+    change: Change,
+    ctx: ApplyContext,
+    *,
+    path: str,
+    key: str,
+    ident: str,
+    held: Callable[[], Awaitable[bool]],
+    what: str,
+) -> None:
+    """Add one member to a group's collection at `path` (a user, or a role: POST `{key:
+    ident}`, read back by `held`) or remove it (DELETE `path/ident`)."""
     if change.action is Action.DELETE:
-        await delete_at(ctx.client, f"{group_users_path(group_id)}/{user_id}", what=what)
-        return None
+        await delete_at(ctx.client, f"{path}/{ident}", what=what)
+        return
     if change.action is not Action.CREATE:
         raise unsupported(change)
 
     async def settled() -> JSON | None:
-        present = email in await read_group_members(ctx.client, group_id)
-        return {"user_id": user_id} if present else None
+        return {key: ident} if await held() else None
 
-    body = {"user_id": user_id}
-    path = group_users_path(group_id)
+    body = {key: ident}
     await send_write(lambda: ctx.client.post(path, json=body), settled=settled, what=what)
-    return None
 
 
 def _exported(value: object) -> object | None:
@@ -168,5 +188,6 @@ SPEC = KindSpec(
     read_org=read_groups_part,
     everything={},
     exported=_exported,
+    reads_users=True,
 )
 USER_SPEC = KindSpec(GROUP_USER, write=apply_group_user)

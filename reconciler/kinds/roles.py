@@ -28,6 +28,7 @@ from reconciler.write.context import ApplyContext
 from reconciler.write.recovery import delete_at, send_write, unsupported
 
 ROLES_PATH = "/organization/roles"
+ORGANIZATION_RESOURCE = "api.organization"
 # What export declares to read every role with its holders: one role declaring users.
 EVERY_ROLE = {"*": Role("*", users=frozenset())}
 
@@ -55,12 +56,22 @@ def parse_role(item: JSON) -> tuple[Role, str, bool]:
     return role, ident, item.get("predefined_role") is True
 
 
+async def list_organization_roles(client: Reader) -> list[tuple[Role, str, bool]]:
+    """Every organization role (name, id, predefined), parsed. A role listed for projects
+    (`resource_type: api.project`, a project `owner` say) is left out: keyed by name, it would
+    otherwise stand in for the organization's role of the same name."""
+    return [
+        parse_role(item)
+        for item in await client.list_all(ROLES_PATH)
+        if item.get("resource_type", ORGANIZATION_RESOURCE) == ORGANIZATION_RESOURCE
+    ]
+
+
 async def read_roles_part(client: Reader, desired: Desired) -> PartRead:
     """Custom roles by name (with holders when a declared role names its users) and ids."""
     roles: dict[str, Role] = {}
     ids: dict[tuple[str, ...], str] = {}
-    for item in await client.list_all(ROLES_PATH):
-        role, ident, predefined = parse_role(item)
+    for role, ident, predefined in await list_organization_roles(client):
         ids[(role.name,)] = ident
         if not predefined:
             roles[role.name] = role

@@ -60,6 +60,9 @@ class KindSpec:
     read_after: AfterRead | None = None
     everything: object = None
     exported: Callable[[object], object | None] = as_read
+    # The organization's users are read whenever the part is declared (groups: the lockout
+    # guards count owners through groups, and a member must be a user).
+    reads_users: bool = False
 
     @property
     def kind(self) -> Kind:

@@ -118,9 +118,12 @@ async def apply_spend_alert(change: Change, ctx: ApplyContext) -> str | None:
     body = _body(change)
 
     async def updated() -> JSON | None:
+        """Settled when the alert reads back as wanted: recipients and subject prefix."""
         found = await current()
-        wanted = tuple(body["notification_channel"]["recipients"])
-        return {"id": ident} if found is not None and found[0].recipients == wanted else None
+        channel = body["notification_channel"]
+        wanted = (tuple(channel["recipients"]), channel.get("subject_prefix"))
+        held = None if found is None else (found[0].recipients, found[0].subject_prefix)
+        return {"id": ident} if held == wanted else None
 
     await send_write(lambda: ctx.client.post(path, json=body), settled=updated, what=what)
     await _drop_copies(ctx, change, project_id, keep=ident)

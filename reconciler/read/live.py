@@ -74,7 +74,8 @@ class Scope:
         return cls(
             users=org.users is not None
             or desired.settings.prune.users
-            or any(p.members is not None for p in declared),
+            or any(p.members is not None for p in declared)
+            or any(s.reads_users and s.part in org.parts for s in registry.specs()),
             certificates=org.certificates is not None
             or any(p.certificates is not None for p in declared),
         )

@@ -76,7 +76,5 @@ async def _group(client: Reader, group_id: str, scim: bool) -> Group:
 
 async def _custom_roles(client: Reader) -> frozenset[str]:
     """The names of the organization's custom roles (the predefined ones left out)."""
-    items = await client.list_all(roles.ROLES_PATH)
-    return frozenset(
-        role.name for role, _, predefined in map(roles.parse_role, items) if not predefined
-    )
+    listed = await roles.list_organization_roles(client)
+    return frozenset(role.name for role, _, predefined in listed if not predefined)

@@ -21,6 +21,7 @@ from typing import Any
 from reconciler.api.parsing import nested, optional_text
 from reconciler.api.protocols import Reader
 from reconciler.core.usage import ProjectCost, ProjectRequests
+from reconciler.errors import ProtocolError
 
 COSTS_PATH = "/organization/costs"
 COMPLETIONS_PATH = "/organization/usage/completions"
@@ -95,18 +96,32 @@ async def _results(client: Reader, path: str, query: Mapping[str, Any]) -> list[
 async def bucket_results(
     client: Reader, path: str, query: Mapping[str, Any]
 ) -> list[tuple[int, Mapping[str, Any]]]:
-    """(bucket start, result) of every result of a style-C list, following `next_page`."""
+    """(bucket start, result) of every result of a style-C list, following `next_page`.
+
+    Fails closed, as the other lists do (api/pagination.py): a page without a `data` list, or
+    one that says `has_more` without a new `next_page`, is an error, never a short read (a
+    short read would be a wrong total in a cost report, or a model's use undercounted)."""
+    operation = f"GET {path}"
     results: list[tuple[int, Mapping[str, Any]]] = []
+    seen: set[str] = set()
     page: str | None = None
     while True:
         params = dict(query) if page is None else {**query, "page": page}
         body = await client.get(path, params=params)
-        for bucket in body.get("data") or []:
+        data = body.get("data")
+        if not isinstance(data, list):
+            raise ProtocolError("usage page without a `data` array", operation=operation)
+        for bucket in data:
             if not isinstance(bucket, dict):
                 continue
             start = bucket.get("start_time")
             start = start if isinstance(start, int) else 0
             results.extend((start, r) for r in bucket.get("results") or [] if isinstance(r, dict))
-        page = body.get("next_page") if body.get("has_more") else None
-        if page is None:
+        if body.get("has_more") is not True:
             return results
+        page = body.get("next_page")
+        if not isinstance(page, str) or not page:
+            raise ProtocolError("`has_more` is true but no `next_page`", operation=operation)
+        if page in seen:
+            raise ProtocolError(f"the page cursor did not advance ({page})", operation=operation)
+        seen.add(page)

@@ -84,7 +84,10 @@ def breaks_section(stakes: Stakes | None, cap: int | None = None) -> list[str]:
     for loss in sorted(stakes.breaks.changes.values(), key=lambda x: (x.project, x.what)):
         rows += [_row(loss, name, use, currency) for name, use in loss.taken]
         if loss.open_ended and not loss.taken:
-            rows.append(f"| {loss.project} | {OPEN} | 0 | — | no |")
+            # Nothing used is named: none in 30 days, or the use could not be read (destructive).
+            unknown = loss.destructive
+            used, cost, said = ("unknown", "unknown", "**yes**") if unknown else ("0", "—", "no")
+            rows.append(f"| {loss.project} | {OPEN} | {used} | {cost} | {said} |")
         if loss.note:
             notes.append(f"- {loss.project}: {loss.note}")
     shown = rows if cap is None else rows[:cap]

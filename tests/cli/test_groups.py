@@ -11,6 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from reconciler.cli import main
+from tests.support.sandbox_cli import run_on, write_config
 
 CONFIG = """\
 version: 1
@@ -26,11 +27,6 @@ groups:
 """
 
 
-def _run(tmp_path: Path, *args: str) -> Result:
-    state = ["--sandbox", "--sandbox-state", str(tmp_path / "state.json")]
-    return CliRunner().invoke(main, [*args, *state], env={"OPENAI_ADMIN_KEY": ""})
-
-
 def _sandbox(tmp_path: Path, *args: str) -> Result:
     state = ["--state", str(tmp_path / "state.json")]
     return CliRunner().invoke(main, ["sandbox", *args, *state], env={"OPENAI_ADMIN_KEY": ""})
@@ -43,9 +39,7 @@ def _exec(tmp_path: Path, method: str, path: str, body: object | None = None) ->
 
 
 def _config(tmp_path: Path, text: str = CONFIG) -> Path:
-    path = tmp_path / "org.yaml"
-    path.write_text(text)
-    return path
+    return write_config(tmp_path, text)
 
 
 def _group_id(tmp_path: Path, name: str) -> str:
@@ -63,19 +57,19 @@ def test_plan_apply_plan_is_empty_then_drift_and_export(tmp_path: Path) -> None:
     member; after apply it is empty; a role given out of band is drift naming who gave it;
     export declares every group and plans empty."""
     org = _config(tmp_path)
-    planned = _run(tmp_path, "plan", str(org))
+    planned = run_on(tmp_path, "plan", str(org))
     assert planned.exit_code == 0, planned.output
     assert "  +   group support\n" in planned.stdout
     assert "-   group member grace@example.com of ml-platform (not declared)" in planned.stdout
     assert "+   group role billing-viewer of finance" in planned.stdout
-    applied = _run(tmp_path, "apply", str(org), "--auto-approve")
+    applied = run_on(tmp_path, "apply", str(org), "--auto-approve")
     assert applied.exit_code == 0, applied.output
-    assert _run(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
+    assert run_on(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
     path = f"/organization/groups/{_group_id(tmp_path, 'support')}/roles"
     given = _exec(tmp_path, "POST", path, {"role_id": _role_id(tmp_path, "owner")})
     assert given.exit_code == 0, given.output
     assert _exec(tmp_path, "POST", "/organization/groups", {"name": "shadow"}).exit_code == 0
-    drift = _run(tmp_path, "drift", str(org))
+    drift = run_on(tmp_path, "drift", str(org))
     assert drift.exit_code == 2, drift.output
     assert "group role owner of support: in the organization, not in the file" in drift.stdout
     assert "changed by: alice@example.com via dashboard" in drift.stdout
@@ -85,12 +79,12 @@ def test_plan_apply_plan_is_empty_then_drift_and_export(tmp_path: Path) -> None:
     )
     assert "(group.created)" in drift.stdout
     exported = tmp_path / "exported.yaml"
-    assert _run(tmp_path, "export", "-o", str(exported)).exit_code == 0
+    assert run_on(tmp_path, "export", "-o", str(exported)).exit_code == 0
     text = exported.read_text()
     assert "  - {name: finance, roles: [billing-viewer, reader]}\n" in text
     assert "  - {name: support, members: [carol@example.com], roles: [owner, reader]}\n" in text
     assert "  - {name: shadow, members: [], roles: []}\n" in text
-    replan = _run(tmp_path, "plan", str(exported), "--detailed-exitcode")
+    replan = run_on(tmp_path, "plan", str(exported), "--detailed-exitcode")
     assert replan.exit_code == 0, replan.output
 
 
@@ -98,13 +92,13 @@ def test_a_scim_groups_members_are_refused_with_the_reason(tmp_path: Path) -> No
     """Declaring the members of a SCIM-managed group fails the plan with one line saying the
     identity provider owns them; apply refuses and writes nothing."""
     org = _config(tmp_path, "version: 1\ngroups:\n  - {name: finance, members: [a@x.com]}\n")
-    planned = _run(tmp_path, "plan", str(org))
+    planned = run_on(tmp_path, "plan", str(org))
     assert planned.exit_code == 1
     assert "! group finance: managed by SCIM: its members belong to the identity provider" in (
         planned.stdout
     )
     assert "Traceback" not in planned.output
-    applied = _run(tmp_path, "apply", str(org), "--auto-approve")
+    applied = run_on(tmp_path, "apply", str(org), "--auto-approve")
     assert applied.exit_code == 1
     assert "Apply:" not in applied.output
 
@@ -127,14 +121,14 @@ def test_removing_the_key_owners_only_owner_group_is_refused(tmp_path: Path) -> 
         "groups:\n  - {name: ml-platform}\n  - {name: finance}\n"
     )
     org = _config(tmp_path, text)
-    refused = _run(tmp_path, "apply", str(org), "--auto-approve")
+    refused = run_on(tmp_path, "apply", str(org), "--auto-approve")
     assert refused.exit_code != 0
     assert "admin_key_owner: the plan takes away the owner access ops-admin@example.com" in (
         refused.output
     )
     assert "through group(s) admins" in refused.output
     assert "admins" in json.dumps(json.loads((tmp_path / "state.json").read_text())["groups"])
-    allowed = _run(tmp_path, "apply", str(org), "--auto-approve", "--allow-key-owner-change")
+    allowed = run_on(tmp_path, "apply", str(org), "--auto-approve", "--allow-key-owner-change")
     assert allowed.exit_code == 0, allowed.output
 
 
@@ -142,13 +136,13 @@ def test_markdown_and_json_render_group_changes(tmp_path: Path) -> None:
     """The markdown plan lists group changes under the organization with their group; the json
     plan carries each change's kind, natural key and values."""
     org = _config(tmp_path)
-    markdown = _run(tmp_path, "plan", str(org), "--format", "markdown")
+    markdown = run_on(tmp_path, "plan", str(org), "--format", "markdown")
     assert markdown.exit_code == 0, markdown.output
     assert "- `-` delete group member grace@example.com of ml-platform — not declared" in (
         markdown.stdout
     )
     assert "+   group role reader of support\n" in markdown.stdout
-    planned = json.loads(_run(tmp_path, "plan", str(org), "--format", "json").stdout)
+    planned = json.loads(run_on(tmp_path, "plan", str(org), "--format", "json").stdout)
     changes = {(c["kind"], tuple(c["key"])): c for c in planned["changes"]}
     assert changes[("group", ("support",))]["after"] == {"name": "support"}
     assert changes[("group_user", ("support", "carol@example.com"))]["action"] == "create"

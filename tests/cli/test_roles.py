@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner, Result
-
-from reconciler.cli import main
 from reconciler.sandbox.sandbox import Sandbox
+from tests.support.sandbox_cli import run_on, write_config
 
 # The demo has a custom role billing-viewer (api.usage.read, api.costs.read) held by heidi.
 CONFIG = """\
@@ -27,15 +25,8 @@ roles:
 """
 
 
-def _run(tmp_path: Path, *args: str) -> Result:
-    state = ["--sandbox", "--sandbox-state", str(tmp_path / "state.json")]
-    return CliRunner().invoke(main, [*args, *state], env={"OPENAI_ADMIN_KEY": ""})
-
-
 def _config(tmp_path: Path, text: str = CONFIG) -> Path:
-    path = tmp_path / "org.yaml"
-    path.write_text(text)
-    return path
+    return write_config(tmp_path, text)
 
 
 def _out_of_band(tmp_path: Path) -> None:
@@ -54,7 +45,7 @@ def test_plan_apply_plan_is_empty_then_drift_with_who_and_export(tmp_path: Path)
     """The plan creates auditor and both holders and adds a permission; after apply it is
     empty; changes in the dashboard are drift naming who made them; export plans empty."""
     org = _config(tmp_path)
-    planned = _run(tmp_path, "plan", str(org))
+    planned = run_on(tmp_path, "plan", str(org))
     assert planned.exit_code == 0, planned.output
     assert "~   role billing-viewer" in planned.stdout
     assert "permissions: added api.audit_logs.read" in planned.stdout
@@ -63,11 +54,11 @@ def test_plan_apply_plan_is_empty_then_drift_with_who_and_export(tmp_path: Path)
     )
     assert "+   role holder alice@example.com of billing-viewer" in planned.stdout
     assert "role reader" not in planned.stdout
-    applied = _run(tmp_path, "apply", str(org), "--auto-approve")
+    applied = run_on(tmp_path, "apply", str(org), "--auto-approve")
     assert applied.exit_code == 0, applied.output
-    assert _run(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
+    assert run_on(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
     _out_of_band(tmp_path)
-    drift = _run(tmp_path, "drift", str(org))
+    drift = run_on(tmp_path, "drift", str(org))
     assert drift.exit_code == 2, drift.output
     assert "role auditor: permissions: x.y live only; api.audit_logs.read in the file only" in (
         drift.stdout
@@ -77,11 +68,11 @@ def test_plan_apply_plan_is_empty_then_drift_with_who_and_export(tmp_path: Path)
     assert "changed by: likely alice@example.com via dashboard" in drift.stdout
     assert "(role.assignment.deleted)" in drift.stdout
     exported = tmp_path / "exported.yaml"
-    assert _run(tmp_path, "export", "-o", str(exported)).exit_code == 0
+    assert run_on(tmp_path, "export", "-o", str(exported)).exit_code == 0
     text = exported.read_text()
     assert "  - {name: auditor, description: Reads the audit log, permissions: [x.y], " in text
     assert "reader" not in text.split("roles:")[1].split("projects:")[0]
-    replan = _run(tmp_path, "plan", str(exported), "--detailed-exitcode")
+    replan = run_on(tmp_path, "plan", str(exported), "--detailed-exitcode")
     assert replan.exit_code == 0, replan.output
 
 
@@ -90,18 +81,18 @@ def test_an_undeclared_role_is_deleted_only_under_prune_and_counts_for_max_delet
 ) -> None:
     """`roles: []` leaves the demo's role alone; with prune.roles it is a delete, which
     max_deletes 0 refuses and apply then performs."""
-    kept = _run(tmp_path, "plan", str(_config(tmp_path, "version: 1\nroles: []\n")))
+    kept = run_on(tmp_path, "plan", str(_config(tmp_path, "version: 1\nroles: []\n")))
     assert "1 role — not in the config; prune.roles is off" in kept.stdout
     text = "version: 1\nsettings:\n  prune: {roles: true}\n  safety: {max_deletes: 0}\nroles: []\n"
-    refused = _run(tmp_path, "apply", str(_config(tmp_path, text)), "--auto-approve")
+    refused = run_on(tmp_path, "apply", str(_config(tmp_path, text)), "--auto-approve")
     assert refused.exit_code != 0
     assert "max_deletes" in refused.output
     text = text.replace("max_deletes: 0", "max_deletes: 1")
     org = _config(tmp_path, text)
-    applied = _run(tmp_path, "apply", str(org), "--auto-approve")
+    applied = run_on(tmp_path, "apply", str(org), "--auto-approve")
     assert applied.exit_code == 0, applied.output
     assert "-   role billing-viewer" in applied.stdout
-    assert _run(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
+    assert run_on(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
 
 
 def test_a_holder_who_is_not_a_user_is_an_error_in_every_rendering(tmp_path: Path) -> None:
@@ -111,11 +102,11 @@ def test_a_holder_who_is_not_a_user_is_an_error_in_every_rendering(tmp_path: Pat
     org = _config(tmp_path, text)
     message = "role auditor: nobody@example.com is not a user of the organization"
     for fmt in ("text", "markdown"):
-        result = _run(tmp_path, "plan", str(org), "--format", fmt)
+        result = run_on(tmp_path, "plan", str(org), "--format", fmt)
         assert message in result.stdout, result.output
-    markdown = _run(tmp_path, "plan", str(org), "--format", "markdown").stdout
+    markdown = run_on(tmp_path, "plan", str(org), "--format", "markdown").stdout
     assert "permissions: added api.audit_logs.read" in markdown
-    plan = json.loads(_run(tmp_path, "plan", str(org), "--format", "json").stdout)
+    plan = json.loads(run_on(tmp_path, "plan", str(org), "--format", "json").stdout)
     assert [f["message"] for f in plan["findings"]] == [message]
     (update,) = [c for c in plan["changes"] if c["action"] == "update"]
     assert update["fields"] == [
@@ -125,4 +116,4 @@ def test_a_holder_who_is_not_a_user_is_an_error_in_every_rendering(tmp_path: Pat
             "after": ["api.audit_logs.read", "api.costs.read", "api.usage.read"],
         }
     ]
-    assert _run(tmp_path, "apply", str(org), "--auto-approve").exit_code != 0
+    assert run_on(tmp_path, "apply", str(org), "--auto-approve").exit_code != 0

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from reconciler.cli import main
+from tests.support.sandbox_cli import run_on, write_config
 
 CONFIG = """\
 version: 1
@@ -20,53 +21,46 @@ projects:
 """
 
 
-def _run(tmp_path: Path, *args: str) -> Result:
-    state = ["--sandbox", "--sandbox-state", str(tmp_path / "state.json")]
-    return CliRunner().invoke(main, [*args, *state], env={"OPENAI_ADMIN_KEY": ""})
-
-
 def _config(tmp_path: Path, text: str = CONFIG) -> Path:
-    path = tmp_path / "org.yaml"
-    path.write_text(text)
-    return path
+    return write_config(tmp_path, text)
 
 
 def test_plan_apply_plan_is_empty_then_drift_and_export(tmp_path: Path) -> None:
     """The plan shows dollars; after apply the plan is empty; an out-of-band change is drift;
     export writes the limits and the exported file plans empty."""
     org = _config(tmp_path)
-    planned = _run(tmp_path, "plan", str(org))
+    planned = run_on(tmp_path, "plan", str(org))
     assert planned.exit_code == 0, planned.output
     assert "usd_per_month: $50,000 → $40,000" in planned.stdout
     assert "usd_per_month: $2,000 → $1,999.50" in planned.stdout
-    applied = _run(tmp_path, "apply", str(org), "--auto-approve")
+    applied = run_on(tmp_path, "apply", str(org), "--auto-approve")
     assert applied.exit_code == 0, applied.output
-    assert _run(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
+    assert run_on(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
     state = json.loads((tmp_path / "state.json").read_text())
     assert state["spend_limits"][""] == 4_000_000  # cents, as the API counts
     state["spend_limits"][""] = 3_000_000
     (tmp_path / "state.json").write_text(json.dumps(state))
-    drift = _run(tmp_path, "drift", str(org))
+    drift = run_on(tmp_path, "drift", str(org))
     assert drift.exit_code == 2, drift.output
     assert (
         "monthly spend limit (organization): usd_per_month: $30,000 live, $40,000" in drift.stdout
     )
     exported = tmp_path / "exported.yaml"
-    assert _run(tmp_path, "export", "-o", str(exported)).exit_code == 0
+    assert run_on(tmp_path, "export", "-o", str(exported)).exit_code == 0
     text = exported.read_text()
     assert "organization:\n  spend_limit: {usd_per_month: 30000}\n" in text
     assert "    spend_limit: {usd_per_month: 1999.5}\n" in text
-    replan = _run(tmp_path, "plan", str(exported), "--detailed-exitcode")
+    replan = run_on(tmp_path, "plan", str(exported), "--detailed-exitcode")
     assert replan.exit_code == 0, replan.output
 
 
 def test_none_removes_a_limit_and_absent_leaves_it(tmp_path: Path) -> None:
     """`spend_limit: none` plans the removal and says what it does; leaving it out plans nothing."""
     none = _config(tmp_path, "version: 1\norganization:\n  spend_limit: none\nprojects: []\n")
-    out = _run(tmp_path, "plan", str(none)).stdout
+    out = run_on(tmp_path, "plan", str(none)).stdout
     assert "lifts the limit of $50,000 per month (spend_limit: none; spending is no longer" in out
     absent = _config(tmp_path, "version: 1\nprojects: [{name: search-prod}]\n")
-    assert _run(tmp_path, "plan", str(absent), "--detailed-exitcode").exit_code == 0
+    assert run_on(tmp_path, "plan", str(absent), "--detailed-exitcode").exit_code == 0
 
 
 LOWER = "version: 1\nprojects:\n  - name: search-prod\n    spend_limit: {usd_per_month: 0.01}\n"
@@ -77,7 +71,7 @@ def test_a_limit_below_this_months_spend_is_refused(tmp_path: Path, fmt: str) ->
     """A limit below the month's spend is refused without --allow-spend-stop in every rendering,
     with the month-to-date spend beside the new limit; the flag lets it through."""
     org = _config(tmp_path, LOWER)
-    refused = _run(tmp_path, "plan", str(org), "--format", fmt)
+    refused = run_on(tmp_path, "plan", str(org), "--format", fmt)
     assert refused.exit_code == 1
     said = "monthly spend limit for search-prod $0.01 with month-to-date spend $"
     if fmt == "json":
@@ -89,7 +83,7 @@ def test_a_limit_below_this_months_spend_is_refused(tmp_path: Path, fmt: str) ->
         assert said in refused.stdout
         assert "--allow-spend-stop" in refused.stdout
     assert "spend_stop:" in refused.stderr
-    allowed = _run(tmp_path, "plan", str(org), "--format", fmt, "--allow-spend-stop")
+    allowed = run_on(tmp_path, "plan", str(org), "--format", fmt, "--allow-spend-stop")
     assert allowed.exit_code == 0, allowed.output
 
 
@@ -129,21 +123,21 @@ def test_alerts_plan_apply_drift_and_export(tmp_path: Path) -> None:
     """Recipients changed is an update; after apply the plan is empty; a recipient changed out
     of band is drift; the export plans empty."""
     org = _config(tmp_path, ALERTS)
-    planned = _run(tmp_path, "plan", str(org))
+    planned = run_on(tmp_path, "plan", str(org))
     assert "notify: finance@example.com → cfo@example.com, finance@example.com" in planned.stdout
-    assert _run(tmp_path, "apply", str(org), "--auto-approve").exit_code == 0
-    assert _run(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
+    assert run_on(tmp_path, "apply", str(org), "--auto-approve").exit_code == 0
+    assert run_on(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
     state = json.loads((tmp_path / "state.json").read_text())
     for alert in state["spend_alerts"][""].values():
         alert["notification_channel"]["recipients"] = ["mallory@example.com"]
     (tmp_path / "state.json").write_text(json.dumps(state))
-    drift = _run(tmp_path, "drift", str(org))
+    drift = run_on(tmp_path, "drift", str(org))
     assert drift.exit_code == 2
     assert "spend alert at $30,000 (organization): notify: mallory@example.com live" in drift.stdout
     exported = tmp_path / "exported.yaml"
-    assert _run(tmp_path, "export", "-o", str(exported)).exit_code == 0
+    assert run_on(tmp_path, "export", "-o", str(exported)).exit_code == 0
     assert "notify: [mallory@example.com]" in exported.read_text()
-    assert _run(tmp_path, "plan", str(exported), "--detailed-exitcode").exit_code == 0
+    assert run_on(tmp_path, "plan", str(exported), "--detailed-exitcode").exit_code == 0
 
 
 def test_validate_locates_bad_alerts(tmp_path: Path) -> None:

@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from reconciler.cli import main
 from reconciler.sandbox import Sandbox
+from tests.support.sandbox_cli import run_on
 
 TAKING = """\
 version: 1
@@ -25,11 +24,6 @@ projects:
 """
 
 
-def _run(tmp_path: Path, *args: str) -> Result:
-    state = ["--sandbox", "--sandbox-state", str(tmp_path / "state.json")]
-    return CliRunner().invoke(main, [*args, *state], env={"OPENAI_ADMIN_KEY": ""})
-
-
 def _config(tmp_path: Path, max_deletes: int = 10) -> Path:
     path = tmp_path / "org.yaml"
     path.write_text(TAKING % max_deletes)
@@ -39,7 +33,7 @@ def _config(tmp_path: Path, max_deletes: int = 10) -> Path:
 def test_text_shows_each_taken_model_and_tool_with_its_use(tmp_path: Path) -> None:
     """Under each change: the model or tool it takes, its requests (and cost) in 30 days, and
     that it is destructive."""
-    out = _run(tmp_path, "plan", str(_config(tmp_path))).stdout
+    out = run_on(tmp_path, "plan", str(_config(tmp_path))).stdout
     assert re.search(
         r"takes away gpt-4o-mini \([\d,]+ requests, \$[\d,]+\.\d\d in 30 days\) — destructive: "
         r"counts for max_deletes",
@@ -50,7 +44,7 @@ def test_text_shows_each_taken_model_and_tool_with_its_use(tmp_path: Path) -> No
 
 def test_markdown_lists_them_as_destructive_and_tabulates_their_use(tmp_path: Path) -> None:
     """The comment lists both updates under destructive changes, with the table of use."""
-    out = _run(tmp_path, "plan", str(_config(tmp_path)), "--format", "markdown").stdout
+    out = run_on(tmp_path, "plan", str(_config(tmp_path)), "--format", "markdown").stdout
     destructive = out.split("#### Destructive changes")[1].split("\n#### ")[0]
     assert "update model permissions of search-prod" in destructive
     assert "update hosted tool web_search of data-platform" in destructive
@@ -62,7 +56,7 @@ def test_markdown_lists_them_as_destructive_and_tabulates_their_use(tmp_path: Pa
 
 def test_json_carries_what_is_taken_away(tmp_path: Path) -> None:
     """`stakes.takes_away` has one destructive entry per change, with requests and cost."""
-    out = _run(tmp_path, "plan", str(_config(tmp_path)), "--format", "json").stdout
+    out = run_on(tmp_path, "plan", str(_config(tmp_path)), "--format", "json").stdout
     entries = {e["kind"]: e for e in json.loads(out)["stakes"]["takes_away"]}
     model = entries["model_permission"]
     assert model["key"] == ["search-prod", "permissions"]
@@ -79,17 +73,17 @@ def test_taking_in_use_counts_for_max_deletes_until_force(tmp_path: Path, fmt: s
     """With max_deletes 1 the two takings are refused in every rendering, apply changes
     nothing; with --force apply shows what it takes, converges, and the next plan is empty."""
     org = _config(tmp_path, max_deletes=1)
-    refused = _run(tmp_path, "plan", str(org), "--format", fmt)
+    refused = run_on(tmp_path, "plan", str(org), "--format", fmt)
     assert refused.exit_code == 1
     assert "max_deletes=1" in refused.stdout
     assert "take away a model or hosted tool used in the last 30 days" in refused.stdout
     if fmt != "text":
         return
-    assert _run(tmp_path, "apply", str(org), "--auto-approve").exit_code == 1
+    assert run_on(tmp_path, "apply", str(org), "--auto-approve").exit_code == 1
     state = Sandbox.load(tmp_path / "state.json").state
     assert all(p["mode"] != "allow_list" or "gpt-4o-mini" in p["model_ids"]
                for p in state.model_permissions.values())  # fmt: skip
-    applied = _run(tmp_path, "apply", str(org), "--auto-approve", "--force")
+    applied = run_on(tmp_path, "apply", str(org), "--auto-approve", "--force")
     assert applied.exit_code == 0, applied.output
     assert "takes away gpt-4o-mini (" in applied.output  # the plan apply shows says it too
-    assert _run(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0
+    assert run_on(tmp_path, "plan", str(org), "--detailed-exitcode").exit_code == 0

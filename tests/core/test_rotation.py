@@ -5,20 +5,14 @@ from __future__ import annotations
 
 from reconciler.core.model import ApiKeyInfo, KeyRotation
 from reconciler.core.rotation import DAY, judge, key_name, key_step, project_states
+from tests.support.rotation import aged_key
 
 NOW = 1_800_000_000
 POLICY = KeyRotation(rotate_every_days=90, overlap_days=7)
 
 
 def _key(ident: str, age_days: float, *, owner: str = "ci", name: str = "Secret Key") -> ApiKeyInfo:
-    return ApiKeyInfo(
-        id=ident,
-        name=name,
-        redacted_value=f"sk-svcacct...{ident[-4:]}",
-        owner_kind="service_account",
-        owner=owner,
-        created_at=int(NOW - age_days * DAY),
-    )
+    return aged_key(ident, age_days, now=NOW, owner=owner, name=name)
 
 
 def test_one_young_key_is_ok_and_says_when_it_rotates() -> None:

@@ -131,6 +131,7 @@ def test_install_is_skipped_when_this_version_is_on_path(runner: ActionRunner) -
 FAKE_RECONCILER = """#!/bin/sh
 case "$1" in github|--version) exec "{real}" "$@" ;; esac
 echo "<!-- reconciler:plan -->"
+if [ -n "${{FAKE_RECONCILER_MASK:-}}" ]; then echo "::add-mask::$FAKE_RECONCILER_MASK"; fi
 for arg in "$@"; do echo "arg: $arg"; done
 exit "${{FAKE_RECONCILER_EXIT:-0}}"
 """
@@ -215,6 +216,19 @@ def test_manual_apply_gets_no_overrides_and_asks_github_nothing(faked: ActionRun
     assert done.returncode == 0, done.log
     assert done.steps["overrides"]["flags"] == ""
     assert not faked.github.log_file.exists()
+
+
+def test_a_new_keys_mask_line_reaches_the_log_only(faked: ActionRunner) -> None:
+    """An apply that creates an API key prints `::add-mask::KEY` so the runner hides the key in
+    the log: that line is in the log, never in the plan file, the report or the step summary."""
+    key = "sk-" + "x" * 12 + "-test-only"
+    done = faked.run(APPLY, {"event_name": "workflow_dispatch"}, FAKE_RECONCILER_MASK=key)
+    assert done.returncode == 0, done.log
+    assert f"::add-mask::{key}" in done.log
+    assert "arg: --auto-approve" in _lines(done.outputs["plan-file"])
+    for written in (done.outputs["plan-file"], done.outputs["report-file"]):
+        assert key not in Path(written).read_text()
+    assert key not in done.summary
 
 
 def test_apply_fails_the_run_when_reconciler_fails(faked: ActionRunner) -> None:

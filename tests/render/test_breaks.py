@@ -66,3 +66,17 @@ def test_nothing_taken_renders_nothing() -> None:
     assert breaks_phrase(POLICY, Stakes()) is None
     assert breaks_section(Stakes()) == []
     assert "takes_away" not in Stakes().to_json()
+
+
+def test_an_open_ended_taking_with_unknown_use_is_destructive_in_the_table() -> None:
+    """A new allow list whose project's usage could not be read takes every other model with
+    unknown use: the comment's table says unknown and destructive, as the plan line does; with
+    the use read and none found, it says 0 and not destructive."""
+    unread = Loss("web", "model", (), "usage could not be read", open_ended=True, destructive=True)
+    idle = Loss("web", "model", (), open_ended=True)
+    for loss, row in (
+        (unread, "| web | every model outside the new list | unknown | unknown | **yes** |"),
+        (idle, "| web | every model outside the new list | 0 | — | no |"),
+    ):
+        section = breaks_section(Stakes(breaks=Breaks({(POLICY.kind, POLICY.key): loss})))
+        assert row in section

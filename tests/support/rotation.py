@@ -14,10 +14,27 @@ from click.testing import CliRunner, Result
 from hypothesis import strategies as st
 
 from reconciler.cli import main, runtime
+from reconciler.core.model import ApiKeyInfo
 from reconciler.sandbox import Sandbox
 from tests.support.drift_org import StepClock
 
 DAY = 86400
+
+
+def aged_key(
+    ident: str, age_days: float, *, now: int, owner: str = "ci", name: str = "Secret Key"
+) -> ApiKeyInfo:
+    """A service account's key as listed, created `age_days` before `now`."""
+    return ApiKeyInfo(
+        id=ident,
+        name=name,
+        redacted_value=f"sk-svcacct...{ident[-4:]}",
+        owner_kind="service_account",
+        owner=owner,
+        created_at=int(now - age_days * DAY),
+    )
+
+
 ROTATING = """version: 1
 settings: {prune: {service_accounts: false}}
 projects:

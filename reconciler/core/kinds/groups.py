@@ -69,7 +69,11 @@ def diff_groups(ctx: DiffContext) -> None:
     want, have = groups_of(ctx.desired.org), groups_of(ctx.live.org)
     if want is None or have is None:
         return
-    known = role_names(ctx.live.org) | declared_role_names(ctx.desired.org)
+    # A custom role this plan deletes (prune.roles) cannot be kept by a group: not known.
+    doomed = {
+        c.key[0] for c in ctx.out.changes if c.kind is Kind.ROLE and c.action is Action.DELETE
+    }
+    known = (role_names(ctx.live.org) | declared_role_names(ctx.desired.org)) - doomed
     users = ctx.live.org.users
     invited = frozenset(ctx.desired.org.users or {})
     for name, group in sorted(want.items()):
@@ -104,14 +108,20 @@ def _addable(
     invited: frozenset[str],
     out: Collector,
 ) -> frozenset[str]:
-    """The members that can be in the group: an invitee who is not a user yet cannot."""
+    """The members that can be in the group: an invitee who is not a user yet cannot (a
+    warning: a later apply adds them), nor anyone else who is not a user (an error: the apply
+    would stop half-way through the group)."""
     if users is None:
         return members
     pending = sorted(e for e in members if e not in users and e in invited)
     for email in pending:
         message = f"{email} is not an organization user yet (invited); a later apply adds them"
         out.finding(Severity.WARNING, Kind.GROUP_USER, (name, email), message)
-    return members - frozenset(pending)
+    strangers = sorted(e for e in members if e not in users and e not in invited)
+    for email in strangers:
+        message = f"{email} is not an organization user (declare and invite them in users:)"
+        out.finding(Severity.ERROR, Kind.GROUP_USER, (name, email), message)
+    return members - frozenset(pending) - frozenset(strangers)
 
 
 def _resolvable(

@@ -35,14 +35,18 @@ NOT_BY_API = (
 )
 
 
-def account_keys(project: Project, name: str) -> tuple[ApiKeyInfo, ...] | None:
-    """The keys of service account `name` among its project's keys (None: keys not read)."""
+def account_keys(
+    project: Project, name: str, owner_id: str | None = None
+) -> tuple[ApiKeyInfo, ...] | None:
+    """The keys of service account `name` among its project's keys (None: keys not read): by
+    the account's id when known (two accounts may share a name), else by its name."""
     if project.api_keys is None:
         return None
     return tuple(
         k
         for k in project.api_keys.values()
-        if k.owner_kind == "service_account" and rotating_of(k.owner)[0] == name
+        if k.owner_kind == "service_account"
+        and (k.owner_id == owner_id if owner_id else rotating_of(k.owner)[0] == name)
     )
 
 
@@ -64,7 +68,7 @@ def diff_key_rotations(ctx: DiffContext) -> None:
                 continue
             if account.key is None and current.rotating is None:
                 continue
-            keys = account_keys(have, name)
+            keys = account_keys(have, name, ctx.live.ids.service_accounts.get((project, name)))
             _account(ctx, (project, name), current.rotating, account.key, keys)
 
 
@@ -123,7 +127,14 @@ def _listed(keys: Iterable[ApiKeyInfo], state: RotationState, *, note: str = "")
 def _retire(state: RotationState) -> str:
     """The keys to revoke, each with id, redacted value and age, and why by hand."""
     older = [k for k in state.retire if k not in state.undelivered]
-    listed = _listed(older, state) + _listed(state.undelivered, state, note=", never delivered")
+    listed = _listed(older, state) + _listed(
+        state.undelivered,
+        state,
+        note=(
+            ", never delivered as far as apply knows: look for its id in the secret sink "
+            "before revoking it"
+        ),
+    )
     since = ""
     if older and state.newest is not None:
         since = (

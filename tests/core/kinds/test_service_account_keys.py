@@ -3,32 +3,30 @@ person to retire after the overlap (never deleted), nothing for accounts this pl
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reconciler.core.change import Action, Change, Finding, Kind, Severity
 from reconciler.core.diff import diff
 from reconciler.core.model import (
     ApiKeyInfo,
     Desired,
+    IdIndex,
     KeyRotation,
     Live,
     Organization,
     Project,
     ServiceAccount,
 )
-from reconciler.core.rotation import DAY
+from tests.support.rotation import aged_key
 
 NOW = 1_800_000_000
 POLICY = KeyRotation(rotate_every_days=90, overlap_days=7)
 
 
 def _key(ident: str, age_days: int, *, owner: str = "ci", name: str = "Secret Key") -> ApiKeyInfo:
-    return ApiKeyInfo(
-        id=ident,
-        name=name,
-        redacted_value=f"sk-svcacct...{ident[-4:]}",
-        owner_kind="service_account",
-        owner=owner,
-        created_at=NOW - age_days * DAY,
-    )
+    """A key of the account `owner` (the declared `ci` is svc_ci in the id index)."""
+    key = aged_key(ident, age_days, now=NOW, owner=owner, name=name)
+    return replace(key, owner_id=f"svc_{owner.split('.', maxsplit=1)[0]}")
 
 
 def _run(
@@ -42,7 +40,9 @@ def _run(
     live_project = Project(
         "web", id="proj_1", service_accounts={"ci": have}, api_keys={k.id: k for k in keys}
     )
-    found = diff(desired, Live(Organization(projects={"web": live_project}), read_at=NOW))
+    ids = IdIndex(service_accounts={("web", "ci"): "svc_ci"})
+    org = Organization(projects={"web": live_project})
+    found = diff(desired, Live(org, ids=ids, read_at=NOW))
     return [c for c in found.changes if c.kind is Kind.SERVICE_ACCOUNT_KEY], [
         f for f in found.findings if f.kind is Kind.SERVICE_ACCOUNT_KEY
     ]
@@ -125,4 +125,16 @@ def test_an_interrupted_rotation_is_finished_even_after_its_policy_went() -> Non
     assert [(c.action, c.key, c.after) for c in changes] == [
         (Action.CREATE, ("web", "ci"), {"name": "ci"})
     ]
+    assert findings == []
+
+
+def test_a_namesake_accounts_keys_are_not_this_accounts() -> None:
+    """Two service accounts may share a name: keys are matched to the declared account by its
+    id, so another account's younger key neither postpones this one's rotation nor puts this
+    account's only key up for retirement."""
+    mine = replace(_key("key_mine", 91), owner_id="svc_ci")
+    namesake = replace(_key("key_other", 11), owner_id="svc_other")
+    changes, findings = _run(mine, namesake)
+    (change,) = changes
+    assert change.before["newest"]["key_id"] == "key_mine"  # type: ignore[index]
     assert findings == []
