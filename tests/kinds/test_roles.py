@@ -124,3 +124,23 @@ def test_an_update_whose_response_is_lost_is_read_back_not_sent_again() -> None:
     asyncio.run(apply_role(change, ctx))
     assert client.posts == 1
     assert client.role["permissions"] == ["a"]
+
+
+def test_a_project_role_never_stands_in_for_the_organizations() -> None:
+    """The list may hold project-level roles (`resource_type: api.project`): a project `owner`
+    listed after the organization's does not take over the name `owner`, nor become a custom
+    role."""
+
+    class WithProjectRoles(Lists):
+        async def list_all(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
+            project_owner = {
+                "id": "role_p", "name": "owner", "predefined_role": True,
+                "resource_type": "api.project",
+            }  # fmt: skip
+            project_custom = {"id": "role_q", "name": "deployer", "resource_type": "api.project"}
+            return [*ROLES, project_owner, project_custom]
+
+    value, ids = asyncio.run(read_roles_part(WithProjectRoles(), _desired({})))
+    assert ids[("owner",)] == "role_o"
+    assert ("deployer",) not in ids
+    assert "deployer" not in cast(Mapping[str, Role], value)

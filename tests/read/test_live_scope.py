@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from reconciler.api import AdminClient
+from reconciler.core.kinds.groups import Group
 from reconciler.core.model import Desired, Live, Organization, Project, RateLimit, User
 from reconciler.errors import DuplicateProjectError
-from reconciler.read.live import fetch_live
+from reconciler.read.live import Scope, fetch_live
 from reconciler.sandbox import Sandbox
 
 ProjectsDecl = dict[str, Project]
@@ -158,3 +159,11 @@ def test_duplicates_are_keyed_apart_and_a_pin_resolves_them(
     pinned_key = next(k for k, p in live.org.projects.items() if p.id == second)
     assert live.org.projects[pinned_key].members == {}
     assert counts["/organization/projects/{project_id}/users"] == 1
+
+
+def test_declaring_groups_reads_the_users_the_lockout_guards_need() -> None:
+    """`groups:` without `users:`: the users are read anyway (the lockout guards count owners
+    through groups, and a member must be a user), so live users are in scope."""
+    desired = Desired(org=Organization(parts={"groups": {"ml": Group()}}))
+    assert Scope.of(desired).users
+    assert not Scope.of(Desired(org=Organization())).users

@@ -11,6 +11,7 @@ from reconciler.core.change import Action, Change, Kind, Severity, plug_kind
 from reconciler.core.kinds import registry
 from reconciler.core.kinds.groups import GROUP, GROUP_ROLE, Group
 from reconciler.core.kinds.registry import label
+from reconciler.core.kinds.roles import Role
 from reconciler.core.model import (
     Desired,
     IdIndex,
@@ -198,3 +199,33 @@ def test_a_role_created_in_the_same_plan_precedes_the_group_given_it() -> None:
         if plugged:
             registry.unregister(role)
     assert found == [frozenset(), frozenset({0, 3}), frozenset(), frozenset()]
+
+
+def test_a_member_who_is_not_a_user_is_a_plan_error() -> None:
+    """With the users read, a member who is neither a user nor declared (to be invited) is an
+    error: the apply would otherwise stop half-way through the group."""
+    plan = _plan(
+        {"ml": _group(members=["ann", "ghost"])}, {}, live_users=_users("ann"), wanted_users={}
+    )
+    errors = [f for f in plan.findings if f.severity is Severity.ERROR]
+    assert [(f.kind, f.key) for f in errors] == [(Kind.GROUP_USER, ("ml", "ghost@x.com"))]
+    assert "is not an organization user" in errors[0].message
+    assert ("group_user", "create", ("ml", "ghost@x.com")) not in _summary(plan)
+
+
+def test_a_role_this_plan_deletes_cannot_be_kept_by_a_group() -> None:
+    """prune.roles deletes a custom role the file does not declare: a group that keeps it is a
+    plan error, not a group silently losing its role."""
+    desired = Desired(
+        Organization(parts={"groups": {"ml": _group(roles=["auditor"])}, "roles": {}}),
+        settings=Settings(prune=PruneSettings(roles=True)),
+    )
+    live_parts: dict[str, object] = {
+        "organization_roles": ROLES | {"auditor"},
+        "groups": {"ml": _group(roles=["auditor"])},
+        "roles": {"auditor": Role("auditor", permissions=frozenset())},
+    }
+    plan = make_plan(desired, Live(Organization(parts=live_parts)), config_digest="")
+    assert ("role", "delete", ("auditor",)) in _summary(plan)
+    errors = [f for f in plan.findings if f.severity is Severity.ERROR]
+    assert [(f.kind, f.key) for f in errors] == [(Kind.GROUP_ROLE, ("ml", "auditor"))]
