@@ -14,12 +14,12 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from reconciler.api.parsing import optional_text, text
+from reconciler.api.parsing import optional_text, text, unique_key
 from reconciler.api.protocols import JSON, Reader
 from reconciler.core.change import Action, Change
 from reconciler.core.kinds.groups import GROUP, GROUP_USER, PART, Group
 from reconciler.core.model import Desired, normalize_email
-from reconciler.errors import ReconcilerError
+from reconciler.errors import ExportError, ReconcilerError
 from reconciler.kinds.spec import KindSpec, PartRead
 from reconciler.kinds.users import find_user
 from reconciler.write.context import ApplyContext
@@ -71,11 +71,13 @@ async def _read_one(client: Reader, group_id: str, scim: bool) -> Group:
 
 
 async def list_groups(client: Reader) -> dict[str, tuple[str, bool]]:
-    """name → (id, managed by SCIM) of every group, the first listed of a name."""
+    """name → (id, managed by SCIM) of every group; a group whose name an earlier one holds is
+    keyed `name#id` (group names are not unique), so that none is hidden and the diff can refuse
+    to manage a name that stands for several groups."""
     found: dict[str, tuple[str, bool]] = {}
     for item in await client.list_all(PATH):
         name, ident, scim = parse_group(item)
-        found.setdefault(name, (ident, scim))
+        found[unique_key(name, ident, found)] = (ident, scim)
     return found
 
 
@@ -175,6 +177,14 @@ def _exported(value: object) -> object | None:
     identity provider's) and its roles."""
     if not isinstance(value, dict):
         return None
+    shared = sorted(
+        {key.rsplit("#", 1)[0] for key in value if "#" in key and key.rsplit("#", 1)[0] in value}
+    )
+    if shared:  # a file names a group once: which of them would it mean?
+        raise ExportError(
+            f"cannot export: several groups are named {', '.join(map(repr, shared))}; rename "
+            "all but one in the dashboard, then export again"
+        )
     return {
         name: Group(members=None if group.scim else group.members, roles=group.roles)
         for name, group in value.items()

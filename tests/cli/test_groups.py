@@ -150,3 +150,21 @@ def test_markdown_and_json_render_group_changes(tmp_path: Path) -> None:
         "group": "finance",
         "role": "billing-viewer",
     }
+
+
+def test_a_name_several_groups_share_is_refused_not_guessed(tmp_path: Path) -> None:
+    """Group names are not unique: when two live groups share a declared name, the plan refuses
+    to manage it (which would it mean?) and says how to resolve it; export refuses too, rather
+    than write a file that would create a group named `name#id`. No traceback."""
+    run_on(tmp_path, "plan", str(_config(tmp_path)))  # creates the sandbox state
+    made = _exec(tmp_path, "post", "/organization/groups", {"name": "ml-platform"})
+    assert made.exit_code == 0, made.output
+    text = "version: 1\ngroups:\n  - {name: ml-platform, members: [alice@example.com]}\n"
+    planned = run_on(tmp_path, "plan", str(_config(tmp_path, text)))
+    assert planned.exit_code == 1, planned.output
+    assert "several organization groups are named 'ml-platform'" in planned.output
+    exported = run_on(tmp_path, "export", "-o", str(tmp_path / "out.yaml"))
+    assert exported.exit_code == 1
+    assert "several groups are named 'ml-platform'" in exported.output
+    assert "Traceback" not in planned.output + exported.output
+    assert not (tmp_path / "out.yaml").exists()

@@ -76,7 +76,15 @@ def diff_groups(ctx: DiffContext) -> None:
     known = (role_names(ctx.live.org) | declared_role_names(ctx.desired.org)) - doomed
     users = ctx.live.org.users
     invited = frozenset(ctx.desired.org.users or {})
+    namesakes = _namesakes(have, ids_of(ctx.live.ids, PART))
     for name, group in sorted(want.items()):
+        if name in namesakes:
+            message = (
+                f"several organization groups are named {name!r}: rename all but one in the "
+                "dashboard, then plan again"
+            )
+            ctx.out.finding(Severity.ERROR, Kind.GROUP, (name,), message)
+            continue
         live = have.get(name)
         if live is None:
             ctx.out.change(Change(Kind.GROUP, Action.CREATE, (name,), after={"name": name}))
@@ -91,6 +99,16 @@ def diff_groups(ctx: DiffContext) -> None:
             wanted = _resolvable(name, group.roles, known, ctx.out)
             _sync(Kind.GROUP_ROLE, name, wanted, live.roles, leaving=frozenset(), out=ctx.out)
     _undeclared(want, have, prune=ctx.desired.settings.prune.groups, out=ctx.out)
+
+
+def _namesakes(have: Mapping[str, Group], ids: Mapping[tuple[str, ...], str]) -> set[str]:
+    """Names several live groups share: the read keys all but the first as `name#id`."""
+    found = set()
+    for key in have:
+        ident = ids.get((key,), "")
+        if ident and key.endswith(f"#{ident}"):
+            found.add(key.removesuffix(f"#{ident}"))
+    return found
 
 
 def _scim_members(name: str, out: Collector) -> None:
